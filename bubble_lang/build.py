@@ -1,0 +1,503 @@
+"""Parse tree to AST (layer 3).
+
+Input: the Lark tree of one file. Output: a `Script` of frozen nodes from `nodes.py`, or a
+`BubbleSyntaxError` with every shape error found (statement at top level, unknown statement,
+wrong argument count, bad assignment target, definitions out of place, ...).
+
+The transform is Lark's non-recursive one, so deep trees cannot overflow the Python stack; the
+lexer has already bounded nesting. This module never evaluates anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import attrs
+from lark import Token, Tree
+from lark.visitors import Transformer_NonRecursive, v_args
+
+from . import nodes as n
+from .diagnostics import BubbleSyntaxError, Diagnostic, Label, make_diagnostic
+from .limits import DEFAULT_LIMITS, Limits
+from .parser import parse_source
+from .source import SourceFile, Span
+from .statements import (BLOCK_WORDS, DIALOG_HEADER_OPTIONS, RUNTIME_VARIABLES, STATEMENTS,
+                         TASK_HEADER_OPTIONS)
+
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "#": "#", "{": "{", "r": "\r"}
+_OPERATORS = {"||": "or", "&&": "and", "!": "not"}
+
+
+@attrs.frozen
+class _Arm:
+    """A `cond -> stmt?` item, grouped into a `Branch` by its block."""
+
+    condition: n.Expr
+    statement: Any
+    span: Span
+
+
+@attrs.frozen
+class _Header:
+    name: Token | None
+    options: tuple[n.Option, ...]
+
+
+@attrs.frozen
+class _Body:
+    items: list[Any]
+    short: bool
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+@v_args(meta=True)
+class _Builder(Transformer_NonRecursive):
+    def __init__(self, source: SourceFile, limits: Limits):
+        super().__init__(visit_tokens=False)
+        self.source = source
+        self.limits = limits
+        self.errors: list[Diagnostic] = []
+
+    # ------------------------------------------------------------------ helpers
+    def _span(self, meta: Any) -> Span | None:
+        if getattr(meta, "empty", True):
+            return None
+        return Span(self.source, meta.start_pos, meta.end_pos)
+
+    def _token_span(self, token: Token) -> Span:
+        return Span(self.source, token.start_pos, token.end_pos)
+
+    def _error(self, code: str, message: str, span: Span | None, **kwargs: Any) -> None:
+        self.errors.append(make_diagnostic(code, message, span, **kwargs))
+
+    # ------------------------------------------------------------------ blocks
+    def start(self, meta: Any, children: list[Any]) -> n.Script:
+        decls: list[n.Decl] = []
+        for item in children[0]:
+            if isinstance(item, n.Decl):
+                decls.append(item)
+            elif isinstance(item, n.Assign) and isinstance(item.target, n.Const):
+                self._error("B032", "constants are defined without `=`", item.span,
+                           label="remove the `=`",
+                           hint=f"write `@{item.target.name} <value>` on one line")
+            elif isinstance(item, _Arm):
+                self._error("B030", "statement at top level", item.span,
+                           hint="put it inside a dialog: `dialog main do … end`")
+            else:
+                self._error("B030", "statement at top level", item.span, label="outside any dialog",
+                           hint="put it inside a dialog, task or test, like `dialog main do … end`")
+        return n.Script(path=self.source.name, decls=tuple(decls), span=Span(self.source, 0, len(self.source.text)))
+
+    def block(self, meta: Any, children: list[Any]) -> list[Any]:
+        return list(children)
+
+    def _statements(self, items: list[Any], where: str) -> tuple[n.Stmt, ...]:
+        """Check that `items` may stand in a block of kind `where` (task, test, nested)."""
+        result: list[n.Stmt] = []
+        for item in items:
+            if isinstance(item, _Arm):
+                self._error("B035", "`->` arm outside `branch`", item.span,
+                           hint="wrap the arms in `branch do … end`")
+            elif isinstance(item, n.Decl):
+                self._misplaced(item, where)
+            else:
+                result.append(item)
+        return tuple(result)
+
+    def _misplaced(self, decl: n.Decl, where: str) -> None:
+        kind = {n.DialogDecl: "dialog", n.TaskDecl: "task", n.TestDecl: "test", n.ConstDecl: "constant"}[type(decl)]
+        hint = ("define inner dialogs directly in the dialog's body" if kind == "dialog"
+                else f"move the {kind} definition to the top level of the script")
+        self._error("B034", f"a {kind} cannot be defined inside {where}", decl.span, hint=hint)
+
+    def block_body(self, meta: Any, children: list[Any]) -> _Body:
+        return _Body(children[1], False)
+
+    def short_body(self, meta: Any, children: list[Any]) -> _Body:
+        return _Body([children[1]], True)
+
+    # ------------------------------------------------------------------ declarations
+    def const_def(self, meta: Any, children: list[Any]) -> n.ConstDecl:
+        token = children[0]
+        return n.ConstDecl(name=token.value[1:], value=children[1], span=self._span(meta),
+                           name_span=self._token_span(token))
+
+    def header(self, meta: Any, children: list[Any]) -> _Header:
+        name = children[0] if isinstance(children[0], Token) and children[0].type == "NAME" else None
+        options = tuple(child for child in children if isinstance(child, n.Option))
+        return _Header(name, options)
+
+
+    def guard(self, meta: Any, children: list[Any]) -> n.Expr:
+        return children[1]
+
+    def _parts(self, children: list[Any]) -> tuple[_Header | None, n.Expr | None, _Body]:
+        header = next((c for c in children if isinstance(c, _Header)), None)
+        body = children[-1]
+        guard = next((c for c in children[1:-1] if isinstance(c, n.Expr)), None)
+        return header, guard, body
+
+    def _check_header(self, header: _Header | None, allowed: tuple[str, ...], what: str) -> tuple[n.Option, ...]:
+        if header is None:
+            return ()
+        seen: dict[str, n.Option] = {}
+        for option in header.options:
+            if option.key not in allowed:
+                hint = _did_you_mean(option.key, list(allowed)) or f"{what} headers take {', '.join(f'`{a}:`' for a in allowed)}"
+                self._error("B036", f"{what}s have no header option `{option.key}:`", option.key_span, hint=hint)
+            elif option.key in seen:
+                self._error("B036", f"`{option.key}:` is given twice", option.key_span,
+                           labels=(Label(seen[option.key].key_span, "first given here"),),
+                           hint="keep one of them")
+            else:
+                seen[option.key] = option
+        return header.options
+
+    def dialog_def(self, meta: Any, children: list[Any]) -> n.DialogDecl:
+        header, guard, body = self._parts(children)
+        options = self._check_header(header, DIALOG_HEADER_OPTIONS, "dialog")
+        statements: list[n.Stmt] = []
+        inner: list[n.DialogDecl] = []
+        for item in body.items:
+            if isinstance(item, n.DialogDecl):
+                inner.append(item)
+            elif isinstance(item, n.Decl):
+                self._misplaced(item, "a dialog")
+            elif isinstance(item, _Arm):
+                self._statements([item], "a dialog")
+            else:
+                statements.append(item)
+        name = header.name if header else None
+        if name is None and not options:
+            self._error("B036", "a dialog needs a name or a trigger", self._token_span(children[0]),
+                       hint="write `dialog name do … end` or `dialog trigger: \"words\" do … end`")
+        return n.DialogDecl(name=name.value if name else None, options=options, guard=guard,
+                            body=tuple(statements), inner=tuple(inner), span=self._span(meta),
+                            name_span=self._token_span(name) if name else self._token_span(children[0]))
+
+    def task_def(self, meta: Any, children: list[Any]) -> n.TaskDecl:
+        header, guard, body = self._parts(children)
+        options = self._check_header(header, TASK_HEADER_OPTIONS, "task")
+        name = header.name if header else None
+        if name is None and not options:
+            self._error("B036", "a task needs a name, `before:` or `event:`", self._token_span(children[0]),
+                       hint="write `task name do … end`")
+        return n.TaskDecl(name=name.value if name else None, options=options, guard=guard,
+                          body=self._statements(body.items, "a task"), span=self._span(meta),
+                          name_span=self._token_span(name) if name else self._token_span(children[0]))
+
+    def test_def(self, meta: Any, children: list[Any]) -> n.TestDecl:
+        title, body = children[1], children[2]
+        if not (isinstance(title, n.Str)):
+            self._error("B036", "a test is named with a string", title.span, hint='write `test "what it checks" do … end`')
+        return n.TestDecl(title=title, body=self._statements(body.items, "a test"), span=self._span(meta))
+
+    # ------------------------------------------------------------------ statements
+    def args(self, meta: Any, children: list[Any]) -> list[Any]:
+        return [c for c in children if not isinstance(c, Token)]
+
+    call_args = args
+    list_items = args
+
+    def kwarg(self, meta: Any, children: list[Any]) -> n.Option:
+        key: Token = children[0]
+        return n.Option(key=key.value[:-1], value=children[1], span=self._span(meta), key_span=self._token_span(key))
+
+    header_opt = kwarg
+
+    def command(self, meta: Any, children: list[Any]) -> n.Stmt:
+        word: Token = children[0]
+        return self._make_command(word, children[1], self._span(meta))
+
+    def media_command(self, meta: Any, children: list[Any]) -> n.Stmt:
+        word: Token = children[0]
+        media: Token = children[1]
+        media_span = Span(self.source, media.start_pos, children[2].span.end if children[2].span else media.end_pos)
+        call = n.Call(name=media.value, args=(children[2],), span=media_span, name_span=self._token_span(media))
+        rest = [c for c in children[3:] if not isinstance(c, Token)]
+        return self._make_command(word, [call, *rest], self._span(meta))
+
+    def _make_command(self, word: Token, arguments: list[Any], span: Span | None,
+                     target: n.Expr | None = None) -> n.Stmt:
+        args = tuple(a for a in arguments if not isinstance(a, n.Option))
+        options = tuple(a for a in arguments if isinstance(a, n.Option))
+        word_span = self._token_span(word)
+        spec = STATEMENTS.get(word.value)
+        if spec is None:
+            if word.value in ("elif", "elsif", "elseif"):
+                self._error("B040", f"bubble has no `{word.value}`", word_span,
+                           hint="use `branch do cond1 -> … cond2 -> … end` for several conditions")
+            else:
+                hint = _did_you_mean(word.value, [*STATEMENTS, *BLOCK_WORDS])
+                self._error("B031", f"unknown statement `{word.value}`", word_span,
+                           hint=hint or "see the statement list in docs/language.md")
+            return n.Command(word=word.value, args=args, options=options, span=span, word_span=word_span)
+        count = len(args)
+        if count < spec.min_args and not (spec.option_only and options):
+            self._error("B038", f"`{spec.word}` needs {_count(spec.min_args)}", word_span,
+                       hint=f"write `{spec.word} <value>` ({spec.doc})")
+        elif count > spec.max_args:
+            extra = args[spec.max_args]
+            self._error("B038", f"`{spec.word}` takes {_count(spec.max_args)}, got {count}", extra.span,
+                       label="not expected here",
+                       hint="remove the extra value, or give it as an option like `name: value`"
+                       if spec.options else "remove the extra value")
+        if word.value in ("invoke", "goto", "perform") and args and not isinstance(args[0], n.Name):
+            self._error("B038", f"`{word.value}` takes a {'task' if word.value == 'perform' else 'dialog'} name",
+                       args[0].span, hint="write the name without quotes, like `invoke menu`")
+        return n.Command(word=word.value, args=args, options=options, target=target, span=span,
+                         word_span=word_span)
+
+    def bare(self, meta: Any, children: list[Any]) -> n.Stmt:
+        expr = children[0]
+        if isinstance(expr, n.Name) and (expr.name in STATEMENTS or expr.name in ("elif", "elsif")):
+            token = Token("CMD", expr.name, expr.span.start, end_pos=expr.span.end)
+            return self._make_command(token, [], expr.span)
+        if isinstance(expr, n.Name):
+            hint = _did_you_mean(expr.name, list(STATEMENTS))
+            self._error("B031", f"unknown statement `{expr.name}`", expr.span,
+                       hint=hint or "a name alone does nothing: use `say name` to send it")
+        else:
+            self._error("B037", "an expression is not a statement", expr.span, label="this value is not used",
+                       hint="send it with `say`, or store it with `name = …`")
+        return n.Command(word="", args=(expr,), span=self._span(meta))
+
+    def assign(self, meta: Any, children: list[Any]) -> n.Stmt:
+        target, value = children[0], children[2]
+        self._check_target(target)
+        if isinstance(value, n.Command):
+            if value.word != "ask":
+                self._error("B033", f"only `ask` can be assigned, not `{value.word}`", value.word_span,
+                           hint="write `x = ask \"question\"`")
+            return attrs.evolve(value, target=target, span=self._span(meta))
+        return n.Assign(target=target, value=value, span=self._span(meta))
+
+    def _check_target(self, target: n.Expr) -> None:
+        if isinstance(target, n.Const):
+            return  # reported as B032 at the top level, B033 elsewhere by the resolver
+        root = target
+        while isinstance(root, n.Field):
+            root = root.target
+        if isinstance(target, n.Name):
+            if target.name in RUNTIME_VARIABLES:
+                self._error("B033", f"`{target.name}` is a runtime variable and cannot be assigned", target.span,
+                           hint=f"store the value in a variable of your own, like `my_{target.name} = …`")
+            return
+        if isinstance(target, n.Field) and isinstance(root, n.Name) and root.name == "user":
+            return
+        self._error("B033", "cannot assign to this", target.span,
+                   hint="assign to a variable (`total = …`), a local (`_x = …`) or a user field (`user.email = …`)")
+
+    def arm(self, meta: Any, children: list[Any]) -> _Arm:
+        statement = children[2] if len(children) > 2 else None
+        return _Arm(children[0], statement, self._span(meta))
+
+    def if_stmt(self, meta: Any, children: list[Any]) -> n.If:
+        return self._if(meta, children, negated=False)
+
+    def unless_stmt(self, meta: Any, children: list[Any]) -> n.If:
+        return self._if(meta, children, negated=True)
+
+    def _if(self, meta: Any, children: list[Any], negated: bool) -> n.If:
+        blocks = [c for c in children if isinstance(c, list)]
+        then = self._statements(blocks[0], "an `if`")
+        else_ = self._statements(blocks[1], "an `else`") if len(blocks) > 1 else None
+        return n.If(condition=children[1], then=then, else_=else_, negated=negated, span=self._span(meta))
+
+    def branch_stmt(self, meta: Any, children: list[Any]) -> n.Branch:
+        subject = children[1] if isinstance(children[1], n.Expr) else None
+        blocks = [c for c in children if isinstance(c, list)]
+        arms: list[n.BranchArm] = []
+        current: tuple[_Arm, list[Any]] | None = None
+
+        def close() -> None:
+            if current is not None:
+                arm, body = current
+                end = body[-1].span.end if body and body[-1].span else arm.span.end
+                arms.append(n.BranchArm(condition=arm.condition, body=self._statements(body, "a branch arm"),
+                                        span=Span(self.source, arm.span.start, end)))
+
+        for item in blocks[0]:
+            if isinstance(item, _Arm):
+                close()
+                current = (item, [item.statement] if item.statement is not None else [])
+            elif current is None:
+                self._error("B035", "a `branch` block starts with an arm `condition -> …`", item.span,
+                           hint="put `condition ->` before this statement")
+            else:
+                current[1].append(item)
+        close()
+        else_ = self._statements(blocks[1], "an `else`") if len(blocks) > 1 else None
+        return n.Branch(subject=subject, arms=tuple(arms), else_=else_, span=self._span(meta))
+
+    def repeat_stmt(self, meta: Any, children: list[Any]) -> n.Repeat:
+        variable: Token = children[1]
+        return n.Repeat(variable=variable.value, iterable=children[3], body=self._statements(children[5], "a `repeat`"),
+                        span=self._span(meta), variable_span=self._token_span(variable))
+
+    def random_stmt(self, meta: Any, children: list[Any]) -> n.Random:
+        return n.Random(choices=self._statements(children[2], "`random`"), span=self._span(meta))
+
+    def once_stmt(self, meta: Any, children: list[Any]) -> n.Once:
+        blocks = [c for c in children if isinstance(c, list)]
+        after = self._statements(blocks[1], "`after`") if len(blocks) > 1 else None
+        return n.Once(steps=self._statements(blocks[0], "`once`"), after=after, span=self._span(meta))
+
+    # ------------------------------------------------------------------ expressions
+    def binary(self, meta: Any, children: list[Any]) -> n.Binary:
+        left, op, right = children
+        return n.Binary(op=_OPERATORS.get(op.value, op.value), left=left, right=right, span=self._span(meta),
+                        op_span=self._token_span(op))
+
+    def unary(self, meta: Any, children: list[Any]) -> n.Unary:
+        op, operand = children
+        return n.Unary(op=_OPERATORS.get(op.value, op.value), operand=operand, span=self._span(meta))
+
+    def field(self, meta: Any, children: list[Any]) -> n.Field:
+        name: Token = children[2]
+        return n.Field(target=children[0], name=name.value, span=self._span(meta), name_span=self._token_span(name))
+
+    def index(self, meta: Any, children: list[Any]) -> n.Expr:
+        target, argument = children[0], children[2]
+        if isinstance(argument, list):
+            return n.Query(target=target, fields=tuple(argument), span=self._span(meta))
+        return n.Index(target=target, index=argument, span=self._span(meta))
+
+    def index_args(self, meta: Any, children: list[Any]) -> n.Expr:
+        return children[0]
+
+    def query(self, meta: Any, children: list[Any]) -> list[n.Option]:
+        options = []
+        pending: Token | None = None
+        for child in children:
+            if isinstance(child, Token) and child.type == "KEY":
+                pending = child
+            elif not isinstance(child, Token) and pending is not None:
+                span = Span(self.source, pending.start_pos, child.span.end if child.span else pending.end_pos)
+                options.append(n.Option(key=pending.value[:-1], value=child, span=span,
+                                        key_span=self._token_span(pending)))
+                pending = None
+        return options
+
+    def call(self, meta: Any, children: list[Any]) -> n.Call:
+        name: Token = children[0]
+        arguments = children[2] if len(children) > 3 else []
+        return n.Call(name=name.value, args=tuple(a for a in arguments if not isinstance(a, n.Option)),
+                      options=tuple(a for a in arguments if isinstance(a, n.Option)), span=self._span(meta),
+                      name_span=self._token_span(name))
+
+    def number(self, meta: Any, children: list[Any]) -> n.Literal:
+        text = children[0].value.replace("_", "")
+        value: int | float
+        if any(c in text for c in ".eE"):
+            value = float(text)
+        else:
+            if len(text) > 17 or int(text) > self.limits.integer_magnitude:
+                self._error("B039", "number too large: integers are limited to 2^53", self._span(meta),
+                           hint="use a smaller number, or write it as a string")
+                return n.Literal(value=0, span=self._span(meta))
+            value = int(text)
+        return n.Literal(value=value, span=self._span(meta))
+
+    def string(self, meta: Any, children: list[Any]) -> n.Str:
+        parts: list[n.TextPart | n.Expr] = []
+        for child in children:
+            if isinstance(child, Token):
+                if child.type == "STR_TEXT":
+                    parts.append(self._decode(child))
+            else:
+                parts.append(child)
+        return n.Str(parts=tuple(parts), span=self._span(meta))
+
+    def _decode(self, token: Token) -> n.TextPart:
+        raw = token.value
+        if "\\" not in raw:
+            return n.TextPart(value=raw, span=self._token_span(token))
+        out: list[str] = []
+        escapes: list[int] = []
+        index = 0
+        while index < len(raw):
+            char = raw[index]
+            if char == "\\" and index + 1 < len(raw) and raw[index + 1] in _ESCAPES:
+                escapes.append(len(out))
+                out.append(_ESCAPES[raw[index + 1]])
+                index += 2
+            else:
+                out.append(char)
+                index += 1
+        return n.TextPart(value="".join(out), escapes=tuple(escapes), span=self._token_span(token))
+
+    def interpolation(self, meta: Any, children: list[Any]) -> n.Expr:
+        return children[1]
+
+    def translated(self, meta: Any, children: list[Any]) -> n.Str:
+        return attrs.evolve(children[1], translated=True, span=self._span(meta))
+
+    def constant(self, meta: Any, children: list[Any]) -> n.Const:
+        return n.Const(name=children[0].value[1:], span=self._span(meta))
+
+    def atom(self, meta: Any, children: list[Any]) -> n.Atom:
+        return n.Atom(name=children[0].value[1:], span=self._span(meta))
+
+    def name(self, meta: Any, children: list[Any]) -> n.Name:
+        return n.Name(name=children[0].value, span=self._span(meta))
+
+    def true(self, meta: Any, children: list[Any]) -> n.Literal:
+        return n.Literal(value=True, span=self._span(meta))
+
+    def false(self, meta: Any, children: list[Any]) -> n.Literal:
+        return n.Literal(value=False, span=self._span(meta))
+
+    def nil(self, meta: Any, children: list[Any]) -> n.Literal:
+        return n.Literal(value=None, span=self._span(meta))
+
+    def list(self, meta: Any, children: list[Any]) -> n.Expr:
+        items = children[1] if len(children) > 2 else []
+        options = [i for i in items if isinstance(i, n.Option)]
+        if options and len(options) == len(items):
+            return n.KeywordList(items=tuple(options), span=self._span(meta))
+        if options:
+            self._error("B010", "a list mixes plain items and `key: value` items", options[0].span,
+                       hint="use either `[a, b]` or `[key: a, other: b]`, or a map `%{…}`")
+        return n.ListExpr(items=tuple(i for i in items if not isinstance(i, n.Option)), span=self._span(meta))
+
+    def map(self, meta: Any, children: list[Any]) -> n.MapExpr:
+        entries = children[1] if len(children) > 2 else []
+        return n.MapExpr(entries=tuple(entries), span=self._span(meta))
+
+    def map_items(self, meta: Any, children: list[Any]) -> list[n.MapEntry]:
+        return [c for c in children if isinstance(c, n.MapEntry)]
+
+    def key_entry(self, meta: Any, children: list[Any]) -> n.MapEntry:
+        key: Token = children[0]
+        key_expr = n.Atom(name=key.value[:-1], span=self._token_span(key))
+        return n.MapEntry(key=key_expr, value=children[1], span=self._span(meta))
+
+    def expr_entry(self, meta: Any, children: list[Any]) -> n.MapEntry:
+        return n.MapEntry(key=children[0], value=children[2], span=self._span(meta))
+
+    def paren(self, meta: Any, children: list[Any]) -> n.Expr:
+        return children[1]
+
+
+def _count(number: int) -> str:
+    return {0: "no value", 1: "one value", 2: "two values"}.get(number, f"{number} values")
+
+
+def build_script(source: SourceFile, tree: Tree, limits: Limits = DEFAULT_LIMITS) -> n.Script:
+    """AST of one parsed file; raises `BubbleSyntaxError` with every shape error found."""
+    builder = _Builder(source, limits)
+    script = builder.transform(tree)
+    if builder.errors:
+        raise BubbleSyntaxError(sorted(builder.errors, key=lambda d: d.sort_key))
+    return script
+
+
+def parse_script(source: SourceFile, limits: Limits = DEFAULT_LIMITS) -> n.Script:
+    """Text to AST: tokenize, parse, build."""
+    return build_script(source, parse_source(source, limits), limits)

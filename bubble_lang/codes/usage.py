@@ -1,0 +1,11 @@
+"""Diagnostic codes: usage family."""
+
+from __future__ import annotations
+
+from ..diagnostics import Severity
+from .model import CodeInfo
+
+E = Severity.ERROR
+W = Severity.WARNING
+
+CODES: tuple[CodeInfo, ...] = ()

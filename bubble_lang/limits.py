@@ -1,0 +1,40 @@
+"""Every budget of SPEC §13 in one place (layer 1).
+
+The defaults are the contract's; `bubble.toml` may override them. Code that enforces a limit reads
+it from a `Limits` instance, never from a literal.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """Budgets for untrusted scripts and messages; each has a test that hits it."""
+
+    vm_steps_per_turn: int = 100_000
+    stack_depth: int = 100
+    syntax_nesting: int = 100
+    string_bytes: int = 1024 * 1024
+    collection_items: int = 10_000
+    range_items: int = 100_000
+    integer_magnitude: int = 2**53
+    trigger_regex_chars: int = 1_000
+    regex_group_nesting: int = 20
+    regex_repeat: int = 1_000
+    regex_bound_product: int = 100_000
+    regex_seconds_per_call: float = 0.05
+    regex_seconds_per_turn: float = 0.25
+    match_text_chars: int = 4_096
+    json_nesting: int = 64
+    extension_seconds: float = 10.0
+    extension_bytes: int = 1024 * 1024
+    websocket_frame_bytes: int = 64 * 1024
+    messages_per_second: float = 5.0
+    message_burst: int = 10
+    turn_deadline_seconds: float = 30.0
+    source_bytes: int = 8 * 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()
