@@ -15,6 +15,7 @@ This module must never evaluate anything; it only slices text. Nesting is bounde
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from lark import Token
 
@@ -117,6 +118,8 @@ class _Lexer:
         self.tokens: list[Token] = []
         # Open brackets and blocks: (kind, offset). kinds: ( [ %{ #{ do
         self.openers: list[tuple[str, int]] = []
+        self.brackets = 0  # open brackets (not `do` blocks) among `openers`
+        self.line_starts = source.line_starts
         # Block problems are only reported if the parser fails too (a missing `do` shows up as an
         # extra `end`, which the parser names better): unmatched `end` offsets, and the first `do`
         # whose `end` sits at another indentation (the likely unclosed block).
@@ -130,9 +133,8 @@ class _Lexer:
         return BubbleSyntaxError([make_diagnostic(code, message, span, hint=hint, label=label, labels=labels)])
 
     def emit(self, type_: str, value: str, start: int, end: int) -> Token:
-        line, column = self.source.line_col(start)
-        end_line, end_column = self.source.line_col(end)
-        token = Token(type_, value, start, line, column, end_line, end_column, end)
+        line_index = bisect_right(self.line_starts, start) - 1
+        token = Token(type_, value, start, line_index + 1, start - self.line_starts[line_index] + 1, None, None, end)
         self.tokens.append(token)
         return token
 
@@ -144,10 +146,12 @@ class _Lexer:
         return not self.tokens or self.last_type in STATEMENT_STARTERS
 
     def bracket_depth(self) -> int:
-        return sum(1 for kind, _ in self.openers if kind != "do")
+        return self.brackets
 
     def push(self, kind: str, offset: int) -> None:
         self.openers.append((kind, offset))
+        if kind != "do":
+            self.brackets += 1
         if len(self.openers) > self.limits.syntax_nesting:
             raise self.error(
                 "B009",
@@ -178,6 +182,7 @@ class _Lexer:
             raise self.error("B007", f"`{closer}` without a matching opening bracket", offset,
                              label="nothing to close here", hint=f"remove this `{closer}`")
         self.openers.pop()
+        self.brackets -= 1
 
     def indentation(self, offset: int) -> int:
         line = self.source.line_col(offset)[0]
@@ -364,6 +369,7 @@ class _Lexer:
                                      labels=(Label(self.source.span(length, length), "end of file"),),
                                      hint="add `}` to end the interpolation")
                 self.openers.pop()
+                self.brackets -= 1
                 self.emit("INTERP_END", "}", self.pos, self.pos + 1)
                 self.pos += 1
                 chunk_start = self.pos

@@ -1,4 +1,4 @@
-"""Diagnostic codes: usage family."""
+"""Diagnostic codes: usage (B5xx): command-line options, bubble.toml, data files, unreadable input."""
 
 from __future__ import annotations
 
@@ -8,4 +8,30 @@ from .model import CodeInfo
 E = Severity.ERROR
 W = Severity.WARNING
 
-CODES: tuple[CodeInfo, ...] = ()
+CODES: tuple[CodeInfo, ...] = (
+    CodeInfo(code="B500", name="unreadable-file", severity=E, title="file cannot be read",
+             what="A script, data file or configuration file could not be read or is not UTF-8 text.",
+             why="bubble cannot check or run what it cannot read.",
+             example="bubble lint missing.bot", fix="Check the path and the file's permissions and encoding."),
+    CodeInfo(code="B501", name="unused-ignore", severity=W, title="unused `# bubble: ignore` comment",
+             what="A `# bubble: ignore[CODE]` comment suppresses nothing on its line.",
+             why="Stale ignores hide future problems and make readers think something is wrong there.",
+             example='say "hi"  # bubble: ignore[B305]', fix="Remove the comment, or fix the code it names."),
+    CodeInfo(code="B502", name="bad-data-file", severity=E, title="data file cannot be parsed",
+             what="A `.yaml`, `.yml`, `.json` or `.csv` file of a bot is not valid.",
+             why="Data files become constants (`settings.yaml` → `@settings`); a broken one would leave the "
+                 "constant undefined.",
+             example="settings.yaml: `open: [1, 2`", fix="Fix the file at the position shown."),
+    CodeInfo(code="B503", name="bad-config", severity=E, title="bad `bubble.toml`",
+             what="`bubble.toml` is not valid TOML, has an unknown section or key, or a value of the wrong type.",
+             why="A misspelt setting would otherwise be silently ignored.",
+             example="[limits]\nvm_step = 10", fix="Use the keys listed in docs/configuration.md."),
+    CodeInfo(code="B504", name="no-scripts", severity=E, title="no bot scripts found",
+             what="A path given to bubble holds no `.bot` file.",
+             why="There is nothing to check or run.", example="bubble lint empty_dir/",
+             fix="Point bubble at a `.bot` file or a directory with `.bot` files."),
+    CodeInfo(code="B505", name="duplicate-data-constant", severity=E, title="data file clashes with a constant",
+             what="Two data files, or a data file and a script, define the same constant.",
+             why="Only one value can stand behind a constant name.",
+             example="menu.yaml and menu.json in one bot", fix="Rename one of them."),
+)

@@ -27,7 +27,9 @@ REGEX_FLAGS = regex.IGNORECASE | regex.UNICODE | regex.VERSION0
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _FLAG_GROUP = regex.compile(r"\(\?([A-Za-z0-9]*)(?:-[A-Za-z0-9]*)?[:)]")
 _BRACED_ESCAPES = frozenset("pPNx")
-_REGEX_HINT = "fix the regular expression; write a slash inside it as `\\/`"
+_REGEX_HINT = "fix the regular expression"
+# Compile errors that the `regex` module reports at the end but that belong to an opener.
+_OPENER_ERRORS = {"missing )": "(", "unterminated character set": "["}
 
 
 @attrs.define
@@ -51,14 +53,17 @@ def check_regex(source: str, offsets: Sequence[int], limits: Limits) -> tuple[st
             offsets[-1],
             "shorten the regex or split the trigger into several patterns",
         )
-    _scan_limits(source, offsets, limits)
+    openers = _scan_limits(source, offsets, limits)
     try:
         compiled = regex.compile(source, REGEX_FLAGS)
     except regex.error as exc:
         pos = exc.pos if isinstance(exc.pos, int) else 0
         pos = min(max(pos, 0), len(source))
-        where = offsets[pos]
         message = str(exc.msg)
+        opener = _OPENER_ERRORS.get(message)
+        if opener is not None and openers.get(opener) is not None:
+            pos = openers[opener]  # the unclosed `(` or `[`, not the end of the regex
+        where = offsets[pos]
         raise PatternError(f"invalid regex: {message}", where, where + 1, _REGEX_HINT) from None
     except (OverflowError, ValueError, TypeError, IndexError, RecursionError) as exc:
         raise PatternError(
@@ -68,8 +73,12 @@ def check_regex(source: str, offsets: Sequence[int], limits: Limits) -> tuple[st
     return tuple(name for name, _ in groups)
 
 
-def _scan_limits(source: str, offsets: Sequence[int], limits: Limits) -> None:
-    """Enforce group nesting, counted repeat size and nested repeat product, in one pass."""
+def _scan_limits(source: str, offsets: Sequence[int], limits: Limits) -> dict[str, int | None]:
+    """Enforce group nesting, counted repeat size and nested repeat product, in one pass.
+
+    Returns where the innermost unclosed `(` and an unterminated `[` are, for error positions.
+    """
+    unclosed_class: int | None = None
     stack = [_Group(offset=-1)]
     last: int | None = None  # counted product of the atom a quantifier would apply to
     i, n = 0, len(source)
@@ -79,7 +88,9 @@ def _scan_limits(source: str, offsets: Sequence[int], limits: Limits) -> None:
             i = _skip_escape(source, i)
             last = 1
         elif char == "[":
-            i = _skip_class(source, i)
+            start, i = i, _skip_class(source, i)
+            if i > n:
+                unclosed_class = start
             last = 1
         elif char == "(":
             if source.startswith("(?#", i):
@@ -117,6 +128,7 @@ def _scan_limits(source: str, offsets: Sequence[int], limits: Limits) -> None:
         else:
             last = 1
             i += 1
+    return {"(": stack[-1].offset if len(stack) > 1 else None, "[": unclosed_class}
 
 
 def _check_quantifier(

@@ -76,7 +76,7 @@ DECLARATIONS: tuple[Builtin, ...] = (
         keywords=("progress", "id"),
     ),
     _content(
-        "table", "rows, columns?", "content",
+        "table", "rows", "content",
         """Makes a table (the seed's dataframe) from a list of maps or a list of lists;
         `columns:` names and orders the columns (default: the keys of the first map).""",
         'table([%{name: "Ann", age: 31}], columns: ["name", "age"]) -> table content',

@@ -53,8 +53,9 @@ def _directive_table() -> str:
     """The directive reference shown after the docs of `date_format` and `date_parse`."""
     width = max(len(name) for name in DATE_DIRECTIVES) + 2
     lines = [f"{'{' + name + '}':<{width}}  {meaning} ({example})" for name, (meaning, example) in DATE_DIRECTIVES.items()]
-    lines.append(f"{'{{ }}':<{width}}  a literal brace")
-    return "directives:\n" + "\n".join("  " + line for line in lines)
+    lines.append(f"{'{{ or }}':<{width}}  a literal brace")
+    header = "directives (example output for 2024-03-05 09:05:07 in Europe/Amsterdam):\n"
+    return header + "\n".join("  " + line for line in lines)
 
 
 _UNITS_TEXT = ", ".join(f"`:{unit}`" for unit in DATE_UNITS)

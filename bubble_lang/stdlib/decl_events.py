@@ -14,6 +14,6 @@ DECLARATIONS: tuple[Builtin, ...] = (
         """Makes an event pattern for `await`: the conversation waits until an event of that
         name arrives (from `emit`, the server API or a test), which is then bound to
         `event` with its payload.""",
-        'event("payment_done") -> an event pattern; await event("payment_done"), timeout: "5m"',
+        'event("payment_done") -> an event pattern for `await`',
     ),
 )

@@ -29,7 +29,7 @@ DECLARATIONS: tuple[Builtin, ...] = (
         """Makes an entity matcher for `expecting:`: the answer is accepted when the BML
         pattern of `match:` matches, and its captures (`[email]`, `[time=pickup_time]`) are
         fields of `answer`, each with `.value` for the normalised value.""",
-        'entity(match: "[email]") -> an entity matcher; then answer.email -> "ann@example.com"',
+        'entity(match: "[email]") -> an entity matcher that fills answer.email',
         keywords=("match",),
         required_keywords=("match",),
     ),

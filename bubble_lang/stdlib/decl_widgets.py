@@ -141,7 +141,7 @@ DECLARATIONS: tuple[Builtin, ...] = (
         is invalid. Kinds: {_KIND_NAMES}. Options are given as keywords, as a map or
         keyword list in the second argument (for example a data-file constant), or both, the
         keywords winning.""",
-        'input_method("int", min: 1, max: 10) -> a widget; ask "How many?", expecting: it',
+        'input_method("int", min: 1, max: 10) -> a widget asking for a whole number from 1 to 10',
         'input_method("item_picker", caption: "Please select", mode: "single", items: @menu) -> a widget',
         'input_method("item_picker", @item_picker) -> a widget configured by item_picker.yaml',
         category="widgets",

@@ -122,7 +122,7 @@ def _cases() -> dict[str, Diagnostic]:
             hint="add `end` to close the dialog opened at line 1",
         ),
         "no_span": Diagnostic(
-            code="B501",
+            code="B599",
             severity=E,
             message="`bubble.toml` sets unknown key `colour`",
             span=None,

@@ -29,7 +29,7 @@ def test_unknown_format_is_a_caller_bug() -> None:
 def test_every_format_uses_the_same_order() -> None:
     names = ("runtime", "no_span", "eof", "plain", "tabs", "other_file")
     shuffled = [CASES[name] for name in names]
-    expected = ["B501", "B001", "B102", "B103", "B103", "B401"]
+    expected = ["B599", "B001", "B102", "B103", "B103", "B401"]
     assert [r["code"] for r in json.loads(render_diagnostics(shuffled, "json"))] == expected
     sarif = json.loads(render_diagnostics(shuffled, "sarif"))
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == expected
@@ -74,7 +74,7 @@ def test_concise_lines() -> None:
         ]
     ).splitlines()
     assert lines == [
-        "bubble: B501 `bubble.toml` sets unknown key `colour`",
+        "bubble: B599 `bubble.toml` sets unknown key `colour`",
         "shop.bot:1:1: B002 two lines",
         "shop.bot:7:7: B103 unknown constant `@greetings`",
         "shop.bot:13:1: B301 dialog `unused` is never invoked (warning)",

@@ -1,0 +1,5 @@
+"""`python -m bubble_lang` runs the `bubble` command."""
+
+from .cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""The command line (layer 11): `bubble lint`, `bubble explain`, and the commands still to come."""

@@ -1,0 +1,101 @@
+"""`bubble lint PATH…`: every front-end check, in five output formats (SPEC §16).
+
+Exit codes: 0 clean (warnings allowed unless `--fail-on-warnings`), 1 errors found, 2 the tool
+could not run (unreadable path, no scripts, bad option). `# bubble: ignore[CODE]` on a line hides
+that code on that line; an ignore that hides nothing is itself a warning (B501).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, Severity, make_diagnostic
+from ..frontend import BotCheck, check_bot, discover_bots
+from ..render import FORMATS, render_diagnostics, summary_line
+from ..source import SourceFile
+
+IGNORE_COMMENT = re.compile(r"#\s*bubble:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
+TOOL_FAILURES = frozenset({"B500", "B504"})
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("lint", help="check scripts for errors and likely mistakes")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="bot files or directories")
+    parser.add_argument("--format", choices=FORMATS, default="full", help="output format (default: full)")
+    parser.add_argument("--fail-on-warnings", action="store_true", help="exit 1 on warnings too")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.set_defaults(handler=run_lint)
+
+
+def apply_ignores(sources: tuple[SourceFile, ...], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop diagnostics hidden by `# bubble: ignore[…]` and report the ignores that hid nothing."""
+    kept = list(diagnostics)
+    for source in sources:
+        for line_number in range(1, source.line_count + 1):
+            text = source.line_text(line_number)
+            match = IGNORE_COMMENT.search(text)
+            if not match:
+                continue
+            codes = {code.strip().upper() for code in match.group(1).split(",") if code.strip()}
+            used: set[str] = set()
+            remaining = []
+            for diagnostic in kept:
+                span = diagnostic.span
+                if span is not None and span.file is source and span.line == line_number \
+                        and diagnostic.code in codes:
+                    used.add(diagnostic.code)
+                else:
+                    remaining.append(diagnostic)
+            kept = remaining
+            start = source.line_starts[line_number - 1] + match.start()
+            for code in sorted(codes - used):
+                kept.append(make_diagnostic(
+                    "B501", f"`# bubble: ignore[{code}]` hides nothing on this line",
+                    source.span(start, start + len(match.group(0))),
+                    hint="remove the comment, or the code from its list"))
+    return kept
+
+
+def use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    from .main import version
+
+    diagnostics: list[Diagnostic] = []
+    tool_failed = False
+    for raw in args.paths:
+        path = Path(raw)
+        if not path.exists():
+            diagnostics.append(make_diagnostic("B500", f"cannot read `{raw}`: no such file or directory", None,
+                                               hint="check the path"))
+            tool_failed = True
+            continue
+        checks: list[BotCheck] = [check_bot(files) for files in discover_bots(path)]
+        if not checks:
+            diagnostics.append(make_diagnostic("B504", f"no `.bot` files in `{raw}`", None,
+                                               hint="point bubble at a `.bot` file or a folder holding some"))
+            tool_failed = True
+        for check in checks:
+            diagnostics.extend(apply_ignores(check.sources, list(check.diagnostics)))
+    if any(d.code in TOOL_FAILURES for d in diagnostics):
+        tool_failed = True
+    output = render_diagnostics(diagnostics, args.format, color=use_color(args.color), tool_version=version())
+    sys.stdout.write(output)
+    if args.format in ("full", "concise"):
+        sys.stderr.write(summary_line(diagnostics) + "\n")
+    if tool_failed:
+        return 2
+    errors = any(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = any(d.severity is Severity.WARNING for d in diagnostics)
+    return 1 if errors or (warnings and args.fail_on_warnings) else 0

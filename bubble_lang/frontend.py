@@ -1,0 +1,174 @@
+"""The front-end driver (layer 5): from paths on disk to a checked program and its diagnostics.
+
+Input: a path given by the user. Output: `BotCheck`s, one per bot found, each with every diagnostic
+of every stage that ran. Stages: read, parse and build every file (all files, so one broken file
+does not hide errors in another), then resolve and check the whole bot. Nothing here runs a script.
+
+Which paths are bots (SPEC §1 leaves room): a `.bot` file is a bot, together with its
+`name.test.bot` companion; a directory with a `bubble.toml` is one bot made of all its `.bot` files
+and data files; any other directory is a folder of bots, each file and sub-directory on its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from .build import parse_script
+from .config import DEFAULT_CONFIG, Config, parse_config
+from .diagnostics import BubbleError, Diagnostic, make_diagnostic
+from .nodes import Script
+from .source import SourceFile, Span
+
+DATA_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
+@attrs.frozen(kw_only=True)
+class BotFiles:
+    """The files that make up one bot."""
+
+    root: Path
+    scripts: tuple[Path, ...]
+    data: tuple[Path, ...] = ()
+    config: Path | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BotCheck:
+    """Everything the front end learnt about one bot."""
+
+    files: BotFiles
+    sources: tuple[SourceFile, ...]
+    scripts: tuple[Script, ...]
+    program: Any  # resolve.Program, or None when parsing failed
+    data: dict[str, Any]
+    config: Config
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity.value == "error" for d in self.diagnostics)
+
+
+def is_test_file(path: Path) -> bool:
+    return path.name.endswith(".test.bot")
+
+
+def discover_bots(path: Path) -> Iterator[BotFiles]:
+    """The bots under a user-given path (see the module docstring)."""
+    if path.is_file():
+        if is_test_file(path):
+            main = path.with_name(path.name[: -len(".test.bot")] + ".bot")
+            scripts = (main, path) if main.exists() else (path,)
+        else:
+            companion = path.with_name(path.stem + ".test.bot")
+            scripts = (path, companion) if companion.exists() else (path,)
+        yield BotFiles(root=path.parent, scripts=scripts)
+        return
+    if (path / "bubble.toml").exists():
+        scripts = tuple(sorted(p for p in path.glob("*.bot")))
+        data = tuple(sorted(p for p in path.iterdir() if p.suffix in DATA_SUFFIXES and p.is_file()))
+        yield BotFiles(root=path, scripts=scripts, data=data, config=path / "bubble.toml")
+        return
+    for child in sorted(path.iterdir()):
+        if child.is_dir() and not child.name.startswith("."):
+            yield from discover_bots(child)
+        elif child.suffix == ".bot" and not is_test_file(child):
+            yield from discover_bots(child)
+        elif is_test_file(child) and not child.with_name(child.name[: -len(".test.bot")] + ".bot").exists():
+            yield from discover_bots(child)
+
+
+def read_source(path: Path) -> SourceFile | Diagnostic:
+    try:
+        return SourceFile.from_path(path)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return make_diagnostic("B500", f"cannot read `{path}`: {reason.lower()}", None,
+                               hint="check the path, its permissions and that it is UTF-8 text")
+
+
+def load_data_file(source: SourceFile) -> Any:
+    """A data file's value as plain data; errors become B502 at the failing line and column."""
+    suffix = Path(source.name).suffix
+    try:
+        if suffix in (".yaml", ".yml"):
+            return yaml.safe_load(source.text)
+        if suffix == ".json":
+            return json.loads(source.text)
+        return list(csv.DictReader(io.StringIO(source.text)))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        offset = source.line_starts[mark.line] + mark.column if mark is not None else 0
+        problem = getattr(error, "problem", None) or str(error)
+        raise BubbleError([make_diagnostic("B502", f"invalid YAML: {problem}", source.span(offset, offset + 1),
+                                           hint="fix the YAML at the caret")]) from None
+    except json.JSONDecodeError as error:
+        raise BubbleError([make_diagnostic("B502", f"invalid JSON: {error.msg.lower()}",
+                                           source.span(error.pos, error.pos + 1),
+                                           hint="fix the JSON at the caret")]) from None
+    except csv.Error as error:
+        raise BubbleError([make_diagnostic("B502", f"invalid CSV: {error}", source.span(0, 0),
+                                           hint="fix the CSV file")]) from None
+
+
+def check_bot(files: BotFiles) -> BotCheck:
+    """Read, parse, resolve and check one bot, collecting every diagnostic."""
+    from .checks import run_checks
+    from .resolve import resolve_bot
+
+    diagnostics: list[Diagnostic] = []
+    config = DEFAULT_CONFIG
+    if files.config is not None:
+        config_source = read_source(files.config)
+        if isinstance(config_source, Diagnostic):
+            diagnostics.append(config_source)
+        else:
+            try:
+                config = parse_config(config_source)
+            except BubbleError as error:
+                diagnostics.extend(error.diagnostics)
+    sources: list[SourceFile] = []
+    scripts: list[Script] = []
+    for path in files.scripts:
+        source = read_source(path)
+        if isinstance(source, Diagnostic):
+            diagnostics.append(source)
+            continue
+        sources.append(source)
+        try:
+            scripts.append(parse_script(source, config.limits))
+        except BubbleError as error:
+            diagnostics.extend(error.diagnostics)
+    data: dict[str, Any] = {}
+    data_spans: dict[str, Span | None] = {}
+    for path in files.data:
+        source = read_source(path)
+        if isinstance(source, Diagnostic):
+            diagnostics.append(source)
+            continue
+        name = path.stem
+        if name in data_spans:
+            diagnostics.append(make_diagnostic("B505", f"two data files define `@{name}`", source.span(0, 0),
+                                               hint="rename one of the files"))
+            continue
+        try:
+            data[name] = load_data_file(source)
+        except BubbleError as error:
+            diagnostics.extend(error.diagnostics)
+        data_spans[name] = source.span(0, 0)
+    program = None
+    parsed_all = len(scripts) == len(files.scripts) and not any(d.severity.value == "error" for d in diagnostics)
+    if parsed_all:
+        program = resolve_bot(scripts, data_constants=data_spans, limits=config.limits)
+        diagnostics.extend(program.diagnostics)
+        diagnostics.extend(run_checks(program))
+    return BotCheck(files=files, sources=tuple(sources), scripts=tuple(scripts), program=program, data=data,
+                    config=config, diagnostics=tuple(diagnostics))
