@@ -259,6 +259,8 @@ class _Lexer:
             self.emit("NAME", word, start, end)
             return
         keyword = KEYWORDS.get(word)
+        if keyword == "DIALOG" and after == ".":
+            keyword = None  # the runtime variable `dialog` (`dialog.stack`), not a definition
         if keyword:
             if keyword == "DO":
                 self.push("do", start)

@@ -1,4 +1,8 @@
-"""Diagnostic codes: context family."""
+"""Diagnostic codes: context, arity and values (B2xx), from the resolver.
+
+Each is a compile error: a builtin called with the wrong arguments, a statement where it cannot
+run, an effect where none is allowed, or a literal (trigger, pattern, duration) that can never work.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,89 @@ from ..diagnostics import Severity
 from .model import CodeInfo
 
 E = Severity.ERROR
-W = Severity.WARNING
 
-CODES: tuple[CodeInfo, ...] = ()
+
+def _code(code: str, name: str, title: str, what: str, why: str, example: str, fix: str) -> CodeInfo:
+    return CodeInfo(code=code, name=name, severity=E, title=title, what=what, why=why, example=example, fix=fix)
+
+
+CODES: tuple[CodeInfo, ...] = (
+    _code("B201", "builtin-arity", "wrong number of arguments",
+          "A builtin is called with more or fewer positional arguments than it takes.",
+          "The call cannot run; the signature in the hint shows what it expects.",
+          "dialog main do\n  say join()\nend",
+          "Pass the arguments the signature lists (`bubble explain fn:NAME`)."),
+    _code("B202", "builtin-option", "bad option in a call",
+          "A builtin is called with an option it does not take, an option twice, or without an option it "
+          "needs (`intent` needs `match:`).",
+          "A misspelt option would otherwise be silently ignored.",
+          "@yes intent(matches: \"yes\")",
+          "Use the options the signature lists: `intent(match: \"yes\")`."),
+    _code("B203", "statement-context", "statement in the wrong place",
+          "A statement stands where it cannot run: `say`, `ask` or `show` in a task, `expect` or `assert` "
+          "outside a test, `ask` in a test.",
+          "Tasks run without talking to the user, and tests speak for the user; each statement has a place.",
+          "task remind do\n  say \"hi\"\nend",
+          "Move the statement into a dialog (or a test), or use the statement meant for that place."),
+    _code("B204", "break-outside-repeat", "`break` outside `repeat`",
+          "A `break` is not inside a `repeat` block.",
+          "`break` leaves the innermost loop; with no loop it means nothing.",
+          "dialog main do\n  break\nend",
+          "Remove it, or use `return` to leave the dialog."),
+    _code("B205", "effect-in-guard", "effectful function in a guard",
+          "A `when` guard calls a builtin that is random or has a side effect (`random_int`, `shuffle`, …).",
+          "Guards are tried to choose a dialog variant and must give the same answer each time they are "
+          "asked (SPEC §6).",
+          "dialog main when random_int(1, 2) == 1 do\n  say \"a\"\nend",
+          "Compute the value in a statement first, store it in a variable, and test the variable."),
+    _code("B206", "impure-constant", "constant uses a function that is not pure",
+          "A constant definition calls a builtin that reads the clock or the conversation, or is random.",
+          "A constant has one value for the whole bot, computed once; it cannot depend on who asks or when.",
+          "@today date_now()",
+          "Use a variable set in a dialog instead: `today = date_now()`."),
+    _code("B207", "unknown-statement-option", "statement has no such option",
+          "A statement is given an option it does not take, or the same option twice.",
+          "A misspelt option (`expectin:`) would otherwise be silently ignored.",
+          "dialog main do\n  ask \"Name?\", expectin: \"[1+]\"\nend",
+          "Fix the option's name (the hint suggests the nearest one) or remove it."),
+    _code("B208", "bad-trigger", "bad trigger",
+          "A `trigger:` value is neither a string, an `intent(…)` or `entity(…)` call, nor a constant.",
+          "Only these can be matched against a message.",
+          "dialog trigger: hello do\n  say \"Hi\"\nend",
+          "Put the words in quotes: `dialog trigger: \"hello\" do … end`."),
+    _code("B209", "interpolated-pattern", "trigger with interpolation",
+          "A trigger string contains `#{…}`.",
+          "Triggers are compiled once, when the bot loads, into the index that picks which dialogs a message "
+          "may start; a value known only at run time cannot be part of it.",
+          "dialog trigger: \"hi #{name}\" do\n  say \"Hi\"\nend",
+          "Write the words out, or match with `match(pattern, message)` inside a dialog."),
+    _code("B210", "radius-without-location", "`radius:` without `location:`",
+          "A dialog header gives `radius:` but no `location:`.",
+          "The radius is a distance around the location; alone it means nothing.",
+          "dialog radius: 300 do\n  say \"near\"\nend",
+          "Add `location: [lat: …, lon: …]`, or remove `radius:`."),
+    _code("B211", "bad-duration", "malformed duration",
+          "A literal duration (`@timeout`, `@ask_timeout`, `type`, `pause`, `timeout:`, `emit … in:`, "
+          "`advance`) is not a number of seconds or a text like \"90s\", \"15m\", \"2h\", \"1d\", \"1h30m\".",
+          "The value would be refused at run time; as a literal it can be checked now.",
+          "@timeout \"15x\"",
+          "Write a number of seconds (`90`) or a text with units `d`, `h`, `m`, `s` (`\"1h30m\"`)."),
+    _code("B212", "invalid-pattern", "invalid pattern",
+          "A BML or legacy pattern (a trigger, `intent(match:)`, `entity(match:)`, a string `expecting:` or "
+          "a test `expect`) cannot be parsed: bad syntax, an unknown entity, a bad or oversized regex.",
+          "A pattern that cannot be compiled would never match; the caret shows the spot inside the string.",
+          "dialog trigger: \"mail me at [emial]\" do\n  say \"ok\"\nend",
+          "Fix the pattern at the caret; `docs/patterns.md` describes BML."),
+    _code("B213", "bad-header-value", "bad value in a dialog or task header",
+          "A header option has a value of the wrong kind: `event:` not a string, `attachment:` not one of "
+          "`:image :video :audio :file :voice`, `before:` not a name, `label:` not a string or used on a "
+          "top-level dialog, `location:` not a `[lat:, lon:]` list.",
+          "The dialog or task could never be chosen.",
+          "dialog attachment: :picture do\n  say \"nice\"\nend",
+          "Use the kind of value the header option takes (see docs/language.md)."),
+    _code("B214", "remember-target", "`remember`/`forget` takes a `user.` field",
+          "`remember` or `forget` is given something other than a field of `user`.",
+          "Only the user record is persisted across conversations.",
+          "dialog main do\n  remember name\nend",
+          "Write `remember user.name` (after `user.name = …`)."),
+)

@@ -1,4 +1,4 @@
-"""Diagnostic codes: names family."""
+"""Diagnostic codes: names (B1xx), from the resolver: every name a script uses must exist once."""
 
 from __future__ import annotations
 
@@ -6,6 +6,52 @@ from ..diagnostics import Severity
 from .model import CodeInfo
 
 E = Severity.ERROR
-W = Severity.WARNING
 
-CODES: tuple[CodeInfo, ...] = ()
+
+def _code(code: str, name: str, title: str, what: str, why: str, example: str, fix: str) -> CodeInfo:
+    return CodeInfo(code=code, name=name, severity=E, title=title, what=what, why=why, example=example, fix=fix)
+
+
+CODES: tuple[CodeInfo, ...] = (
+    _code("B101", "unknown-dialog", "unknown dialog",
+          "An `invoke`, `goto`, `timeout_dialog:` or `task before:` names a dialog that no script defines. "
+          "Special dialogs such as `__root__` count only when the bot defines them.",
+          "The conversation would stop at this point with a runtime error; a typo in a dialog name should be "
+          "found before a user reaches it.",
+          "dialog main do\n  invoke mneu\nend\n\ndialog menu do\n  say \"Menu\"\nend",
+          "Fix the name (the hint suggests the nearest dialog), or define the dialog."),
+    _code("B102", "unknown-task", "unknown task",
+          "A `perform` names a task that no script defines.",
+          "The task would be missing when the dialog runs.",
+          "dialog main do\n  perform calculate_prise\nend\n\ntask calculate_price do\n  total = 1\nend",
+          "Fix the name, or define `task name do … end`."),
+    _code("B103", "unknown-constant", "unknown constant",
+          "An `@name` is used but no script defines it with `@name value` and no data file is called "
+          "`name.yaml`, `name.json` or `name.csv`. The settings `@timeout` and `@ask_timeout` exist only when "
+          "the bot defines them.",
+          "Reading a missing constant would fail at run time.",
+          "@greeting \"Hello\"\n\ndialog main do\n  say @greetings\nend",
+          "Fix the name, or define the constant at the top level: `@greetings \"Hello\"`."),
+    _code("B104", "unknown-function", "unknown function",
+          "A call `name(…)` names no builtin function. Scripts can call only the builtins of the registry "
+          "(`bubble explain fn:NAME`).",
+          "There are no user-defined functions and no access to Python, so the call could never run.",
+          "dialog main do\n  say lenght(\"abc\")\nend",
+          "Fix the name (see `docs/builtins.md`), or compute the value with statements."),
+    _code("B105", "duplicate-constant", "constant defined twice",
+          "Two definitions `@name …` use the same name, in one script or in two scripts of a bot.",
+          "A constant has one value; which definition wins would depend on file order.",
+          "@greeting \"Hello\"\n@greeting \"Hi\"",
+          "Remove one definition, or rename it."),
+    _code("B106", "missing-entry-point", "no entry dialog",
+          "The bot has dialogs but none is called `__main__` or `main`. A file with only tests, tasks or "
+          "constants has no entry point and needs none (a directory bot may split its files).",
+          "A new conversation starts at `__main__`, else `main`; without one the bot cannot start.",
+          "dialog start do\n  say \"Hi\"\nend",
+          "Rename the first dialog to `main`, or add `dialog main do … end`."),
+    _code("B107", "constant-cycle", "constant defined in terms of itself",
+          "A constant's value uses the constant itself, directly or through other constants.",
+          "The value could never be computed.",
+          "@a @b + 1\n@b @a + 1",
+          "Give one of the constants a value that does not depend on the others."),
+)

@@ -15,13 +15,15 @@ import attrs
 from ..limits import Limits
 from .errors import PatternError
 from .nodes import ENTITY_KINDS, Compound, Literal, Regex, Rule, Word
-from .regexes import check_regex
+from .regexes import check_regex, read_regex_source
 from .words import normalize_word
 
 SPECIAL = frozenset("`~!@#$%^&*()_+=-{}|\\][';\":?><,./")
 _PUNCT_HINT = "quote punctuation to match it, like `'!'`, or leave it out: punctuation is optional"
 _MAX_DIGITS = 9  # longer numbers are over any limit; int() of huge digit strings is slow
 _ANCHORS = ("Start", "End")
+_BLOCK_HINT = "write a range like `[1-3]`, an entity like `[email]`, or a capture like `[=name]`"
+_ENTITY_HINT = "use a known entity kind, like `[email]`, `[number]` or `[time]`"
 
 
 def is_word_char(char: str | None) -> bool:
@@ -80,7 +82,9 @@ class Cursor:
             self.pos += 1
         return self.pos > start
 
-    def fail(self, message: str, start: int, end: int | None = None, hint: str | None = None) -> NoReturn:
+    def fail(
+        self, message: str, start: int, end: int | None = None, hint: str | None = None
+    ) -> NoReturn:
         raise PatternError(message, start, start + 1 if end is None else end, hint)
 
     def unexpected(self, char: str) -> NoReturn:
@@ -156,21 +160,14 @@ class Cursor:
         self.pos = close + 1
         body = self.text[start + 1 : close]
         if not body.strip():
-            self.fail(
-                "empty literal",
-                start,
-                self.pos,
-                "put text between the quotes or remove them",
-            )
-        return Literal(
-            text=body,
-            value=normalize_word(body),
-            quote=quote,
-            start=start,
-            end=self.pos,
-        )
+            hint = "put text between the quotes or remove them"
+            self.fail("empty literal", start, self.pos, hint)
+        value = normalize_word(body)
+        return Literal(text=body, value=value, quote=quote, start=start, end=self.pos)
 
-    def parse_path(self, sigil: str, what: str, example: str, *, dotted: bool) -> tuple[tuple[str, ...], int]:
+    def parse_path(
+        self, sigil: str, what: str, example: str, *, dotted: bool
+    ) -> tuple[tuple[str, ...], int]:
         """`%TAG` or `@name.sub`: names after a sigil, separated by dots when `dotted`."""
         start = self.pos
         self.pos += 1
@@ -205,60 +202,21 @@ class Cursor:
     def parse_regex(self) -> Regex:
         """`/…/` with `\\/` for a slash; other escapes are kept for the regex engine."""
         opener = self.pos
-        self.pos += 1
-        chars: list[str] = []
-        offsets: list[int] = []
-        while True:
-            char = self.peek()
-            if char is None:
-                self.fail(
-                    "unclosed regex",
-                    opener,
-                    hint="end the regex with `/`, and write a slash inside it as `\\/`",
-                )
-            if char == "/":
-                break
-            if char == "\\" and self.peek(1) is not None:
-                if self.peek(1) == "/":
-                    chars.append("/")
-                    offsets.append(self.pos)
-                else:
-                    chars.extend(self.text[self.pos : self.pos + 2])
-                    offsets.extend((self.pos, self.pos + 1))
-                self.pos += 2
-            else:
-                chars.append(char)
-                offsets.append(self.pos)
-                self.pos += 1
-        offsets.append(self.pos)
-        self.pos += 1
-        source = "".join(chars)
+        text = self.text
+        source, offsets, close = read_regex_source(text, opener + 1, len(text), closing=True)
+        if close < 0:
+            hint = "end the regex with `/`, and write a slash inside it as `\\/`"
+            self.fail("unclosed regex", opener, hint=hint)
+        self.pos = close + 1
         if not source:
-            self.fail(
-                "empty regex",
-                opener,
-                self.pos,
-                "put a regular expression between the slashes",
-            )
+            hint = "put a regular expression between the slashes"
+            self.fail("empty regex", opener, self.pos, hint)
         names = check_regex(source, offsets, self.limits)
         return Regex(source=source, group_names=names, start=opener, end=self.pos)
 
     def whole_regex(self, start: int, end: int) -> Regex:
-        """A whole pattern starting with `^` is a regex; only `\\/` is unescaped."""
-        chars: list[str] = []
-        offsets: list[int] = []
-        self.pos = start
-        while self.pos < end:
-            if self.text.startswith("\\/", self.pos):
-                chars.append("/")
-                offsets.append(self.pos)
-                self.pos += 2
-            else:
-                chars.append(self.text[self.pos])
-                offsets.append(self.pos)
-                self.pos += 1
-        offsets.append(end)
-        source = "".join(chars)
+        """A whole pattern starting with `^` is one regex, read like the inside of `/…/`."""
+        source, offsets, self.pos = read_regex_source(self.text, start, end, closing=False)
         names = check_regex(source, offsets, self.limits)
         return Regex(source=source, group_names=names, start=start, end=end)
 
@@ -275,12 +233,7 @@ class Cursor:
         if char is None:
             self.fail("unclosed `[`", opener, hint="add a `]` to close it")
         if char == "]":
-            self.fail(
-                "empty `[]`",
-                opener,
-                self.pos + 1,
-                "write a range like `[1-3]`, an entity like `[email]`, or a capture like `[=name]`",
-            )
+            self.fail("empty `[]`", opener, self.pos + 1, _BLOCK_HINT)
         if is_digit(char):
             count = self.parse_count()
         elif char == "/":
@@ -306,11 +259,7 @@ class Cursor:
                 self.check_entity(word, name_start)
                 kind = word
         elif char != "=":
-            self.fail(
-                f"unexpected `{char}` inside `[…]`",
-                self.pos,
-                hint="write a range like `[1-3]`, an entity like `[email]`, or a capture like `[=name]`",
-            )
+            self.fail(f"unexpected `{char}` inside `[…]`", self.pos, hint=_BLOCK_HINT)
         self.skip_ws()
         name, name_start = None, 0
         if self.peek() == "=":
@@ -353,14 +302,11 @@ class Cursor:
             self.pos += 1
             high = None
         elif self.peek() == "-":
+            dash = self.pos
             self.pos += 1
             self.skip_ws()
             if not is_digit(self.peek()):
-                self.fail(
-                    "missing number after `-`",
-                    self.pos - 1,
-                    hint="write a range like `[1-3]`",
-                )
+                self.fail("missing number after `-`", dash, hint="write a range like `[1-3]`")
             high = self.read_number()
             if high < low:
                 self.fail(
@@ -408,5 +354,5 @@ class Cursor:
             close = difflib.get_close_matches(kind.lower(), list(folded), n=1, cutoff=0.6)
             pick = prefixed or close
             guess = folded[pick[0]] if pick else None
-        hint = f"did you mean `[{guess}]`?" if guess else "use a known entity kind, like `[email]`, `[number]` or `[time]`"
+        hint = f"did you mean `[{guess}]`?" if guess else _ENTITY_HINT
         self.fail(f"unknown entity `{kind}`", start, start + len(kind), hint)

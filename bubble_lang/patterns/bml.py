@@ -76,7 +76,9 @@ def parse_bml(text: str, limits: Limits = DEFAULT_LIMITS) -> Pattern:
     except RecursionError:
         # Only reachable when `syntax_nesting` is configured above what Python's stack allows.
         raise PatternError(
-            "pattern nests too deeply", parser.deepest, parser.deepest + 1,
+            "pattern nests too deeply",
+            parser.deepest,
+            parser.deepest + 1,
             "split the pattern into simpler patterns",
         ) from None
     return Pattern(text=text, root=root)
@@ -96,7 +98,8 @@ class _Parser(Cursor):
         self.deepest = at
         if self.depth > self.limits.syntax_nesting:
             self.fail(
-                f"groups nest deeper than {self.limits.syntax_nesting} levels", at,
+                f"groups nest deeper than {self.limits.syntax_nesting} levels",
+                at,
                 hint="split the pattern into simpler patterns",
             )
 
@@ -169,7 +172,10 @@ class _Parser(Cursor):
             self.unexpected(char)
         hint = f"add a space before `{char}`"
         if char == "(" and isinstance(previous, (Word, Compound)):
-            hint = "write a regex to match part of a word, like `/mus(ic|eum)/`, or add a space before `(`"
+            hint = (
+                "write a regex to match part of a word, like `/mus(ic|eum)/`, "
+                "or add a space before `(`"
+            )
         self.fail(f"missing space before `{char}`", self.pos, hint=hint)
 
     def parse_rule(self) -> Rule:
@@ -300,7 +306,9 @@ class _Parser(Cursor):
                 )
             if char == "?":
                 if isinstance(base, (Any, Range)):
-                    hint = "remove the `?`" if isinstance(base, Any) else "start the range at 0, like `[0-2]`"
+                    hint = "remove the `?`"
+                    if isinstance(base, Range):
+                        hint = "start the range at 0, like `[0-2]`"
                     self.fail(f"{what} cannot be optional", at, hint=hint)
                 if repeated:
                     self.fail(
@@ -338,7 +346,14 @@ class _Parser(Cursor):
                         "combine the repeats into one, like `[2-4]`",
                     )
                 count = block.count
-                rule = Repeat(rule=rule, min=count.min, max=count.max, greedy=count.greedy, start=start, end=block.end)
+                rule = Repeat(
+                    rule=rule,
+                    min=count.min,
+                    max=count.max,
+                    greedy=count.greedy,
+                    start=start,
+                    end=block.end,
+                )
                 repeated = True
             if block.name is not None:
                 if captured:

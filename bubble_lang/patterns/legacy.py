@@ -62,7 +62,10 @@ def parse_legacy(text: str, limits: Limits = DEFAULT_LIMITS) -> LegacyPattern:
         name, name_end = _read_name(text, opener + 2)
         if name in names:
             raise PatternError(
-                f"capture `{name}` appears twice", opener + 2, name_end, "give each capture its own name"
+                f"capture `{name}` appears twice",
+                opener + 2,
+                name_end,
+                "give each capture its own name",
             )
         names.append(name)
         after = text[name_end] if name_end < len(text) else None
@@ -116,7 +119,10 @@ def _read_name(text: str, start: int) -> tuple[str, int]:
         )
     if not is_name(name):
         raise PatternError(
-            f"`{name}` is not a valid name", start, end, "use letters, digits and `_`, starting with a letter"
+            f"`{name}` is not a valid name",
+            start,
+            end,
+            "use letters, digits and `_`, starting with a letter",
         )
     return name, end
 

@@ -73,6 +73,39 @@ def check_regex(source: str, offsets: Sequence[int], limits: Limits) -> tuple[st
     return tuple(name for name, _ in groups)
 
 
+def read_regex_source(
+    text: str, start: int, end: int, *, closing: bool
+) -> tuple[str, list[int], int]:
+    """Read regex source from `text[start:end]`: `\\/` is a slash, other escapes stay as written.
+
+    Returns the source, the text offset of each source character plus one for the end, and
+    where reading stopped: the unescaped closing `/` when `closing` (-1 if there is none),
+    else `end`.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    i = start
+    while i < end:
+        char = text[i]
+        if closing and char == "/":
+            offsets.append(i)
+            return "".join(chars), offsets, i
+        if char == "\\" and i + 1 < end:
+            if text[i + 1] == "/":
+                chars.append("/")
+                offsets.append(i)
+            else:
+                chars.extend(text[i : i + 2])
+                offsets.extend((i, i + 1))
+            i += 2
+        else:
+            chars.append(char)
+            offsets.append(i)
+            i += 1
+    offsets.append(end)
+    return "".join(chars), offsets, -1 if closing else end
+
+
 def _scan_limits(source: str, offsets: Sequence[int], limits: Limits) -> dict[str, int | None]:
     """Enforce group nesting, counted repeat size and nested repeat product, in one pass.
 

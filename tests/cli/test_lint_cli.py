@@ -1,0 +1,147 @@
+"""`bubble lint` and `bubble explain` as a user runs them: real files, real exit codes, real output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bubble_lang.cli.main import main
+from bubble_lang.codes import CODES
+from bubble_lang.codes.docs import render_codes_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOOD = 'dialog main do\n  say "Hello"\nend\n'
+BROKEN = 'dialog main do\n  say "Hello\nend\n'
+UNKNOWN = 'dialog main do\n  invoke menuu\nend\n\ndialog menu do\n  say "x"\nend\n'
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_file_exits_0(tmp_path, capsys):
+    code, out, err = run_cli(capsys, "lint", str(write(tmp_path, "ok.bot", GOOD)))
+    assert code == 0
+    assert out == ""
+    assert "no problems found" in err
+
+
+def test_syntax_error_exits_1_with_caret(tmp_path, capsys):
+    path = write(tmp_path, "bad.bot", BROKEN)
+    code, out, _ = run_cli(capsys, "lint", str(path))
+    assert code == 1
+    assert f"{path}:2:7" in out
+    assert "unclosed string" in out
+    assert "^" in out and "help:" in out
+    assert "Traceback" not in out
+
+
+def test_concise_and_json_formats(tmp_path, capsys):
+    path = write(tmp_path, "u.bot", UNKNOWN)
+    code, out, _ = run_cli(capsys, "lint", "--format", "concise", str(path))
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"{path}:2:10: B")
+    code, out, _ = run_cli(capsys, "lint", "--format", "json", str(path))
+    data = json.loads(out)
+    assert data[0]["line"] == 2 and data[0]["column"] == 10
+    assert "menu" in (data[0]["hint"] or "")
+
+
+@pytest.mark.parametrize("fmt", ["github", "sarif"])
+def test_machine_formats(tmp_path, capsys, fmt):
+    path = write(tmp_path, "u.bot", UNKNOWN)
+    code, out, _ = run_cli(capsys, "lint", "--format", fmt, str(path))
+    assert code == 1
+    if fmt == "sarif":
+        assert json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
+    else:
+        assert out.startswith("::error file=")
+
+
+def test_missing_path_and_bad_option_exit_2(tmp_path, capsys):
+    code, out, _ = run_cli(capsys, "lint", str(tmp_path / "nope.bot"))
+    assert code == 2
+    assert "no such file" in out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lint", "--format", "xml", str(tmp_path)])
+    assert exit_info.value.code == 2
+
+
+def test_empty_directory_exits_2(tmp_path, capsys):
+    code, out, _ = run_cli(capsys, "lint", str(tmp_path))
+    assert code == 2
+    assert "no `.bot` files" in out
+
+
+def test_ignore_comment_and_unused_ignore(tmp_path, capsys):
+    code_of_unknown = "B" + next(c for c in CODES if c.startswith("B1"))[1:]  # any B1xx exists
+    assert code_of_unknown
+    path = write(tmp_path, "u.bot", UNKNOWN)
+    code, out, _ = run_cli(capsys, "lint", "--format", "json", str(path))
+    found = json.loads(out)[0]["code"]
+    text = UNKNOWN.replace("invoke menuu", f"invoke menuu  # bubble: ignore[{found}]")
+    write(tmp_path, "u.bot", text)
+    code, out, _ = run_cli(capsys, "lint", "--format", "json", str(path))
+    assert code == 0 and json.loads(out) == []
+    write(tmp_path, "u.bot", GOOD.replace('say "Hello"', 'say "Hello"  # bubble: ignore[B031]'))
+    code, out, _ = run_cli(capsys, "lint", "--format", "json", str(path))
+    assert [d["code"] for d in json.loads(out)] == ["B501"]
+    assert code == 0
+    code, out, _ = run_cli(capsys, "lint", "--fail-on-warnings", str(path))
+    assert code == 1
+
+
+def test_samples_are_clean(capsys):
+    code, out, err = run_cli(capsys, "lint", str(ROOT / "samples"))
+    assert code == 0, out
+
+
+def test_explain_code_and_builtin(capsys):
+    code, out, _ = run_cli(capsys, "explain", "B001")
+    assert code == 0 and "unclosed string" in out and "Fix:" in out
+    code, out, _ = run_cli(capsys, "explain", "fn:join")
+    assert code == 0 and "join(" in out
+    code, _, err = run_cli(capsys, "explain", "fn:jion")
+    assert code == 2 and "did you mean `fn:join`" in err
+    code, _, err = run_cli(capsys, "explain", "B9999")
+    assert code == 2
+
+
+def test_planned_commands_say_not_built_yet(capsys):
+    code, _, err = run_cli(capsys, "run", "samples/pizza.bot")
+    assert code == 2 and "not built yet" in err
+
+
+def test_console_script_runs_as_a_process(tmp_path):
+    path = write(tmp_path, "bad.bot", BROKEN)
+    result = subprocess.run([sys.executable, "-m", "bubble_lang", "lint", "--format", "concise", str(path)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert f"{path}:2:7: B001 unclosed string" in result.stdout
+
+
+def test_diagnostics_doc_is_in_sync():
+    on_disk = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert on_disk == render_codes_markdown(), (
+        "docs/diagnostics.md is stale: run `python -m bubble_lang.codes.docs > docs/diagnostics.md`")
+
+
+def test_every_code_is_documented_in_house_style():
+    for code, info in CODES.items():
+        assert info.code == code
+        assert info.what and info.why and info.example and info.fix, code
+        assert info.title[0].islower() or info.title[0] in "`@", f"{code}: titles start lowercase"
+        assert not info.title.endswith("."), code
