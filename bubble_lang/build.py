@@ -56,6 +56,60 @@ class _Body:
     short: bool
 
 
+@attrs.frozen
+class _Prefixed:
+    """`not`, `!` and `-` before an operand; their reach depends on what follows (`not a == b`)."""
+
+    ops: tuple[Token, ...]
+    operand: Any
+
+    @property
+    def span(self) -> Span | None:
+        return None
+
+
+# Binding power of binary operators, and of prefix operators over what follows them.
+_BINARY_POWER = {"or": 1, "||": 1, "and": 2, "&&": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4,
+                 "in": 4, "+": 5, "-": 5, "*": 6, "/": 6}
+_PREFIX_POWER = {"not": 4, "!": 4, "-": 7}
+
+
+class _Arranger:
+    """Precedence climbing over a flat `operand op operand …` list. Recursion depth is bounded by the
+    number of precedence levels plus prefix operators (both limited), never by the chain length."""
+
+    def __init__(self, builder: "_Builder", items: list[Any]):
+        self.builder = builder
+        self.items = items
+        self.pos = 0
+
+    def expression(self, min_power: int) -> n.Expr:
+        left = self.operand()
+        while self.pos < len(self.items):
+            op: Token = self.items[self.pos]
+            power = _BINARY_POWER[op.value]
+            if power < min_power:
+                break
+            self.pos += 1
+            right = self.expression(power + 1)
+            left = n.Binary(op=_OPERATORS.get(op.value, op.value), left=left, right=right,
+                            span=self.builder._cover([left, right]), op_span=self.builder._token_span(op))
+        return left
+
+    def operand(self) -> n.Expr:
+        item = self.items[self.pos]
+        if isinstance(item, _Prefixed):
+            op, rest = item.ops[0], item.ops[1:]
+            self.items[self.pos] = _Prefixed(rest, item.operand) if rest else item.operand
+            operand = self.expression(_PREFIX_POWER[op.value])
+            span = Span(self.builder.source, op.start_pos, operand.span.end if operand.span else op.end_pos)
+            if op.value == "-" and isinstance(operand, n.Literal) and type(operand.value) in (int, float):
+                return n.Literal(value=-operand.value, span=span)  # `-1` is a number, not an operation
+            return n.Unary(op=_OPERATORS.get(op.value, op.value), operand=operand, span=span)
+        self.pos += 1
+        return item
+
+
 def _did_you_mean(word: str, choices: list[str]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
@@ -69,6 +123,7 @@ class _State:
     source: SourceFile
     limits: Limits
     errors: list[Diagnostic]
+    prefixed: dict[int, Any] = attrs.Factory(dict)  # id(Unary) -> _Prefixed, see `prefixed`
 
 
 _STATE: ContextVar[_State] = ContextVar("bubble_build_state")
@@ -412,14 +467,28 @@ class _Builder(Transformer):
         return n.Once(steps=self._statements(blocks[0], "`once`"), after=after, span=self._cover(children))
 
     # ------------------------------------------------------------------ expressions
-    def binary(self, children: list[Any]) -> n.Binary:
-        left, op, right = children
-        return n.Binary(op=_OPERATORS.get(op.value, op.value), left=left, right=right, span=self._cover(children),
-                        op_span=self._token_span(op))
+    def operation(self, children: list[Any]) -> n.Expr:
+        """`a op b op c …` as the grammar reads it, arranged here by precedence (SPEC §3)."""
+        operators = len(children) // 2
+        if operators > self.limits.syntax_nesting:
+            self._error("B009", f"expression too long: more than {self.limits.syntax_nesting} operators",
+                        self._cover(children), hint="split it over several assignments")
+            return children[0] if isinstance(children[0], n.Expr) else n.Literal(value=None)
+        pending = _STATE.get().prefixed
+        items = [pending.pop(id(child)) if id(child) in pending else child for child in children]
+        return _Arranger(self, items).expression(0)
 
-    def unary(self, children: list[Any]) -> n.Unary:
-        op, operand = children
-        return n.Unary(op=_OPERATORS.get(op.value, op.value), operand=operand, span=self._cover(children))
+    def prefixed(self, children: list[Any]) -> n.Expr:
+        """`not`/`!`/`-` before an operand. Built as nested `Unary` at once; if an operation follows,
+        `operation` takes the parts back, since `not a == b` means `not (a == b)`."""
+        ops = tuple(children[:-1])
+        if len(ops) > self.limits.syntax_nesting:
+            self._error("B009", f"nesting too deep: more than {self.limits.syntax_nesting} prefix operators",
+                        self._cover(children), hint="remove the repeated operators")
+            return children[-1]
+        node = _Arranger(self, [_Prefixed(ops, children[-1])]).expression(0)
+        _STATE.get().prefixed[id(node)] = _Prefixed(ops, children[-1])
+        return node
 
     def field(self, children: list[Any]) -> n.Field:
         name: Token = children[2]
@@ -545,6 +614,7 @@ class _Builder(Transformer):
         return n.MapEntry(key=children[0], value=children[2], span=self._cover(children))
 
     def paren(self, children: list[Any]) -> n.Expr:
+        _STATE.get().prefixed.pop(id(children[1]), None)  # `(not a) == b` keeps its grouping
         return children[1]
 
 

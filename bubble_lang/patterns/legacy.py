@@ -43,6 +43,14 @@ def parse_legacy(text: str, limits: Limits = DEFAULT_LIMITS) -> LegacyPattern:
             max(len(text), 1),
             "write the words the trigger should match",
         )
+    if len(text) > limits.trigger_regex_chars:
+        # The regex built below is never shorter than the text; refuse before building it.
+        raise PatternError(
+            f"legacy trigger is longer than {limits.trigger_regex_chars} characters",
+            0,
+            len(text),
+            "shorten the trigger or split it into several triggers",
+        )
     chars: list[str] = []
     offsets: list[int] = []
     names: list[str] = []

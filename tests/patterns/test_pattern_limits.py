@@ -88,3 +88,8 @@ def test_smaller_configured_limits() -> None:
     assert error_of("/a{6}/", small).start == 3
     assert error_of("/(a{4}){4}/", small).start == 7
     assert error_of("a[6]", small).start == 2
+
+
+def test_long_flat_pattern_parses_without_recursion() -> None:
+    pattern = parse_bml("hello " * 20_000 + "(a | b)")
+    assert pattern.root is not None

@@ -1,0 +1,113 @@
+"""Generic AST traversal for the resolver and the lint rules (layer 4).
+
+Input: nodes from `nodes.py`. Output: iterators over child nodes, nested statement blocks and
+every node below a point. Traversal is iterative and driven by the attrs fields of each node, so a
+new node class is walked without changes here. Nothing here reports anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from .. import nodes as n
+
+SEQUENCE = "sequence"
+"""Statements that run one after the other."""
+LOOP = "loop"
+"""A `repeat` body: after its last statement, its first runs again."""
+CHOICE = "choice"
+"""`random` choices and `once` steps: one of them runs, not the ones after it."""
+
+TERMINATORS = frozenset({"close", "goto", "return", "continue", "break"})
+
+
+def child_nodes(node: n.Node) -> Iterator[n.Node]:
+    """Direct children in field order; inner dialogs of a `DialogDecl` included."""
+    for field in attrs.fields(type(node)):
+        if field.name == "span" or not field.eq:
+            continue
+        value = getattr(node, field.name)
+        if isinstance(value, n.Node):
+            yield value
+        elif isinstance(value, tuple):
+            yield from (item for item in value if isinstance(item, n.Node))
+
+
+def iter_nodes(node: n.Node) -> Iterator[n.Node]:
+    """`node` and every node below it, depth first, in source order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(list(child_nodes(current))))
+
+
+def blocks(statement: n.Stmt) -> list[tuple[tuple[n.Stmt, ...], str]]:
+    """The statement blocks nested directly in a compound statement, each with how it runs."""
+    if isinstance(statement, n.If):
+        found = [(statement.then, SEQUENCE)]
+        if statement.else_ is not None:
+            found.append((statement.else_, SEQUENCE))
+        return found
+    if isinstance(statement, n.Branch):
+        found = [(arm.body, SEQUENCE) for arm in statement.arms]
+        if statement.else_ is not None:
+            found.append((statement.else_, SEQUENCE))
+        return found
+    if isinstance(statement, n.Repeat):
+        return [(statement.body, LOOP)]
+    if isinstance(statement, n.Random):
+        return [(statement.choices, CHOICE)]
+    if isinstance(statement, n.Once):
+        found = [(statement.steps, CHOICE)]
+        if statement.after is not None:
+            found.append((statement.after, SEQUENCE))
+        return found
+    return []
+
+
+def iter_statements(body: tuple[n.Stmt, ...]) -> Iterator[n.Stmt]:
+    """Every statement of a body, nested ones included, in source order."""
+    stack = list(reversed(body))
+    while stack:
+        statement = stack.pop()
+        yield statement
+        nested = [s for block, _ in blocks(statement) for s in block]
+        stack.extend(reversed(nested))
+
+
+def ends_flow(statement: n.Stmt) -> bool:
+    """True when control never passes to the next statement of the same block."""
+    if isinstance(statement, n.Command):
+        return statement.word in TERMINATORS
+    if isinstance(statement, n.If):
+        return statement.else_ is not None and _block_ends(statement.then) and _block_ends(statement.else_)
+    if isinstance(statement, n.Branch):
+        return (statement.else_ is not None and _block_ends(statement.else_)
+                and all(_block_ends(arm.body) for arm in statement.arms))
+    return False
+
+
+def _block_ends(block: tuple[n.Stmt, ...]) -> bool:
+    return any(ends_flow(statement) for statement in block)
+
+
+def walk_exprs(node: n.Node) -> Iterator[n.Expr]:
+    """Every expression below `node` (statements and their nested blocks included)."""
+    for item in iter_nodes(node):
+        if isinstance(item, n.Expr):
+            yield item
+
+
+def reads_name(node: n.Node, name: str) -> bool:
+    """Whether an expression anywhere below `node` reads the variable `name`."""
+    return any(isinstance(e, n.Name) and e.name == name for e in walk_exprs(node))
+
+
+def root_name(expr: n.Expr) -> n.Name | None:
+    """`user` for `user.address.city`; None when the chain does not start at a name."""
+    while isinstance(expr, (n.Field, n.Index)):
+        expr = expr.target
+    return expr if isinstance(expr, n.Name) else None
