@@ -542,6 +542,9 @@ class _Builder(Transformer):
             if isinstance(child, Token):
                 if child.type == "STR_TEXT":
                     parts.append(self._decode(child))
+                elif child.type == "STRING" and child.value:
+                    inner = Token("STR_TEXT", child.value, child.start_pos + 1, end_pos=child.end_pos - 1)
+                    parts.append(self._decode(inner))
             else:
                 parts.append(child)
         return n.Str(parts=tuple(parts), span=self._cover(children))

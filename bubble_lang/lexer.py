@@ -82,7 +82,7 @@ CONTINUATION_TYPES = frozenset(
      "COMMA_DO", "DO_COLON", "WHEN"}
 )
 # Tokens after which `(` or `[` with no space is a call or an index.
-POSTFIX_OPENERS = frozenset({"NAME", "RPAR", "RSQB", "RBRACE", "CONST", "STR_END"})
+POSTFIX_OPENERS = frozenset({"NAME", "RPAR", "RSQB", "RBRACE", "CONST", "STR_END", "STRING"})
 # Tokens that put the lexer back at the start of a statement.
 STATEMENT_STARTERS = frozenset({"_NL", "DO", "ELSE", "AFTER", "ARROW", "DO_COLON", "COMMA_DO"})
 
@@ -310,7 +310,7 @@ class _Lexer:
         end = start + len(symbol)
         preceded_by_space = start > 0 and text[start - 1] in " \t\n"
         if type_ == "LPAR":
-            if self.last_type in POSTFIX_OPENERS and not preceded_by_space and self.last_type != "STR_END":
+            if self.last_type in POSTFIX_OPENERS and not preceded_by_space and self.last_type not in ("STR_END", "STRING"):
                 type_ = "CALL_LPAR"
             self.push("(", start)
         elif type_ == "LSQB":
@@ -331,10 +331,12 @@ class _Lexer:
     def scan_string(self) -> None:
         """A string with `#{…}` interpolations, which may hold strings of their own."""
         text, open_at = self.text, self.pos
+        start_index = len(self.tokens)
         self.emit("STR_START", '"', open_at, open_at + 1)
         self.pos += 1
         chunk_start = self.pos
         length = len(text)
+        simple = True  # no interpolation: the whole string becomes one STRING token (fewer to parse)
         while True:
             if self.pos >= length:
                 interpolations = [at for kind, at in self.openers if kind == "#{"]
@@ -350,6 +352,11 @@ class _Lexer:
             char = text[self.pos]
             if char == "\\":
                 self.pos += 2
+            elif char == '"' and simple:
+                del self.tokens[start_index:]
+                self.emit("STRING", text[open_at + 1:self.pos], open_at, self.pos + 1)
+                self.pos += 1
+                return
             elif char == '"':
                 if self.pos > chunk_start:
                     self.emit("STR_TEXT", text[chunk_start:self.pos], chunk_start, self.pos)
@@ -360,6 +367,7 @@ class _Lexer:
                 if self.pos > chunk_start:
                     self.emit("STR_TEXT", text[chunk_start:self.pos], chunk_start, self.pos)
                 interp_at = self.pos
+                simple = False
                 self.emit("INTERP_START", "#{", interp_at, interp_at + 2)
                 self.push("#{", interp_at)
                 self.pos += 2

@@ -36,6 +36,7 @@ TERMINAL_WORDS: dict[str, str] = {
     "CONST_DEF": "a constant definition",
     "ATOM": "an atom like `:name`",
     "NUMBER": "a number",
+    "STRING": "a string",
     "STR_START": "a string",
     "STR_TEXT": "string text",
     "STR_END": "the closing `\"`",
@@ -73,7 +74,7 @@ for _word in ("dialog", "task", "test", "do", "end", "if", "unless", "else", "br
               "random", "once", "after", "when", "and", "or", "not", "true", "false", "nil"):
     TERMINAL_WORDS[_word.upper()] = f"`{_word}`"
 
-EXPRESSION_STARTS = frozenset({"NUMBER", "STR_START", "NAME", "CONST", "ATOM", "LSQB", "MAP_START", "LPAR",
+EXPRESSION_STARTS = frozenset({"NUMBER", "STRING", "STR_START", "NAME", "CONST", "ATOM", "LSQB", "MAP_START", "LPAR",
                                "MINUS", "NOT", "BANG", "TRUE", "FALSE", "NIL", "TRANSLATE"})
 OPERATOR_TERMINALS = frozenset({"EQ", "NE", "LE", "GE", "LT", "GT", "PLUS", "MINUS", "STAR", "SLASH", "AND",
                                 "OR", "ANDAND", "OROR", "IN", "DOT", "INDEX_LSQB"})

@@ -86,7 +86,7 @@ def _missing_comma_before_option(ctx: Context) -> bool:
 
 
 def _missing_comma_in_list(ctx: Context) -> bool:
-    return ctx.token.type in ("STR_START", "NUMBER", "NAME", "CONST", "ATOM") and "COMMA" in ctx.expected \
+    return ctx.token.type in ("STRING", "STR_START", "NUMBER", "NAME", "CONST", "ATOM") and "COMMA" in ctx.expected \
         and ("RSQB" in ctx.expected or "RPAR" in ctx.expected or "RBRACE" in ctx.expected)
 
 

@@ -20,7 +20,7 @@ LAYERS = {
     "grammar": 3,
     "stdlib": 4, "resolve": 4, "checks": 4, "formatter": 4,
     "opcodes": 5, "compiler": 5, "disasm": 5, "frontend": 5,
-    "runtime": 6,
+    "runtime": 6, "stdlib_impl": 6,
     "vm": 7,
     "storage": 8, "extensions": 8,
     "engine": 9,

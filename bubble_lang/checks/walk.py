@@ -111,3 +111,20 @@ def root_name(expr: n.Expr) -> n.Name | None:
     while isinstance(expr, (n.Field, n.Index)):
         expr = expr.target
     return expr if isinstance(expr, n.Name) else None
+
+
+def program_bodies(program: object) -> Iterator[tuple[n.Node, tuple[n.Stmt, ...]]]:
+    """Every (declaration, body) of a resolved program: dialogs (inner ones too), tasks, tests."""
+    for info in program.all_dialogs:  # type: ignore[attr-defined]
+        yield info.decl, info.decl.body
+    for script in program.scripts:  # type: ignore[attr-defined]
+        for decl in script.decls:
+            if isinstance(decl, (n.TaskDecl, n.TestDecl)):
+                yield decl, decl.body
+
+
+def contains(outer: n.Node, span: object) -> bool:
+    """Whether `span` lies inside `outer`'s span (same file)."""
+    inner = span
+    return (outer.span is not None and inner is not None and inner.file is outer.span.file  # type: ignore[attr-defined]
+            and outer.span.start <= inner.start and inner.end <= outer.span.end)  # type: ignore[attr-defined]

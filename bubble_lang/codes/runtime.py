@@ -1,4 +1,4 @@
-"""Diagnostic codes: runtime family."""
+"""Diagnostic codes: runtime (B4xx), raised while a script runs; B45x are exceeded limits."""
 
 from __future__ import annotations
 
@@ -6,6 +6,27 @@ from ..diagnostics import Severity
 from .model import CodeInfo
 
 E = Severity.ERROR
-W = Severity.WARNING
 
-CODES: tuple[CodeInfo, ...] = ()
+
+def _code(code: str, name: str, title: str, what: str, why: str, example: str, fix: str) -> CodeInfo:
+    return CodeInfo(code=code, name=name, severity=E, title=title, what=what, why=why, example=example, fix=fix)
+
+
+CODES: tuple[CodeInfo, ...] = (
+    _code("B401", "runtime-type-error", "wrong type of value",
+          "An operation or builtin got a value of a type it cannot use, like `\"a\" * 2` or `length(5)`.",
+          "bubble never guesses a conversion that could hide a mistake.",
+          'total = "3" * 2', "Convert explicitly, for example with `number(text)` or `string(value)`."),
+    _code("B402", "division-by-zero", "division by zero",
+          "A `/`, `div` or `rem` had zero on the right.", "The result is undefined.",
+          "x = 10 / count", "Check the divisor first: `if count > 0 do … end`."),
+    _code("B403", "bad-argument", "bad argument to a builtin",
+          "A builtin got a value it cannot work with, like an unknown date unit or a malformed date.",
+          "The call cannot produce a meaningful result.", 'date_diff(a, b, :fortnights)',
+          "Check the builtin's documentation with `bubble explain fn:NAME`."),
+    _code("B450", "limit-exceeded", "limit exceeded",
+          "A value or the work of one turn went past a limit of SPEC §13 (string 1 MiB, list 10,000 items, "
+          "integers 2^53, `range` 100,000, steps per turn, regex time).",
+          "Limits keep one runaway script or message from stopping the bot for everyone.",
+          'repeat x in range(1, 1000000) do … end', "Work on smaller pieces, or raise the limit in bubble.toml."),
+)

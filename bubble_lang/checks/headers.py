@@ -1,0 +1,162 @@
+"""Dialog and task header checks (layer 4, called by the resolver).
+
+Input: one dialog or task declaration and the resolver. Output: diagnostics for header values
+that can never work (B208 bad trigger, B209 interpolated trigger, B210 radius without location,
+B213 value of the wrong kind, B101 unknown `before:` target) and the parsed trigger patterns.
+The builder has already refused unknown and repeated header options; this module judges values.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import nodes as n
+from ..patterns import LegacyPattern
+from .suggest import did_you_mean, nearest
+
+if TYPE_CHECKING:
+    from ..resolve import DialogInfo
+    from .resolution import Resolver
+
+ATTACHMENT_KINDS = ("image", "video", "audio", "file", "voice")
+"""What `dialog attachment: :kind` may name (SPEC §6)."""
+
+_TRIGGER_HINT = 'write the words to match in quotes, like `trigger: "hello | hi"`'
+
+
+def check_dialog_header(resolver: Resolver, info: DialogInfo, chain: tuple[DialogInfo, ...]) -> None:
+    """Judge every header option of a dialog and parse its trigger."""
+    decl = info.decl
+    for option in decl.options:
+        value = option.value
+        if option.key == "trigger":
+            check_trigger(resolver, value)
+        elif option.key == "label":
+            if info.parent is None:
+                resolver.report("B213", "`label:` is only for inner dialogs", option.key_span,
+                                label="a top-level dialog",
+                                hint="define this dialog inside the dialog whose menu it belongs to, "
+                                     "or use `trigger:`")
+            if not isinstance(value, (n.Str, n.Const)):
+                resolver.report("B213", "a label is a string", value.span, hint='write `label: "Order"`')
+            resolver.expr(value)
+        elif option.key == "event":
+            check_event_name(resolver, value)
+        elif option.key == "attachment":
+            check_attachment(resolver, value)
+        elif option.key == "location":
+            check_location(resolver, value)
+        elif option.key == "radius":
+            if decl.option("location") is None:
+                resolver.report("B210", "`radius:` without `location:`", option.key_span,
+                                label="a radius around nothing",
+                                hint="add `location: [lat: …, lon: …]`, or remove `radius:`")
+            resolver.expr(value)
+        else:
+            resolver.expr(value)
+
+
+def check_trigger(resolver: Resolver, value: n.Expr) -> None:
+    """A trigger is a literal string (BML or legacy), `intent(…)`, `entity(…)` or a constant."""
+    if isinstance(value, n.Str):
+        if value.literal is None:
+            interpolation = next(part for part in value.parts if not isinstance(part, n.TextPart))
+            resolver.report("B209", "a trigger cannot contain interpolation", interpolation.span,
+                            label="known only at run time",
+                            hint="write the words out, or test `match(pattern, message)` inside a dialog")
+            resolver.expr(value)
+            return
+        pattern = resolver.pattern(value, trigger=True)
+        if isinstance(pattern, LegacyPattern):
+            for name in (*pattern.capture_names, *pattern.rest_names):
+                resolver.usage.add(resolver.usage.writes, name, value.span)
+    elif isinstance(value, n.Call) and value.name in ("intent", "entity"):
+        resolver.expr(value)
+    elif isinstance(value, n.Const):
+        resolver.expr(value)
+    elif isinstance(value, n.Name):
+        resolver.report("B208", f"`{value.name}` is not a trigger", value.span, label="not in quotes",
+                        hint=f'put the words in quotes: `trigger: "{value.name}"`')
+    elif isinstance(value, n.ListExpr):
+        resolver.report("B208", "a trigger is one pattern, not a list", value.span,
+                        hint='write the alternatives in one pattern, like `trigger: "yes | yep"`')
+        resolver.expr(value)
+    else:
+        resolver.report("B208", "a trigger is a string, an `intent(…)`, an `entity(…)` or a constant",
+                        value.span, label="cannot be matched", hint=_TRIGGER_HINT)
+        resolver.expr(value)
+
+
+def check_event_name(resolver: Resolver, value: n.Expr) -> None:
+    if isinstance(value, n.Str) and value.literal is None:
+        resolver.report("B213", "an event name cannot contain interpolation", value.span,
+                        hint='write the name out, like `event: "status_update"`')
+    elif not isinstance(value, (n.Str, n.Const)):
+        shown = value.name if isinstance(value, (n.Name, n.Atom)) else "name"
+        resolver.report("B213", "an event name is a string", value.span, label="not a string",
+                        hint=f'write `event: "{shown}"`')
+    resolver.expr(value)
+
+
+def check_attachment(resolver: Resolver, value: n.Expr) -> None:
+    kinds = ", ".join(f"`:{kind}`" for kind in ATTACHMENT_KINDS)
+    if isinstance(value, n.Atom):
+        if value.name not in ATTACHMENT_KINDS:
+            guess = nearest(value.name, ATTACHMENT_KINDS)
+            resolver.report("B213", f"unknown attachment kind `:{value.name}`", value.span,
+                            label="not an attachment kind",
+                            hint=f"did you mean `:{guess}`?" if guess else f"use one of {kinds}")
+    elif isinstance(value, n.Const):
+        resolver.expr(value)
+    else:
+        resolver.report("B213", "`attachment:` takes an attachment kind", value.span,
+                        label="not an atom", hint=f"use one of {kinds}")
+        resolver.expr(value)
+
+
+def check_location(resolver: Resolver, value: n.Expr) -> None:
+    if isinstance(value, n.KeywordList):
+        keys = {item.key for item in value.items}
+        if keys != {"lat", "lon"}:
+            resolver.report("B213", "a location is `[lat: …, lon: …]`", value.span,
+                            label="needs exactly `lat:` and `lon:`",
+                            hint="write `location: [lat: 52.36, lon: 4.89]`")
+    elif not isinstance(value, (n.Const, n.MapExpr)):
+        resolver.report("B213", "`location:` takes a `[lat: …, lon: …]` list", value.span,
+                        hint="write `location: [lat: 52.36, lon: 4.89]`")
+    resolver.expr(value)
+
+
+def check_task_header(resolver: Resolver, decl: n.TaskDecl) -> None:
+    """`before:` names a dialog or a moment; `event:` is a string."""
+    from ..resolve import BEFORE_SPECIALS
+
+    for option in decl.options:
+        value = option.value
+        if option.key == "before":
+            if isinstance(value, n.Name):
+                check_before_target(resolver, value, BEFORE_SPECIALS)
+            else:
+                shown = value.literal if isinstance(value, n.Str) and value.literal else "dialog_name"
+                resolver.report("B213", "`before:` takes a dialog name", value.span,
+                                label="not a name", hint=f"write the name without quotes: `before: {shown}`")
+                resolver.expr(value)
+        elif option.key == "event":
+            check_event_name(resolver, value)
+        else:
+            resolver.expr(value)
+
+
+def check_before_target(resolver: Resolver, target: n.Name, specials: tuple[str, ...]) -> None:
+    program = resolver.program
+    resolver.usage.add(resolver.usage.dialogs, target.name, target.span)
+    known: dict[str, object] = {name: None for name in specials}
+    for info in program.all_dialogs:
+        if info.name is not None:
+            known.setdefault(info.name, info.decl.name_span)
+    if target.name in known:
+        return
+    hint, labels = did_you_mean(target.name, known,  # type: ignore[arg-type]
+                                fallback="name a dialog, `__user_message__` or `__resolve__`")
+    resolver.report("B101", f"unknown dialog `{target.name}`", target.span, label="no dialog has this name",
+                    hint=hint, labels=labels)
