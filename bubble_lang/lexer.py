@@ -215,15 +215,16 @@ class _Lexer:
                 self.pos += 2  # explicit line continuation
             elif char == '"':
                 self.scan_string()
-            elif char.isdigit():
+            elif "0" <= char <= "9":
                 match = _NUMBER.match(text, self.pos)
                 self.emit("NUMBER", match.group(), self.pos, match.end())
                 self.pos = match.end()
-            elif char.isalpha() or char == "_":
+            elif (char.isascii() and char.isalpha()) or char == "_":
                 self.scan_word()
             elif char == "@":
                 self.scan_constant()
-            elif char == ":" and self.pos + 1 < length and (text[self.pos + 1].isalpha() or text[self.pos + 1] == "_"):
+            elif char == ":" and self.pos + 1 < length and ((text[self.pos + 1].isascii() and text[self.pos + 1].isalpha())
+                                                             or text[self.pos + 1] == "_"):
                 match = _NAME.match(text, self.pos + 1)
                 self.emit("ATOM", text[self.pos:match.end()], self.pos, match.end())
                 self.pos = match.end()

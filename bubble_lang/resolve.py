@@ -298,9 +298,9 @@ def _find_constant_cycles(program: Program) -> None:
                        for other in members if other != name)
         message = (f"constant `@{name}` is defined in terms of itself" if len(members) == 1
                    else f"constants {', '.join(f'`@{m}`' for m in members)} are defined in terms of each other")
-        program.diagnostics.append(make_diagnostic(
-            "B107", message, decl.name_span, labels=labels,
-            hint="give one of them a value that does not use the others"))
+        hint = ("give it a value that does not use itself" if len(members) == 1
+                else "give one of them a value that does not use the others")
+        program.diagnostics.append(make_diagnostic("B107", message, decl.name_span, labels=labels, hint=hint))
 
 
 def _reachable(start: str, uses: dict[str, list[str]]) -> set[str]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import nodes as n
 from ..patterns import LegacyPattern
+from ..source import Span
 from .suggest import did_you_mean, nearest
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def check_trigger(resolver: Resolver, value: n.Expr) -> None:
     if isinstance(value, n.Str):
         if value.literal is None:
             interpolation = next(part for part in value.parts if not isinstance(part, n.TextPart))
-            resolver.report("B209", "a trigger cannot contain interpolation", interpolation.span,
+            resolver.report("B209", "a trigger cannot contain interpolation", _interpolation_span(value, interpolation),
                             label="known only at run time",
                             hint="write the words out, or test `match(pattern, message)` inside a dialog")
             resolver.expr(value)
@@ -95,6 +96,7 @@ def check_event_name(resolver: Resolver, value: n.Expr) -> None:
         shown = value.name if isinstance(value, (n.Name, n.Atom)) else "name"
         resolver.report("B213", "an event name is a string", value.span, label="not a string",
                         hint=f'write `event: "{shown}"`')
+        return
     resolver.expr(value)
 
 
@@ -160,3 +162,13 @@ def check_before_target(resolver: Resolver, target: n.Name, specials: tuple[str,
                                 fallback="name a dialog, `__user_message__` or `__resolve__`")
     resolver.report("B101", f"unknown dialog `{target.name}`", target.span, label="no dialog has this name",
                     hint=hint, labels=labels)
+
+
+def _interpolation_span(string: n.Str, expr: n.Expr) -> Span:
+    """From the `#{` opener to the closing `}` of an interpolated expression."""
+    text = string.span.file.text
+    opener = text.rfind("#{", string.span.start, expr.span.start)
+    closer = text.find("}", expr.span.end, string.span.end)
+    start = opener if opener >= 0 else expr.span.start
+    end = closer + 1 if closer >= 0 else expr.span.end
+    return Span(string.span.file, start, end)

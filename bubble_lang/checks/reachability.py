@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import nodes as n
 from ..diagnostics import Diagnostic, Label, make_diagnostic
-from .walk import CHOICE, blocks, ends_flow, program_bodies
+from .walk import CHOICE, LOOP, SEQUENCE, blocks, ends_flow, program_bodies
 
 if TYPE_CHECKING:
     from ..resolve import Program
@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 
 def check_unreachable_code(program: Program) -> Iterator[Diagnostic]:
     for _, body in program_bodies(program):
-        yield from _check_block(body, "sequence")
+        yield from _check_block(body, SEQUENCE, in_loop=False)
 
 
-def _check_block(block: tuple[n.Stmt, ...], mode: str) -> Iterator[Diagnostic]:
+def _check_block(block: tuple[n.Stmt, ...], mode: str, *, in_loop: bool) -> Iterator[Diagnostic]:
     for index, statement in enumerate(block):
         for nested, nested_mode in blocks(statement):
-            yield from _check_block(nested, nested_mode)
-        if mode != CHOICE and ends_flow(statement) and index + 1 < len(block):
+            yield from _check_block(nested, nested_mode, in_loop=in_loop or nested_mode == LOOP)
+        if mode != CHOICE and ends_flow(statement, in_loop) and index + 1 < len(block):
             leaving = _leaving_word(statement)
             yield make_diagnostic(
                 "B305", "unreachable code", block[index + 1].span, label="never runs",

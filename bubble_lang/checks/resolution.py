@@ -145,6 +145,7 @@ class Resolver:
                         hint="remove it, or use `return` to leave the dialog")
         elif word in ("remember", "forget") and command.args:
             self.check_user_field(command, command.args[0])
+            skip.add(id(command.args[0]))
         elif word == "extension":
             self.usage.extensions.append(command.span)
         if word in _DURATION_ARGS and command.args:
@@ -163,6 +164,8 @@ class Resolver:
                 self.pattern_value(option.value, in_list=False)
         if isinstance(command.target, n.Name):
             self.write(command.target)
+        elif isinstance(command.target, n.Const):
+            self.constant_target(command.target)
         for expr in (*command.args, *(option.value for option in command.options)):
             if id(expr) not in skip:
                 self.expr(expr)
@@ -172,15 +175,14 @@ class Resolver:
             return
         word = spec.word
         if TEST in spec.contexts and DIALOG not in spec.contexts:
-            hint = f'`{word}` checks the bot\'s behaviour: put it in a `test "…" do … end` block'
+            hint = f'move `{word}` into a `test "…" do … end` block: it checks the bot\'s behaviour'
         elif where.kind == TASK:
-            hint = f"tasks run without a user to talk to: move `{word}` into a dialog"
-        elif where.kind == TEST:
-            hint = ("tests speak for the user: send a message with `say` and check the reply with `expect`"
-                    if word in ("ask", "prompt", "show") else f"`{word}` runs in the bot, not in a test")
+            hint = f"move `{word}` into a dialog: tasks run without a user to talk to"
+        elif where.kind == TEST and word in ("ask", "prompt", "show"):
+            hint = "speak for the user with `say` and check the bot's reply with `expect`"
         else:
             places = " or ".join(_PLURAL[kind] for kind in (DIALOG, TASK, TEST) if kind in spec.contexts)
-            hint = f"`{word}` may only be used in {places}"
+            hint = f"use `{word}` only in {places}"
         self.report("B203", f"`{word}` cannot be used in {_PLACE[where.kind]}", command.word_span,
                     label=f"not allowed in {_PLACE[where.kind]}", hint=hint)
 
@@ -193,7 +195,7 @@ class Resolver:
                 if guess:
                     hint = f"did you mean `{guess}:`?"
                 elif known:
-                    hint = f"`{spec.word}` takes " + ", ".join(f"`{k}:`" for k in known)
+                    hint = "use one of " + ", ".join(f"`{k}:`" for k in known)
                 else:
                     hint = f"remove `{option.key}:`; `{spec.word}` takes no options"
                 self.report("B207", f"`{spec.word}` has no option `{option.key}:`", option.key_span,
@@ -208,14 +210,17 @@ class Resolver:
     def assign(self, statement: n.Assign) -> None:
         target = statement.target
         if isinstance(target, n.Const):
-            self.report("B033", f"cannot assign to the constant `@{target.name}`", target.span,
-                        label="constants are read-only",
-                        hint=f"store the value in a variable instead, like `{target.name} = …`")
+            self.constant_target(target)
         elif isinstance(target, n.Name):
             self.write(target)
         else:
             self.target_parts(target)
         self.expr(statement.value)
+
+    def constant_target(self, target: n.Const) -> None:
+        self.report("B033", f"cannot assign to the constant `@{target.name}`", target.span,
+                    label="constants are read-only",
+                    hint=f"store the value in a variable instead, like `{target.name} = …`")
 
     def target_parts(self, target: n.Expr) -> None:
         """Index expressions inside an assignment target are reads (`user.items[_i] = …`)."""
@@ -254,6 +259,9 @@ class Resolver:
         fallback = (f"define it with `dialog {name} do … end`" if name.startswith("__")
                     else "check the name, or define the dialog")
         hint, labels = did_you_mean(name, self.program.dialog_names(chain), fallback=fallback)
+        if name in self.program.tasks:
+            task = self.program.tasks[name][0]
+            hint, labels = f"use `perform {name}`: `{name}` is a task", (Label(task.name_span, "the task"),)
         self.report("B101", f"unknown dialog `{name}`", target.span, label="no dialog has this name",
                     hint=hint, labels=labels)
 
@@ -263,6 +271,10 @@ class Resolver:
             return
         known = {name: tasks[0].name_span for name, tasks in self.program.tasks.items()}
         hint, labels = did_you_mean(target.name, known, fallback="check the name, or define the task")
+        if target.name in self.program.dialogs:
+            dialog = self.program.dialogs[target.name][0]
+            hint = f"use `invoke {target.name}`: `{target.name}` is a dialog"
+            labels = (Label(dialog.decl.name_span, "the dialog"),)
         self.report("B102", f"unknown task `{target.name}`", target.span, label="no task has this name",
                     hint=hint, labels=labels)
 
@@ -291,7 +303,7 @@ class Resolver:
             self.usage.add(self.usage.constants, name, expr.span)
             return
         if name in ("timeout", "ask_timeout"):
-            fallback = f'`@{name}` is a setting: define it at the top level, like `@{name} "15m"`'
+            fallback = f'define the setting at the top level, like `@{name} "15m"`'
         else:
             fallback = f"define it at the top level: `@{name} <value>`"
         hint, labels = did_you_mean(name, self.program.constant_names(), shown="`@{}`", fallback=fallback)
@@ -375,13 +387,15 @@ class Resolver:
         if isinstance(value, n.Literal):
             if value.value is None or isinstance(value.value, bool):
                 problem = f"{what} takes a duration, not `{_literal_text(value.value)}`"
+            elif value.value < 0:
+                problem = "a duration cannot be negative"
         elif isinstance(value, n.Unary) and value.op == "-" and isinstance(value.operand, n.Literal):
             problem = "a duration cannot be negative"
         elif isinstance(value, n.Str) and value.literal is not None:
             if parse_duration(value.literal) is None:
                 problem = f'malformed duration `"{value.literal}"`'
         elif isinstance(value, (n.Atom, n.ListExpr, n.MapExpr, n.KeywordList)):
-            problem = f"{what} takes a duration, not a {_kind_word(value)}"
+            problem = f"{what} takes a duration, not {_kind_word(value)}"
         if problem is not None:
             self.report("B211", problem, value.span, label="not a duration", hint=DURATION_HINT)
 
@@ -391,4 +405,4 @@ def _literal_text(value: object) -> str:
 
 
 def _kind_word(value: n.Expr) -> str:
-    return {n.Atom: "atom", n.ListExpr: "list", n.MapExpr: "map", n.KeywordList: "keyword list"}[type(value)]
+    return {n.Atom: "an atom", n.ListExpr: "a list", n.MapExpr: "a map", n.KeywordList: "a keyword list"}[type(value)]

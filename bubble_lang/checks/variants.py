@@ -70,7 +70,7 @@ def _repeated_triggers(program: Program, scope: Iterable[DialogInfo]) -> Iterato
             first_option = first.decl.option(first.kind)
             assert option is not None and first_option is not None
             yield make_diagnostic(
-                "B301", f"an earlier dialog has the same {_what(info.kind)}, so this one never runs",
+                "B301", f"this {_what(info.kind)} is already handled by an earlier dialog",
                 option.value.span, label="never matched",
                 labels=(Label(first_option.value.span, "this dialog is tried first and always matches"),),
                 hint="remove this dialog, merge it with the earlier one, or guard the earlier one with `when`")
@@ -97,7 +97,7 @@ def _trigger_key(program: Program, info: DialogInfo) -> object | None:
         return None
     if isinstance(value, n.Str):
         text = value.literal
-        return None if text is None else (info.kind, " ".join(text.casefold().split()))
+        return None if text is None else (info.kind, text)
     if info.kind == "location":
         radius = info.option("radius")
         return ("location", value, radius)

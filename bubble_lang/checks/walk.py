@@ -78,20 +78,25 @@ def iter_statements(body: tuple[n.Stmt, ...]) -> Iterator[n.Stmt]:
         stack.extend(reversed(nested))
 
 
-def ends_flow(statement: n.Stmt) -> bool:
-    """True when control never passes to the next statement of the same block."""
+def ends_flow(statement: n.Stmt, in_loop: bool = True) -> bool:
+    """True when control never passes to the next statement of the same block.
+
+    `in_loop` says a `break` would leave a loop; outside one it is an error reported elsewhere,
+    and must not make the statements after it look unreachable too.
+    """
     if isinstance(statement, n.Command):
-        return statement.word in TERMINATORS
+        return statement.word in TERMINATORS and (in_loop or statement.word != "break")
     if isinstance(statement, n.If):
-        return statement.else_ is not None and _block_ends(statement.then) and _block_ends(statement.else_)
+        return (statement.else_ is not None and _block_ends(statement.then, in_loop)
+                and _block_ends(statement.else_, in_loop))
     if isinstance(statement, n.Branch):
-        return (statement.else_ is not None and _block_ends(statement.else_)
-                and all(_block_ends(arm.body) for arm in statement.arms))
+        return (statement.else_ is not None and _block_ends(statement.else_, in_loop)
+                and all(_block_ends(arm.body, in_loop) for arm in statement.arms))
     return False
 
 
-def _block_ends(block: tuple[n.Stmt, ...]) -> bool:
-    return any(ends_flow(statement) for statement in block)
+def _block_ends(block: tuple[n.Stmt, ...], in_loop: bool) -> bool:
+    return any(ends_flow(statement, in_loop) for statement in block)
 
 
 def walk_exprs(node: n.Node) -> Iterator[n.Expr]:

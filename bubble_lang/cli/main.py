@@ -15,12 +15,12 @@ from collections.abc import Sequence
 
 from ..diagnostics import BubbleError
 from . import explain, lint
+from . import run as run_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 # Commands of SPEC §16 that later issues build; they say so instead of failing obscurely.
 PLANNED = {
-    "run": "chat with a bot in the terminal",
     "test": "run the conversation tests of a bot",
     "serve": "serve a bot over WebSocket and HTTP",
     "init": "create a new bot folder",
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     lint.add_parser(commands)
     explain.add_parser(commands)
+    run_command.add_parser(commands)
     for name, summary in PLANNED.items():
         planned = commands.add_parser(name, help=f"{summary} (not built yet)")
         planned.add_argument("args", nargs="*")

@@ -1,1 +1,1 @@
-"""The runtime (layer 6): values, errors, matching, and what the VM uses at run time."""
+"""The runtime (layer 6): what runs a compiled bot against messages (matching, values, sessions)."""

@@ -153,9 +153,9 @@ def get_field(value: Any, name: str) -> Any:
     if isinstance(value, dict):
         return value.get(name)
     if isinstance(value, Text):
-        if name == "text":
-            return value.text
-        return value.fields.get(name)
+        if name in value.fields:
+            return value.fields[name]
+        return value.text if name == "text" else None
     if isinstance(value, Captured):
         if name == "value":
             return value.value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 from bubble_lang import nodes as n
@@ -52,7 +53,7 @@ def walk(node: object):
         value = stack.pop()
         if isinstance(value, n.Node):
             yield value
-            for field in reversed(n.attrs.fields(type(value)) if hasattr(n, "attrs") else ()):
+            for field in reversed(attrs.fields(type(value))):
                 stack.append(getattr(value, field.name))
         elif isinstance(value, tuple):
             stack.extend(reversed(value))
@@ -101,9 +102,10 @@ def test_spans_name_their_text(path: Path) -> None:
                 assert text.startswith(node.word)
         elif isinstance(node, (n.DialogDecl, n.TaskDecl)):
             assert text.startswith("dialog" if isinstance(node, n.DialogDecl) else "task")
-            assert text.endswith("end") or not text.rstrip().endswith("do")
         elif isinstance(node, n.TestDecl):
-            assert text.startswith("test") and text.endswith("end")
+            assert text.startswith("test")
+        elif isinstance(node, (n.If, n.Branch, n.Repeat, n.Random, n.Once)):
+            assert text.endswith("end")
         elif isinstance(node, n.ConstDecl):
             assert text.startswith("@" + node.name)
         elif isinstance(node, n.Call):
@@ -116,7 +118,6 @@ def test_positions_of_a_small_dialog() -> None:
     text = 'dialog main do\n  say "hi", class: "x"\n  x = ask "q"\nend\n'
     dialog = only_dialog(text)
     assert (dialog.span.line, dialog.span.column) == (1, 1)
-    assert dialog.span.end == len(text) - 1  # through `end`, not the newline
     assert (dialog.name_span.line, dialog.name_span.column) == (1, 8)
     say, ask = dialog.body
     assert (say.span.line, say.span.column) == (2, 3)
@@ -159,7 +160,7 @@ def test_positions_across_lines_use_code_points() -> None:
     text = 'dialog main do\n  say "héllo 👋"; say "b"\nend\n'
     dialog = only_dialog(text)
     second = dialog.body[1]
-    assert (second.span.line, second.span.column) == (2, 19)
+    assert (second.span.line, second.span.column) == (2, 18)
 
 
 def test_positions_with_tabs() -> None:
@@ -214,11 +215,18 @@ def test_once_and_random_on_one_line() -> None:
     assert isinstance(random, n.Random) and len(random.choices) == 2
 
 
+def number_value(expr: n.Expr) -> object:
+    """A numeric literal's value; `-3` may be folded to a literal or kept as a negation."""
+    if isinstance(expr, n.Unary) and expr.op == "-":
+        return -number_value(expr.operand)
+    assert isinstance(expr, n.Literal)
+    return expr.value
+
+
 def test_number_forms() -> None:
-    values = parse_text("@n [1_000, 2.5, 0, 9007199254740992, -3]\n").decls[0].value.items
-    assert [v.value for v in values[:4]] == [1000, 2.5, 0, 2**53]
+    values = parse_text("@n [1_000, 2.5, 0, 9007199254740992, -3, -9007199254740992, 1.5e3, --2]\n").decls[0].value.items
+    assert [number_value(v) for v in values] == [1000, 2.5, 0, 2**53, -3, -(2**53), 1500.0, 2]
     assert isinstance(values[3].value, int)
-    assert isinstance(values[4], n.Unary) and values[4].operand.value == 3
 
 
 def test_translated_forms() -> None:
@@ -235,7 +243,7 @@ def test_multiline_string_keeps_newlines_and_indentation() -> None:
 
 def test_return_minus_one_is_a_value() -> None:
     ret = only_dialog("dialog main do\n  return -1\nend\n").body[0]
-    assert ret.word == "return" and isinstance(ret.args[0], n.Unary)
+    assert ret.word == "return" and number_value(ret.args[0]) == -1
 
 
 def test_statement_words_are_names_elsewhere() -> None:
@@ -256,11 +264,21 @@ def test_layout_does_not_change_the_tree() -> None:
     assert compact == spread
 
 
-@pytest.mark.xfail(strict=True, reason="front-end bug: `dialog` is always a keyword, so the runtime "
-                                       "variable `dialog.stack` (SPEC §4) cannot be written")
 def test_dialog_runtime_variable() -> None:
-    dialog = only_dialog("dialog main do\n  say dialog.stack\n  x = dialog.history[0]\nend\n")
-    assert isinstance(dialog.body[0].args[0], n.Field)
+    """`dialog` is a keyword, but `dialog.stack` and `dialog.history` are the runtime variable (SPEC §4)."""
+    dialog = only_dialog("dialog main do\n  say dialog.stack\n  x = dialog.history[0]\n"
+                         "  if dialog.stack == [] do\n    say 1\n  end\nend\n")
+    field = dialog.body[0].args[0]
+    assert isinstance(field, n.Field) and field.name == "stack" and field.target.name == "dialog"
+    assert isinstance(dialog.body[1].value, n.Index)
+
+
+@pytest.mark.xfail(strict=True, reason="front-end bug: a dialog's, task's or test's span stops at its last "
+                                       "statement (or its name when empty), not at its `end`")
+def test_declaration_spans_reach_their_end() -> None:
+    text = 'dialog main do\n  say "hi"\nend\ntask t do\nend\ntest "x" do\n  say "a"\nend\ndialog e do\nend\n'
+    for decl in parse_text(text).decls:
+        assert decl.span.text.endswith("end"), decl.span.text
 
 
 @pytest.mark.xfail(strict=True, reason="front-end bug: names may end in `!`, so `a!=b` lexes as the "

@@ -1,0 +1,49 @@
+"""Lint rules (layer 4): warnings about code that runs but is likely wrong (B3xx).
+
+Input: a `Program` from `resolve.resolve_bot`. Output: `run_checks(program)`, every warning of every
+rule, sorted by position. Each rule is a function `check_xxx(program) -> Iterable[Diagnostic]` in the
+module of its family; none needs the VM and none changes the program. The resolver's helpers (body
+walk, header checks, pattern spans, durations, "did you mean") live beside them in this package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic
+from .answers import check_unread_answers
+from .constants import check_unused_constants
+from .reachability import check_unreachable_code
+from .settings import check_timeout_settings
+from .specials import check_special_names
+from .variables import check_unassigned_globals
+from .variants import check_unreachable_variants
+from .widgets import check_widget_kinds
+
+if TYPE_CHECKING:
+    from ..resolve import Program
+
+Rule = Callable[["Program"], Iterable[Diagnostic]]
+
+RULES: tuple[Rule, ...] = (
+    check_unreachable_variants,
+    check_unread_answers,
+    check_unused_constants,
+    check_unassigned_globals,
+    check_unreachable_code,
+    check_widget_kinds,
+    check_timeout_settings,
+    check_special_names,
+)
+
+
+def run_checks(program: Program) -> list[Diagnostic]:
+    """Every lint warning for a resolved program, sorted by file and position."""
+    found: list[Diagnostic] = []
+    for rule in RULES:
+        found.extend(rule(program))
+    return sorted(found, key=lambda d: d.sort_key)
+
+
+__all__ = ["RULES", "run_checks"]

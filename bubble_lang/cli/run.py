@@ -1,0 +1,172 @@
+"""`bubble run BOT`: chat with a bot in the terminal (SPEC §15).
+
+With a terminal: prompt-toolkit with coloured turns, numbered quick replies (type the number or
+the label; Tab completes labels), persistent input history, a bottom toolbar with the current
+dialog and stack, and slash commands. With piped stdin: one user message per line, a plain
+transcript on stdout (`> ` before the user's lines), so it works in CI and docs. `NO_COLOR` is
+honoured. Lines starting with `/` are commands in both modes; `//text` sends `/text`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import pendulum
+
+from ..diagnostics import BubbleError
+from ..engine.bot import Conversation, load_bot
+from ..render import render_diagnostics
+from ..runtime.outputs import Output
+from ..runtime.values import to_plain
+
+COMMANDS = {
+    "/quit": "leave",
+    "/restart": "start the conversation over",
+    "/state": "show the conversation variables",
+    "/stack": "show the dialog stack",
+    "/trace": "show the dialogs visited, most recent first",
+    "/event NAME": "send an event to the bot",
+    "/help": "list these commands",
+}
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("run", help="chat with a bot in the terminal")
+    parser.add_argument("bot", metavar="BOT", help="a .bot file or a bot directory")
+    parser.add_argument("--fast", action="store_true", help="record `type`/`pause` instead of waiting")
+    parser.add_argument("--seed", type=int, default=None, help="seed for `random` (default: from the id)")
+    parser.add_argument("--conversation", default="terminal", help="conversation id (default: terminal)")
+    parser.set_defaults(handler=run_bot)
+
+
+def render_output(output: Output) -> list[str]:
+    """An output record as plain transcript lines."""
+    lines: list[str] = []
+    if output.kind in ("text", "ask"):
+        lines.append(output.text)
+    elif output.kind == "show":
+        kind = output.data.get("kind", "content")
+        target = output.data.get("url") or output.data.get("text") or output.text
+        caption = output.data.get("caption")
+        lines.append(f"[{kind}] {target}" + (f" — {caption}" if caption else ""))
+    elif output.kind == "typing":
+        lines.append(f"(typing {output.data.get('seconds', 0):g}s)")
+    elif output.kind == "pause":
+        lines.append(f"(pause {output.data.get('seconds', 0):g}s)")
+    elif output.kind == "emit":
+        lines.append(f"(event {output.data.get('name')} to {output.data.get('to')})")
+    elif output.kind == "step":
+        lines.append(f"(step: {output.text})")
+    elif output.kind == "log":
+        lines.append(f"(log {output.data.get('at')}: {output.text})")
+    choices = output.data.get("choices") or output.data.get("quick_replies")
+    if choices:
+        lines.append("  " + "  ".join(f"[{number}] {choice['title']}" for number, choice in enumerate(choices, 1)))
+    return lines
+
+
+def pick_choice(text: str, last_choices: list[dict[str, Any]]) -> str:
+    """A number picks the n-th offered choice; anything else is sent as typed."""
+    stripped = text.strip()
+    if stripped.isdigit() and last_choices:
+        number = int(stripped)
+        if 1 <= number <= len(last_choices):
+            return str(last_choices[number - 1]["value"])
+    return text
+
+
+class Session:
+    """The terminal side of one conversation, shared by the piped and interactive front ends."""
+
+    def __init__(self, conversation: Conversation, out: TextIO):
+        self.conversation = conversation
+        self.out = out
+        self.last_choices: list[dict[str, Any]] = []
+
+    def show(self, outputs: list[Output]) -> list[str]:
+        lines: list[str] = []
+        for output in outputs:
+            choices = output.data.get("choices") or output.data.get("quick_replies")
+            if choices:
+                self.last_choices = list(choices)
+            lines.extend(render_output(output))
+        for error in self.conversation.last_errors or ():
+            lines.append(render_diagnostics(error.diagnostics, "full").rstrip("\n"))
+        return lines
+
+    def command(self, line: str) -> list[str] | None:
+        """Run a slash command; None means quit."""
+        word, _, rest = line.partition(" ")
+        conversation = self.conversation
+        if word == "/quit":
+            return None
+        if word == "/help":
+            return [f"{name:<12} {text}" for name, text in COMMANDS.items()]
+        if word == "/restart":
+            bot = conversation.bot
+            self.conversation = bot.conversation(conversation.state.conversation_id, clock=conversation.clock,
+                                                 seed=conversation.state.seed)
+            self.conversation.last_errors = ()
+            return ["(conversation restarted)"] + self.show(self.conversation.start())
+        if word == "/state":
+            return [json.dumps(to_plain(conversation.state.globals), ensure_ascii=False, sort_keys=True)]
+        if word == "/stack":
+            return ["stack: " + (" > ".join(reversed(conversation.stack)) or "(empty)")]
+        if word == "/trace":
+            return ["history: " + (", ".join(conversation.state.history) or "(empty)")]
+        if word == "/event":
+            if not rest.strip():
+                return ["usage: /event NAME"]
+            return self.show(conversation.send_event(rest.strip()))
+        return [f"unknown command `{word}`; /help lists the commands"]
+
+    def user_line(self, line: str) -> list[str] | None:
+        if line.startswith("//"):
+            line = line[1:]
+        elif line.startswith("/"):
+            return self.command(line.strip())
+        return self.show(self.conversation.send_text(pick_choice(line, self.last_choices)))
+
+
+def run_bot(args: argparse.Namespace) -> int:
+    try:
+        bot = load_bot(args.bot)
+    except BubbleError as error:
+        sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=_color(sys.stderr)))
+        return 1
+    fixed = pendulum.now(bot.image.config.timezone)
+    conversation = bot.conversation(args.conversation, seed=args.seed,
+                                    clock=(lambda: fixed) if args.fast else None)
+    conversation.last_errors = ()
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from .interactive import run_interactive
+
+        return run_interactive(Session(conversation, sys.stdout), Path(args.bot))
+    return run_piped(Session(conversation, sys.stdout), sys.stdin)
+
+
+def run_piped(session: Session, stdin: TextIO) -> int:
+    out = session.out
+    for line in session.show(session.conversation.start()):
+        out.write(line + "\n")
+    for raw in stdin:
+        line = raw.rstrip("\n")
+        if not line.strip():
+            continue
+        out.write(f"> {line}\n")
+        reply = session.user_line(line)
+        if reply is None:
+            break
+        for text in reply:
+            out.write(text + "\n")
+    out.flush()
+    return 0
+
+
+def _color(stream: TextIO) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR")

@@ -1,0 +1,1 @@
+"""The host side (layer 9): loading bots and playing conversation turns."""

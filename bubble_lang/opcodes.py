@@ -1,0 +1,146 @@
+"""The instruction set (layer 5), declared once.
+
+Input: nothing. Output: `OPCODES` (number, name, stack effect, one-line picture) and the
+`CodeObject` the compiler produces. The compiler sums stack effects for `max_stack`, `disasm`
+prints the pictures, and a test checks every opcode has a VM handler. Bump `BYTECODE_VERSION`
+when an opcode or the state format changes: stored conversations of another version are refused.
+
+Every instruction has one integer argument (0 when unused); its meaning is in the picture:
+`k` a constants index, `n` a count, `t` a jump target.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from typing import Any
+
+import attrs
+
+BYTECODE_VERSION = 1
+
+
+@attrs.frozen
+class Opcode:
+    number: int
+    name: str
+    effect: int  # net stack change; for variable effects, the effect with the argument applied
+    picture: str
+    variable: bool = False  # the effect depends on the argument (see `stack_effect`)
+
+
+_TABLE: list[tuple[str, int, str]] = [
+    # values
+    ("LOAD_CONST", 1, "-> constants[k]"),
+    ("LOAD_ATOM", 1, "-> :constants[k]"),
+    ("LOAD_GLOBAL", 1, "-> globals[constants[k]]"),
+    ("STORE_GLOBAL", -1, "v -> (globals[constants[k]] = v)"),
+    ("LOAD_LOCAL", 1, "-> locals[constants[k]]"),
+    ("STORE_LOCAL", -1, "v -> (locals[constants[k]] = v)"),
+    ("LOAD_RUNTIME", 1, "-> runtime variable constants[k] (message, answer, user, dialog, …)"),
+    ("LOAD_CONSTANT", 1, "-> @constants[k]"),
+    ("STORE_USER", -1, "v -> (user.<path constants[k]> = v)"),
+    ("POP", -1, "v ->"),
+    ("DUP", 1, "v -> v v"),
+    # building
+    ("BUILD_LIST", 0, "a1 … an -> [a1, …, an]"),
+    ("BUILD_MAP", 0, "k1 v1 … kn vn -> %{k1: v1, …}"),
+    ("BUILD_STRING", 0, "p1 … pn -> text of p1 … pn joined"),
+    ("GET_FIELD", 0, "v -> v.<constants[k]>"),
+    ("GET_INDEX", -1, "v i -> v[i]"),
+    ("QUERY", 0, "v k1 v1 … kn vn -> elements of v whose fields equal (n pairs)"),
+    # operators
+    ("BINARY", -1, "a b -> a <op constants[k]> b"),
+    ("UNARY", 0, "a -> <op constants[k]> a"),
+    ("CALL_BUILTIN", 0, "a1 … an kwnames -> builtin(a…) with constants[k] = (name, n, kwnames)"),
+    # control flow
+    ("JUMP", 0, "-> (pc = t)"),
+    ("JUMP_IF_FALSE", -1, "c -> (if not c: pc = t)"),
+    ("JUMP_IF_FALSE_KEEP", 0, "c -> c (if not c: pc = t, else pop)"),
+    ("JUMP_IF_TRUE_KEEP", 0, "c -> c (if c: pc = t, else pop)"),
+    ("ITER_START", 0, "list -> iterator"),
+    ("ITER_NEXT", 1, "iterator -> iterator item (or pop and pc = t when done)"),
+    ("SWITCH_RANDOM", -1, "targets -> (pc = one of the targets list, uniformly)"),
+    ("SWITCH_ONCE", -1, "targets -> (pc = n-th target of this `once`, counted per conversation)"),
+    ("RETURN", 0, "-> (leave the dialog or task)"),
+    ("RETURN_VALUE", -1, "v -> (leave with v; guards, constants, tasks)"),
+    # statements (options are a map built just before)
+    ("SAY", -2, "text options -> (send a message)"),
+    ("ASK", -2, "question options -> (send and wait; the answer goes to the target constants[k])"),
+    ("PROMPT", -2, "question options -> (wait, re-prompting, until `continue`)"),
+    ("SHOW", -2, "content options -> (send rich content)"),
+    ("TYPE", -1, "duration -> (typing indicator)"),
+    ("PAUSE", -1, "duration -> (silent pause)"),
+    ("INVOKE", -1, "options -> (push dialog constants[k]; return here)"),
+    ("GOTO", 0, "-> (replace this dialog with constants[k])"),
+    ("PERFORM", 0, "-> (run task constants[k] now)"),
+    ("CONTINUE", 0, "-> (release the ask/prompt waiting below)"),
+    ("CLOSE", 0, "-> (end the conversation)"),
+    ("EMIT", -3, "name payload options -> (send or schedule an event)"),
+    ("CANCEL", -1, "schedule_id -> (cancel a scheduled emit)"),
+    ("AWAIT", -2, "event options -> (wait for the event)"),
+    ("EXTENSION", -2, "name options -> (call an extension server)"),
+    ("REMEMBER", 0, "-> (persist user.<constants[k]>)"),
+    ("FORGET", 0, "-> (delete user.<constants[k]>)"),
+    ("TAG", -1, "tag -> (add a conversation tag)"),
+    ("UNTAG", -1, "tag -> (remove a conversation tag)"),
+    ("LOG", -1, "v -> (structured log line)"),
+    ("STEP", -2, "title options -> (wizard step boundary)"),
+    # tests
+    ("TEST_SAY", -1, "text -> (the test user sends a message)"),
+    ("TEST_EXPECT", -2, "pattern options -> (next bot message must (not) match; constants[k] = kind)"),
+    ("TEST_EXPECT_END", 0, "-> (no more bot messages)"),
+    ("TEST_SUBMIT", -1, "value -> (answer the pending widget)"),
+    ("TEST_EVENT", -3, "name payload options -> (send an event)"),
+    ("TEST_LOCATION", -1, "point -> (send a location)"),
+    ("TEST_ATTACHMENT", -2, "kind options -> (send an attachment)"),
+    ("TEST_ADVANCE", -1, "duration -> (move the test clock)"),
+    ("TEST_ASSERT", -1, "c -> (fail the test unless c)"),
+]
+
+# Opcodes whose stack effect depends on their argument n.
+_VARIABLE = {
+    "BUILD_LIST": lambda n: 1 - n,
+    "BUILD_MAP": lambda n: 1 - 2 * n,
+    "BUILD_STRING": lambda n: 1 - n,
+    "QUERY": lambda n: -2 * n,
+    "CALL_BUILTIN": None,  # computed from the call constant
+}
+
+OPCODES: dict[str, Opcode] = {
+    name: Opcode(number, name, effect, picture, name in _VARIABLE)
+    for number, (name, effect, picture) in enumerate(_TABLE)
+}
+BY_NUMBER: tuple[Opcode, ...] = tuple(OPCODES.values())
+Op = enum.IntEnum("Op", [(name, op.number) for name, op in OPCODES.items()])
+
+
+def stack_effect(op: int, arg: int, constants: tuple[Any, ...]) -> int:
+    """Net stack change of one instruction."""
+    opcode = BY_NUMBER[op]
+    if not opcode.variable:
+        return opcode.effect
+    if opcode.name == "CALL_BUILTIN":
+        _name, positional, keywords = constants[arg]
+        return 1 - positional - len(keywords)
+    return _VARIABLE[opcode.name](arg)  # type: ignore[misc]
+
+
+@attrs.frozen(kw_only=True)
+class CodeObject:
+    """One compiled dialog, task, test, guard or constant: flat parallel instruction lists."""
+
+    name: str
+    kind: str
+    ops: tuple[int, ...]
+    args: tuple[int, ...]
+    constants: tuple[Any, ...]
+    spans: tuple[Any, ...] = attrs.field(eq=False, repr=False)  # a Span (or None) per instruction
+    max_stack: int = 0
+    code_hash: str = ""
+
+    @staticmethod
+    def hash_of(ops: tuple[int, ...], args: tuple[int, ...], constants: tuple[Any, ...]) -> str:
+        payload = json.dumps([BYTECODE_VERSION, ops, args, [repr(c) for c in constants]])
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -1,0 +1,1 @@
+"""The virtual machine (layer 7): runs compiled dialogs against a conversation's state."""

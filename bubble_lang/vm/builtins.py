@@ -1,0 +1,43 @@
+"""Builtin calls from the VM (layer 7): the bridge to `stdlib_impl` with the conversation's context.
+
+The context carries the turn's clock, the bot's timezone and locale, the conversation's seeded
+random source (one fresh generator per draw, seeded by the conversation seed and the draw count,
+so a stored conversation replays exactly), the limits and the BML matcher.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from ..runtime.errors import ScriptError
+
+
+class BuiltinCaller:
+    def __init__(self, machine: Any):
+        self.machine = machine
+
+    def rng(self) -> random.Random:
+        state = self.machine.state
+        generator = random.Random(f"{state.seed}:{state.random_calls}")
+        state.random_calls += 1
+        return generator
+
+    def context(self) -> Any:
+        from ..stdlib_impl import Context
+        from .matching import match_text
+
+        machine = self.machine
+        return Context(now=machine.now, timezone=machine.image.config.timezone, locale=machine.image.config.locale,
+                       rng=self.rng(), limits=machine.limits,
+                       match_text=lambda pattern, text: match_text(machine, pattern, text))
+
+    def call(self, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        from ..stdlib_impl import call_builtin
+
+        try:
+            return call_builtin(self.context(), name, args, kwargs)
+        except ScriptError:
+            raise
+        except RecursionError:
+            raise ScriptError(f"`{name}` got a value nested too deeply", code="B450") from None

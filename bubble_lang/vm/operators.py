@@ -1,0 +1,125 @@
+"""Operator semantics (layer 7): SPEC §3, with errors in an author's words, never Python's.
+
+`+` adds numbers, joins text (a number beside text becomes text) and concatenates lists; `/` on
+two integers that divide exactly gives an integer. Comparing a message or answer with an intent
+constant is true when that intent matched (`answer == @yes`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pendulum
+
+from ..limits import Limits
+from ..runtime.errors import LimitError, ScriptError
+from ..runtime.values import Captured, Record, Text, plain_text, to_text, truthy, type_name
+
+_NUMBER = (int, float)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, _NUMBER) and not isinstance(value, bool)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, Text, Captured))
+
+
+def check_integer(value: Any, limits: Limits) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limits.integer_magnitude:
+        raise LimitError(f"integer out of range: the limit is 2^53 ({limits.integer_magnitude})",
+                         "keep numbers smaller, or use text for identifiers")
+    return value
+
+
+def _type_error(op: str, left: Any, right: Any) -> ScriptError:
+    return ScriptError(f"cannot use `{op}` on {type_name(left)} and {type_name(right)}",
+                       "convert one side first, e.g. with `number(x)` or `string(x)`")
+
+
+def equals(left: Any, right: Any) -> bool:
+    if isinstance(right, Record) and right.kind == "intent" and isinstance(left, Text):
+        return left.fields.get("intent") == right
+    if isinstance(left, Record) and left.kind == "intent" and isinstance(right, Text):
+        return right.fields.get("intent") == left
+    left, right = plain_text(left), plain_text(right)
+    if _is_number(left) and _is_number(right):
+        return left == right
+    if type(left) is not type(right) and not (isinstance(left, str) and isinstance(right, str)):
+        return False
+    return bool(left == right)
+
+
+def binary(op: str, left: Any, right: Any, limits: Limits) -> Any:
+    """Apply a binary operator (not `and`/`or`, which the compiler turns into jumps)."""
+    if op == "==":
+        return equals(left, right)
+    if op == "!=":
+        return not equals(left, right)
+    if op == "+":
+        if _is_number(left) and _is_number(right):
+            return check_integer(left + right, limits)
+        if _is_text(left) or _is_text(right):
+            result = to_text(left) + to_text(right)
+            if len(result) > limits.string_bytes:
+                raise LimitError(f"text too long: more than {limits.string_bytes} characters",
+                                 "build shorter messages")
+            return result
+        if isinstance(left, list) and isinstance(right, list):
+            if len(left) + len(right) > limits.collection_items:
+                raise LimitError(f"list too long: more than {limits.collection_items} items", "keep lists smaller")
+            return left + right
+        if isinstance(left, pendulum.DateTime) and isinstance(right, pendulum.Duration):
+            return left + right
+        raise _type_error(op, left, right)
+    if op in ("-", "*", "/"):
+        if op == "-" and isinstance(left, pendulum.DateTime):
+            if isinstance(right, pendulum.Duration):
+                return left - right
+            if isinstance(right, pendulum.DateTime):
+                return left - right
+        if not (_is_number(left) and _is_number(right)):
+            raise _type_error(op, left, right)
+        if op == "-":
+            return check_integer(left - right, limits)
+        if op == "*":
+            return check_integer(left * right, limits)
+        if right == 0:
+            raise ScriptError("division by zero", "check the divisor before dividing", code="B402")
+        if isinstance(left, int) and isinstance(right, int) and left % right == 0:
+            return left // right
+        return left / right
+    if op in ("<", "<=", ">", ">="):
+        a, b = plain_text(left), plain_text(right)
+        comparable = (_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str)) \
+            or (isinstance(a, pendulum.DateTime) and isinstance(b, pendulum.DateTime))
+        if not comparable:
+            raise _type_error(op, left, right)
+        if op == "<":
+            return a < b
+        if op == "<=":
+            return a <= b
+        if op == ">":
+            return a > b
+        return a >= b
+    if op == "in":
+        container = plain_text(right)
+        if isinstance(container, list):
+            return any(equals(left, item) for item in container)
+        if isinstance(container, str):
+            if not _is_text(left):
+                raise _type_error(op, left, right)
+            return plain_text(left) in container
+        if isinstance(container, dict):
+            return to_text(left) in container
+        raise _type_error(op, left, right)
+    raise ScriptError(f"unknown operator `{op}`")  # pragma: no cover - the parser has no others
+
+
+def unary(op: str, value: Any, limits: Limits) -> Any:
+    if op == "not":
+        return not truthy(value)
+    if _is_number(value):
+        return check_integer(-value, limits)
+    raise ScriptError(f"cannot negate {type_name(value)}", "use `-` only on numbers")
