@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from ..diagnostics import BubbleError
 from . import explain, lint
+from . import disasm as disasm_command
 from . import run as run_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -24,7 +25,6 @@ PLANNED = {
     "test": "run the conversation tests of a bot",
     "serve": "serve a bot over WebSocket and HTTP",
     "init": "create a new bot folder",
-    "disasm": "show the compiled code of a bot",
     "fmt": "format scripts canonically",
 }
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_parser(commands)
     explain.add_parser(commands)
     run_command.add_parser(commands)
+    disasm_command.add_parser(commands)
     for name, summary in PLANNED.items():
         planned = commands.add_parser(name, help=f"{summary} (not built yet)")
         planned.add_argument("args", nargs="*")

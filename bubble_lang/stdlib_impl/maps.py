@@ -87,7 +87,7 @@ def merge(ctx: Context, mapping: Any, other: Any, *more: Any) -> dict[str, Any]:
     merged = dict(map_arg("merge", mapping))
     for position, extra in enumerate((other, *more), 2):
         if not isinstance(extra, dict):
-            type_error("merge", "a map", extra, f"argument {position}" if position > 2 else "other")
+            type_error("merge", "a map", extra, "other" if position == 2 else "more")
         merged.update(extra)
         check_items(len(merged), ctx.limits)
     return merged

@@ -129,6 +129,8 @@ def match_trigger(machine: Any, entry: Any, text: str) -> tuple[Text, dict[str, 
 def trigger_candidates(machine: Any, text: str) -> list[int]:
     """Global trigger dialogs worth trying for `text`, in source order."""
     image = machine.image
+    if not image.triggers:
+        return []
     index = image.cache.get("trigger_index")
     if index is None:
         keyed = []

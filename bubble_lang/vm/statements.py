@@ -74,7 +74,7 @@ def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tupl
         entry = machine.choose(machine.image.variants(name, machine.chain()))
         if entry is None:
             raise ScriptError(f"no variant of dialog `{name}` has a guard that holds",
-                              "add a variant without `when`, or check the guards")
+                              "add a variant without `when`, or check the guards", code="B405")
         if "message" in options:
             state.runtime["message"] = _as_text(options["message"])
         machine.push_dialog(entry)
@@ -84,7 +84,7 @@ def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tupl
         entry = machine.choose(machine.image.variants(name, machine.chain()))
         if entry is None:
             raise ScriptError(f"no variant of dialog `{name}` has a guard that holds",
-                              "add a variant without `when`, or check the guards")
+                              "add a variant without `when`, or check the guards", code="B405")
         if frame.kind != "dialog":
             raise ScriptError("`goto` only works in a dialog")
         replaced = state.frames.pop()

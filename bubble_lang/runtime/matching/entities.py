@@ -75,7 +75,9 @@ _DURATION_UNITS = {
     **dict.fromkeys(("y", "yr", "yrs", "year", "years"), 365 * 86_400),
 }
 _DURATION_PIECE = regex.compile(
-    rf"(?<![\w.,])(?P<n>\d+(?:\.\d+)?|{SPELLED})\s*(?P<unit>{alternation(_DURATION_UNITS)})"
+    # `(?<=\d[a-z]+)`: a piece may follow the unit of the previous one, as in `1h30m`
+    rf"(?:(?<![\w.,])|(?<=\d[^\W\d_]{{1,7}}))"
+    rf"(?:(?P<n>\d+(?:\.\d+)?)\s*|(?P<n>{SPELLED})\s+)(?P<unit>{alternation(_DURATION_UNITS)})"
     r"(?![^\W\d])",
     FLAGS,
 )

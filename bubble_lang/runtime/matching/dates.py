@@ -1,0 +1,266 @@
+"""Time and date expressions (runtime matching): "tomorrow at 6pm" -> a pendulum DateTime.
+
+Input: a `Scan` (text, the conversation clock `now` in its timezone). Output: `time` entities
+whose value is a `pendulum.DateTime` in that timezone and whose `grain` says how precise it is
+("minute" for `6pm`, "day" for `March 3rd 1990`, "year" for `18 years ago`), so `[date]` can
+accept day-or-coarser times. Three tables of regexes find the pieces: dates, clock times and
+moments (relative or complete); a date next to a clock time (`friday at 18:00`,
+`6pm tomorrow`) joins into one entity. Resolution is fixed and documented, not guessed:
+
+- a clock time alone is its next occurrence (today if not yet past, else tomorrow);
+- a weekday alone or with `this`/`coming` is the next such day, today included; `next friday`
+  is the next one after today, `last friday` the one before;
+- a month and day without a year is the next such date, today included;
+- `in 2 hours`, `18 years ago` count calendar units from `now` (pendulum arithmetic);
+- `next week`/`month`/`year` is the start of that period, `last …` and `this …` likewise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+import pendulum
+import regex
+
+from .numbers import SPELLED, spelled_number
+from .scan import FLAGS, EntitySpan, Scan, alternation
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        ("january jan", "february feb", "march mar", "april apr", "may", "june jun",
+         "july jul", "august aug", "september sep sept", "october oct", "november nov",
+         "december dec"),
+        1,
+    )
+    for name in names.split()
+}
+_WEEKDAYS = {
+    name: day
+    for day, names in zip(
+        pendulum.WeekDay,
+        # No short forms: `sat`, `sun`, `wed` are too often plain words.
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        strict=True,
+    )
+    for name in names.split()
+}
+_UNITS = {"second": "seconds", "sec": "seconds", "minute": "minutes", "min": "minutes",
+          "hour": "hours", "hr": "hours", "day": "days", "week": "weeks", "month": "months",
+          "year": "years"}
+_GRAINS = {"seconds": "second", "minutes": "minute", "hours": "hour", "days": "day",
+           "weeks": "week", "months": "month", "years": "year"}
+
+_E = r"(?!\w)"
+_MONTH = rf"(?P<month>{alternation(_MONTHS)})\.?"
+_DAY = rf"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?{_E}"
+_YEAR = rf"(?:,?\s+(?P<year>\d{{4}}){_E})?"
+_COUNT = rf"(?P<n>\d+|{SPELLED})\s+(?P<unit>{alternation(_UNITS)})s?{_E}"
+
+
+@attrs.frozen
+class _Piece:
+    """A found date (`pendulum.Date`), clock time (`(h, m, s)` or `(h, None)` for am-or-pm)
+    or complete moment (`pendulum.DateTime`)."""
+
+    start: int
+    end: int
+    kind: str
+    value: Any
+    grain: str
+
+
+Handler = Callable[[regex.Match[str], pendulum.DateTime], tuple[Any, str] | None]
+
+
+def _month_day(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str] | None:
+    month, day = _MONTHS[found.group("month").lower()], int(found.group("day"))
+    year = found.group("year")
+    try:
+        date = pendulum.date(int(year) if year else now.year, month, day)
+        if not year and date < now.date():
+            date = pendulum.date(now.year + 1, month, day)
+    except ValueError:
+        return None
+    return date, "day"
+
+
+def _iso_date(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str] | None:
+    try:
+        date = pendulum.date(*(int(found.group(name)) for name in ("year", "month", "day")))
+    except ValueError:
+        return None
+    return date, "day"
+
+
+_DAY_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2,
+              "day before yesterday": -2}
+
+
+def _day_word(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    words = " ".join(found.group("word").lower().split())
+    return now.date().add(days=_DAY_WORDS[words]), "day"
+
+
+def _weekday(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    day = _WEEKDAYS[found.group("weekday").lower()]
+    relation = (found.group("rel") or "").lower()
+    today = now.date()
+    if relation == "next":
+        return today.next(day), "day"
+    if relation == "last":
+        return today.previous(day), "day"
+    return (today if today.day_of_week == day else today.next(day)), "day"
+
+
+def _period(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    unit = found.group("unit").lower()
+    shift = {"next": 1, "last": -1, "this": 0}[found.group("rel").lower()]
+    moment = now.add(**{f"{unit}s": shift}).start_of(unit)  # type: ignore[arg-type]
+    return moment, unit
+
+
+def _clock_12(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str] | None:
+    hour = int(found.group("h")) % 12
+    if found.group("ap").lower().startswith("p"):
+        hour += 12
+    minute = found.group("mi")
+    return (hour, int(minute or 0), 0), "minute" if minute else "hour"
+
+
+def _clock_24(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str] | None:
+    second = found.group("s")
+    clock = (int(found.group("h")), int(found.group("mi")), int(second or 0))
+    return clock, "second" if second else "minute"
+
+
+def _clock_word(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    return ((0, 0, 0) if found.group().lower() == "midnight" else (12, 0, 0)), "hour"
+
+
+def _oclock(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    return (int(found.group("h")) % 12, None), "hour"
+
+
+def _relative(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str] | None:
+    text = found.group("n")
+    count = int(text) if text.isdigit() else spelled_number(text)
+    if count is None or count > 10_000:
+        return None
+    unit = _UNITS[found.group("unit").lower()]
+    sign = -1 if found.group().lower().rstrip().endswith("ago") else 1
+    return now.add(**{unit: sign * count}), _GRAINS[unit]  # type: ignore[arg-type]
+
+
+def _now(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    return now, "second"
+
+
+def _iso_moment(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str] | None:
+    try:
+        parsed = pendulum.parse(found.group(), tz=now.timezone)
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        return None
+    if not isinstance(parsed, pendulum.DateTime):
+        return None
+    return parsed.in_timezone(now.timezone), "minute"
+
+
+def _table(*rows: tuple[str, str, Handler]) -> tuple[tuple[str, regex.Pattern[str], Handler], ...]:
+    return tuple((kind, regex.compile(r"(?<!\w)" + source, FLAGS), handler)
+                 for kind, source, handler in rows)
+
+
+_PATTERNS = _table(
+    ("date", rf"{_MONTH}\s+{_DAY}{_YEAR}", _month_day),
+    ("date", rf"{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}", _month_day),
+    ("date", rf"(?P<year>\d{{4}})-(?P<month>1[0-2]|0?[1-9])-(?P<day>[12]\d|3[01]|0?[1-9]){_E}",
+     _iso_date),
+    ("date", rf"(?:the\s+)?(?P<word>day\s+after\s+tomorrow|day\s+before\s+yesterday){_E}",
+     _day_word),
+    ("date", rf"(?P<word>today|tomorrow|yesterday){_E}", _day_word),
+    ("date", rf"(?:(?P<rel>next|last|this|coming)\s+)?(?P<weekday>{alternation(_WEEKDAYS)})"
+     rf"\.?{_E}", _weekday),
+    ("moment", rf"(?P<rel>next|last|this)\s+(?P<unit>week|month|year){_E}", _period),
+    ("clock", rf"(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>[ap]m{_E}|[ap]\.m\.)",
+     _clock_12),
+    ("clock", rf"(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\w:])", _clock_24),
+    ("clock", rf"(?:noon|midday|midnight){_E}", _clock_word),
+    ("clock", rf"(?P<h>1[0-2]|0?[1-9])\s+o'?clock{_E}", _oclock),
+    ("moment", rf"in\s+{_COUNT}", _relative),
+    ("moment", rf"{_COUNT}\s+ago{_E}", _relative),
+    ("moment", rf"(?:right\s+)?now{_E}", _now),
+    ("moment", r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+     rf"{_E}", _iso_moment),
+)
+_DATE_THEN_CLOCK = regex.compile(r"\s*(?:,|at|@)?\s*", FLAGS)
+_CLOCK_THEN_DATE = regex.compile(r"\s*(?:,|on)?\s*", FLAGS)
+
+
+def extract_times(scan: Scan) -> Iterator[EntitySpan]:
+    """Every time expression of the text as a `time` entity (see the module docstring)."""
+    pieces = _pieces(scan)
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if following is not None and _joins(scan, piece, following):
+            date, clock = (piece, following) if piece.kind == "date" else (following, piece)
+            moment = _at(scan.now, date.value, clock.value)
+            yield scan.span("time", piece.start, following.end, moment, clock.grain)
+            index += 2
+            continue
+        if piece.kind == "date":
+            moment = pendulum.datetime(*piece.value.timetuple()[:3], tz=scan.now.timezone)
+        elif piece.kind == "clock":
+            moment = _next_clock(scan.now, piece.value)
+        else:
+            moment = piece.value
+        yield scan.span("time", piece.start, piece.end, moment, piece.grain)
+        index += 1
+
+
+def _pieces(scan: Scan) -> list[_Piece]:
+    """All pieces, then the longest of overlapping ones (earliest first)."""
+    found: list[_Piece] = []
+    for kind, pattern, handler in _PATTERNS:
+        for match in scan.finditer(pattern):
+            result = handler(match, scan.now)
+            if result is not None:
+                found.append(_Piece(match.start(), match.end(), kind, result[0], result[1]))
+    found.sort(key=lambda piece: (piece.start, piece.start - piece.end))
+    chosen: list[_Piece] = []
+    for piece in found:
+        if not chosen or piece.start >= chosen[-1].end:
+            chosen.append(piece)
+    return chosen
+
+
+def _joins(scan: Scan, first: _Piece, second: _Piece) -> bool:
+    if {first.kind, second.kind} != {"date", "clock"}:
+        return False
+    glue = _DATE_THEN_CLOCK if first.kind == "date" else _CLOCK_THEN_DATE
+    return glue.fullmatch(scan.text, first.end, second.start) is not None
+
+
+def _at(now: pendulum.DateTime, date: pendulum.Date, clock: tuple[Any, ...]) -> pendulum.DateTime:
+    hour, minute = clock[0], clock[1]
+    if minute is None:  # `6 o'clock`: the afternoon unless the morning is meant by context
+        hour, minute = (hour if hour >= 7 else hour + 12), 0
+    second = clock[2] if len(clock) > 2 else 0
+    return pendulum.datetime(date.year, date.month, date.day, hour, minute, second,
+                             tz=now.timezone)
+
+
+def _next_clock(now: pendulum.DateTime, clock: tuple[Any, ...]) -> pendulum.DateTime:
+    """The first moment at or after `now` showing that clock time (am or pm when unsaid)."""
+    hours = [clock[0], clock[0] + 12] if clock[1] is None else [clock[0]]
+    minute = clock[1] or 0
+    second = clock[2] if len(clock) > 2 else 0
+    options = []
+    for hour in hours:
+        moment = now.set(hour=hour, minute=minute, second=second, microsecond=0)
+        options.append(moment if moment >= now else moment.add(days=1))
+    return min(options)

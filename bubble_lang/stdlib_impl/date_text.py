@@ -1,0 +1,201 @@
+"""Date-times to and from text (layer 6): the `{…}` directives of `date_format`/`date_parse`,
+ISO 8601, IANA zone names and month/weekday names per language.
+
+Input: format texts, texts, date-times, zone and locale names from scripts. Output: texts,
+date-times, or None for text that does not fit. Script-supplied names never reach a lookup
+unchecked: a zone name must look like an IANA name before `zoneinfo` sees it, and a locale must
+be one of the locales pendulum ships (it imports a module by that name). Nothing here reads the
+system clock: a format without a date takes the date from the conversation's clock.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pendulum
+from pendulum.tz.exceptions import InvalidTimezone
+
+from ..stdlib import DATE_DIRECTIVES
+from ..stdlib.spelling import nearest_name
+from .args import bad_argument
+
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}\Z")
+_ISO = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
+    r"(?:[T ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,](?P<fraction>[0-9]{1,9}))?)?)?"
+    r"\s*(?P<offset>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?",
+    re.ASCII,
+)
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|\{")
+
+
+def _available_locales() -> frozenset[str]:
+    """The locales pendulum ships, read once from its package (each is a module)."""
+    folder = importlib.resources.files("pendulum.locales")
+    return frozenset(entry.name for entry in folder.iterdir()
+                     if entry.is_dir() and not entry.name.startswith("_"))
+
+
+LOCALES: frozenset[str] = _available_locales()
+
+
+def resolve_locale(requested: str) -> str | None:
+    """The shipped locale for `"nl"`, `"nl-NL"`, `"en_GB"`: the exact one, else the language;
+    None when neither exists."""
+    name = requested.strip().lower().replace("-", "_")
+    if name in LOCALES:
+        return name
+    language = name.split("_", 1)[0]
+    return language if language in LOCALES else None
+
+
+def zone_named(name: str, function: str) -> pendulum.Timezone:
+    """The timezone of an IANA name, or a B403 error naming it."""
+    if len(name) <= 64 and _ZONE_NAME.match(name):
+        try:
+            return pendulum.timezone(name)
+        except (InvalidTimezone, ValueError):
+            pass
+    bad_argument(f"`{function}` does not know the timezone `{name}`",
+                 'use an IANA name such as "Europe/Amsterdam", "America/New_York" or "UTC"')
+
+
+def offset_text(moment: pendulum.DateTime) -> str:
+    """The UTC offset as `+01:00` (`+00:00` for UTC, never `Z`)."""
+    offset = moment.utcoffset()
+    seconds = int(offset.total_seconds()) if offset is not None else 0
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours:02d}:{rest // 60:02d}"
+
+
+def iso_text(moment: pendulum.DateTime) -> str:
+    """ISO 8601 with the offset written out: `2024-03-05T09:05:07+01:00`."""
+    fraction = f".{moment.microsecond:06d}" if moment.microsecond else ""
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
+            f"{moment.minute:02d}:{moment.second:02d}{fraction}{offset_text(moment)}")
+
+
+@functools.lru_cache(maxsize=64)
+def _names(locale: str) -> dict[str, tuple[str, ...]]:
+    """Month and weekday names of a shipped locale, index 0 = January / Monday."""
+    months = [pendulum.datetime(2024, m, 1) for m in range(1, 13)]
+    days = [pendulum.datetime(2024, 1, d) for d in range(1, 8)]  # 2024-01-01 is a Monday
+    return {
+        "Mfull": tuple(m.format("MMMM", locale=locale) for m in months),
+        "Mshort": tuple(m.format("MMM", locale=locale) for m in months),
+        "WDfull": tuple(d.format("dddd", locale=locale) for d in days),
+        "WDshort": tuple(d.format("ddd", locale=locale) for d in days),
+    }
+
+
+def _hour12(moment: pendulum.DateTime) -> int:
+    return moment.hour % 12 or 12
+
+
+_WRITERS: dict[str, Callable[[pendulum.DateTime, str], str]] = {
+    "YYYY": lambda t, _: f"{t.year:04d}",
+    "YY": lambda t, _: f"{t.year % 100:02d}",
+    "M": lambda t, _: str(t.month),
+    "0M": lambda t, _: f"{t.month:02d}",
+    "Mfull": lambda t, loc: _names(loc)["Mfull"][t.month - 1],
+    "Mshort": lambda t, loc: _names(loc)["Mshort"][t.month - 1],
+    "D": lambda t, _: str(t.day),
+    "0D": lambda t, _: f"{t.day:02d}",
+    "WDfull": lambda t, loc: _names(loc)["WDfull"][t.isoweekday() - 1],
+    "WDshort": lambda t, loc: _names(loc)["WDshort"][t.isoweekday() - 1],
+    "WDmon": lambda t, _: str(t.isoweekday()),
+    "h24": lambda t, _: str(t.hour),
+    "0h24": lambda t, _: f"{t.hour:02d}",
+    "h12": lambda t, _: str(_hour12(t)),
+    "0h12": lambda t, _: f"{_hour12(t):02d}",
+    "m": lambda t, _: str(t.minute),
+    "0m": lambda t, _: f"{t.minute:02d}",
+    "s": lambda t, _: str(t.second),
+    "0s": lambda t, _: f"{t.second:02d}",
+    "am": lambda t, _: "am" if t.hour < 12 else "pm",
+    "AM": lambda t, _: "AM" if t.hour < 12 else "PM",
+    "Z": lambda t, _: offset_text(t),
+    "Zname": lambda t, _: t.timezone_name or offset_text(t),
+    "ISO": lambda t, _: iso_text(t),
+}
+
+if set(_WRITERS) != set(DATE_DIRECTIVES):  # pragma: no cover - a bug in bubble, caught at import
+    raise RuntimeError("date directives and their writers differ")
+
+
+def split_format(format_text: str, function: str) -> list[tuple[bool, str]]:
+    """The format as (is_directive, text) pieces; `{{` and `}}` are literal braces. An unknown
+    directive or a `{` that is never closed is a B403 error."""
+    pieces: list[tuple[bool, str]] = []
+    position = 0
+    for found in _TOKEN.finditer(format_text):
+        if found.start() > position:
+            pieces.append((False, format_text[position:found.start()]))
+        token = found.group(0)
+        if token in ("{{", "}}"):
+            pieces.append((False, token[0]))
+        elif token == "{":
+            bad_argument(f"`{function}` found a `{{` that is never closed in its format",
+                         "write `{{` for a literal brace, or close the directive with `}`")
+        else:
+            name = found.group(1)
+            if name not in DATE_DIRECTIVES:
+                guess = nearest_name(name, DATE_DIRECTIVES)
+                bad_argument(f"`{function}` has no directive `{{{name}}}`",
+                             f"did you mean `{{{guess}}}`?" if guess
+                             else "use a directive such as `{D}`, `{Mfull}`, `{h24}` or `{0m}`")
+            pieces.append((True, name))
+        position = found.end()
+    if position < len(format_text):
+        pieces.append((False, format_text[position:]))
+    return pieces
+
+
+def write_directive(name: str, moment: pendulum.DateTime, locale: str) -> str:
+    """One directive's text for a date-time."""
+    return _WRITERS[name](moment, locale)
+
+
+def read_iso(text: str, zone: pendulum.Timezone) -> pendulum.DateTime | None:
+    """An ISO 8601 date or date-time; without an offset it is in `zone`. None if it is not one
+    or names a day that does not exist."""
+    found = _ISO.fullmatch(text.strip())
+    if found is None:
+        return None
+    parts = {key: int(value) for key, value in found.groupdict().items()
+             if value is not None and key not in ("offset", "fraction")}
+    fraction = found.group("fraction")
+    microsecond = int((fraction + "000000")[:6]) if fraction else 0
+    tz = zone if found.group("offset") is None else _fixed_zone(found.group("offset"))
+    if tz is None:
+        return None
+    return build_datetime(parts, microsecond, tz)
+
+
+def _fixed_zone(offset: str) -> pendulum.FixedTimezone | None:
+    """`Z`, `+02`, `+0200` or `+02:00` as a fixed timezone; None beyond ±23:59."""
+    if offset in ("Z", "z"):
+        return pendulum.fixed_timezone(0)
+    digits = offset[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        return None
+    seconds = (hours * 3600 + minutes * 60) * (-1 if offset[0] == "-" else 1)
+    return pendulum.fixed_timezone(seconds)
+
+
+def build_datetime(parts: dict[str, int], microsecond: int, tz: Any) -> pendulum.DateTime | None:
+    """A date-time from year/month/day/hour/minute/second; None for a day or time that does
+    not exist (February 30, hour 25)."""
+    try:
+        return pendulum.datetime(
+            parts["year"], parts["month"], parts["day"], parts.get("hour", 0),
+            parts.get("minute", 0), parts.get("second", 0), microsecond, tz=tz,
+        )
+    except (ValueError, OverflowError):
+        return None
