@@ -54,6 +54,7 @@ class _Header:
 class _Body:
     items: list[Any]
     short: bool
+    end: Token | None = None  # the closing `end`, so a definition's span covers it
 
 
 @attrs.frozen
@@ -157,7 +158,7 @@ def _end_of(child: Any) -> int | None:
             if end is not None:
                 return end
     if isinstance(child, _Body):
-        return _end_of(child.items)
+        return child.end.end_pos if child.end is not None else _end_of(child.items)
     if isinstance(child, _Header):
         return _end_of(list(child.options)) if child.options else child.name.end_pos if child.name else None
     return None
@@ -234,7 +235,7 @@ class _Builder(Transformer):
         self._error("B034", f"a {kind} cannot be defined inside {where}", decl.span, hint=hint)
 
     def block_body(self, children: list[Any]) -> _Body:
-        return _Body(children[1], False)
+        return _Body(children[1], False, children[2])
 
     def short_body(self, children: list[Any]) -> _Body:
         return _Body([children[1]], True)
@@ -490,12 +491,34 @@ class _Builder(Transformer):
         _STATE.get().prefixed[id(node)] = _Prefixed(ops, children[-1])
         return node
 
-    def field(self, children: list[Any]) -> n.Field:
+    def _chain_too_deep(self, target: Any, children: list[Any]) -> bool:
+        """Bound `a.b.c[0]…` chains like any other nesting (later passes recurse on them). Past the
+        limit the extra links are dropped, and the error is reported once per chain."""
+        depth = 1
+        root = target
+        while isinstance(root, (n.Field, n.Index, n.Query)):
+            depth += 1
+            root = root.target
+        if depth <= self.limits.syntax_nesting:
+            return False
+        reported = _STATE.get().prefixed.setdefault(-1, set())
+        start = root.span.start if root.span is not None else -1
+        if start not in reported:
+            reported.add(start)
+            self._error("B009", f"nesting too deep: more than {self.limits.syntax_nesting} fields and indexes "
+                        "in a row", self._cover(children), hint="store part of the value in a variable first")
+        return True
+
+    def field(self, children: list[Any]) -> n.Expr:
+        if self._chain_too_deep(children[0], children):
+            return children[0]
         name: Token = children[2]
         return n.Field(target=children[0], name=name.value, span=self._cover(children), name_span=self._token_span(name))
 
     def index(self, children: list[Any]) -> n.Expr:
         target, argument = children[0], children[2]
+        if self._chain_too_deep(target, children):
+            return target
         if isinstance(argument, list):
             return n.Query(target=target, fields=tuple(argument), span=self._cover(children))
         return n.Index(target=target, index=argument, span=self._cover(children))

@@ -22,6 +22,7 @@ from lark import Token
 from .diagnostics import BubbleSyntaxError, Label, make_diagnostic
 from .limits import DEFAULT_LIMITS, Limits
 from .source import SourceFile
+from .statements import STATEMENTS
 
 KEYWORDS = {
     "dialog": "DIALOG",
@@ -86,7 +87,7 @@ POSTFIX_OPENERS = frozenset({"NAME", "RPAR", "RSQB", "RBRACE", "CONST", "STR_END
 # Tokens that put the lexer back at the start of a statement.
 STATEMENT_STARTERS = frozenset({"_NL", "DO", "ELSE", "AFTER", "ARROW", "DO_COLON", "COMMA_DO"})
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*[?!]?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?")
 _SPACE = re.compile(r"[ \t\f\r]+")
 # What may start an expression after a command word and a space.
@@ -278,8 +279,11 @@ class _Lexer:
         """A word that starts a statement and is followed by a space and an expression."""
         if self.bracket_depth() > 0:
             return False
-        if not self.at_statement_start() and not (self.last_type == "ASSIGN" and word == "ask"):
+        at_start = self.at_statement_start()
+        if not at_start and not (self.last_type == "ASSIGN" and word in STATEMENTS):
             return False
+        if at_start and word in STATEMENTS and self.text.startswith("(", end):
+            return True  # `show(contact(…))`: the statement word with a parenthesised argument
         return _starts_argument(self.text, end)
 
     def scan_constant(self) -> None:

@@ -132,11 +132,15 @@ def describe_token(token: Token) -> str:
     if token.type == "KEY":
         return f"`{token.value}`"
     if token.type == "NUMBER":
-        return f"the number `{token.value}`"
+        return f"number `{token.value}`"
+    if token.type == "STRING":
+        text = token.value if len(token.value) <= 30 else token.value[:29] + "…"
+        return f'string `"{text}"`'
+
     if token.type == "CONST" or token.type == "CONST_DEF":
         return f"`{token.value}`"
     if token.type == "ATOM":
-        return f"the atom `{token.value}`"
+        return f"atom `{token.value}`"
     return TERMINAL_WORDS.get(token.type, f"`{token.value}`")
 
 
@@ -182,6 +186,25 @@ def parse_source(source: SourceFile, limits: Limits = DEFAULT_LIMITS) -> Tree:
     return parse_tokens(source, tokenize(source, limits))
 
 
+_CLOSERS = {"RPAR": ("LPAR", "CALL_LPAR"), "RSQB": ("LSQB", "INDEX_LSQB"), "RBRACE": ("MAP_START",),
+            "INTERP_END": ("INTERP_START",)}
+
+
+def _possible(tokens: list[Token], token: Token, expected: set[str]) -> set[str]:
+    """What could really come next: LALR merges states, so its expected set may list closing
+    brackets for brackets that are not open. Drop those."""
+    opened: list[str] = []
+    for candidate in tokens:
+        if candidate is token:
+            break
+        if candidate.type in ("LPAR", "CALL_LPAR", "LSQB", "INDEX_LSQB", "MAP_START", "INTERP_START"):
+            opened.append(candidate.type)
+        elif candidate.type in _CLOSERS and opened:
+            opened.pop()
+    innermost = opened[-1] if opened else None
+    return {name for name in expected if name not in _CLOSERS or innermost in _CLOSERS[name]}
+
+
 def _previous_token(tokens: list[Token], token: Token) -> Token | None:
     for index, candidate in enumerate(tokens):
         if candidate is token:
@@ -202,7 +225,7 @@ def syntax_error(source: SourceFile, tokens: list[Token], error: UnexpectedToken
         if tokens.unmatched_ends and token.type == "_NL" and "DO" in error.expected:
             pass  # a missing `do` (reported below) explains the extra `end`
     previous = tokens[-1] if end_of_input else _previous_token(tokens, token)
-    expected = describe_expected(error.expected)
+    expected = describe_expected(_possible(tokens, token, error.expected))
     hint_entry = match_hint(source, tokens, token, previous, error)
     if end_of_input or token.type == "_NL":
         # Something is missing: point just past the token before it.

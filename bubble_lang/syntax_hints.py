@@ -58,11 +58,30 @@ class Hint:
 
 
 def _is_python_colon(ctx: Context) -> bool:
+    following = ctx.next_token
+    if ctx.token.type == "COLON" and following is not None and following.type in ("_NL", "$END"):
+        return True  # `if x > 1:`
     key = ctx.token if ctx.token.type == "KEY" else ctx.previous
+    if key is not None and key.type == "KEY" and _token_before(ctx, key) is not None \
+            and _token_before(ctx, key).type == "COMMA":
+        return False  # `say "a", class:` is an option without a value
     if key is None or key.type != "KEY":
         return False
     following = ctx.next_token if key is ctx.token else ctx.token
     return following is not None and following.type in ("_NL", "$END")
+
+
+def _token_before(ctx: Context, token: Token) -> Token | None:
+    for index, candidate in enumerate(ctx.tokens):
+        if candidate is token:
+            return ctx.tokens[index - 1] if index > 0 else None
+    return None
+
+
+def _name_after_options(ctx: Context) -> bool:
+    line = ctx.line_tokens()
+    return ctx.token.type == "NAME" and ctx.previous is not None and ctx.previous.type == "COMMA" \
+        and bool(line) and line[0].type in ("DIALOG", "TASK") and any(t.type == "KEY" for t in line)
 
 
 def _missing_do(ctx: Context) -> bool:
@@ -104,6 +123,8 @@ def _elif(ctx: Context) -> bool:
 
 
 CATALOGUE: tuple[Hint, ...] = (
+    Hint("B036", "the dialog name comes first in a header", "write the name right after `dialog`, then the options",
+         _name_after_options, ('dialog trigger: "x", main do\nend\n',)),
     Hint("B040", "bubble has no `elif`", "use `branch do cond1 -> … cond2 -> … end` for several conditions",
          _elif, ('dialog main do\n  if a do\n    say 1\n  elif b do\n    say 2\n  end\nend\n',), at_line_start=True),
     Hint("B013", "bubble blocks use `do … end`, not a `:` at the end of the line",

@@ -21,6 +21,7 @@ from pendulum.tz.exceptions import InvalidTimezone
 
 from ..stdlib import DATE_DIRECTIVES
 from ..stdlib.spelling import nearest_name
+from ..runtime.errors import ScriptError
 from .args import bad_argument
 
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}\Z")
@@ -199,3 +200,133 @@ def build_datetime(parts: dict[str, int], microsecond: int, tz: Any) -> pendulum
         )
     except (ValueError, OverflowError):
         return None
+
+
+#: What each directive matches when reading text, and which field it fills.
+_READERS: dict[str, tuple[str, str]] = {
+    "YYYY": (r"([0-9]{4})", "year"),
+    "YY": (r"([0-9]{2})", "year2"),
+    "M": (r"([0-9]{1,2})", "month"),
+    "0M": (r"([0-9]{2})", "month"),
+    "D": (r"([0-9]{1,2})", "day"),
+    "0D": (r"([0-9]{2})", "day"),
+    "WDmon": (r"([1-7])", "weekday"),
+    "h24": (r"([0-9]{1,2})", "hour"),
+    "0h24": (r"([0-9]{2})", "hour"),
+    "h12": (r"([0-9]{1,2})", "hour12"),
+    "0h12": (r"([0-9]{2})", "hour12"),
+    "m": (r"([0-9]{1,2})", "minute"),
+    "0m": (r"([0-9]{2})", "minute"),
+    "s": (r"([0-9]{1,2})", "second"),
+    "0s": (r"([0-9]{2})", "second"),
+    "am": (r"(am|pm|a\.m\.|p\.m\.)", "half"),
+    "AM": (r"(am|pm|a\.m\.|p\.m\.)", "half"),
+    "Z": (r"(Z|[+-][0-9]{2}(?::?[0-9]{2})?)", "offset"),
+    "Zname": (r"([A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2})", "zone"),
+    "ISO": (r"([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.,]+(?:Z|[+-][0-9:]+)?)", "iso"),
+}
+
+
+def _name_reader(name: str, locale: str) -> str:
+    """A group matching a month or weekday name in the locale or in English."""
+    words = set(_names(locale)[name]) | set(_names("en")[name])
+    return "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def _name_index(name: str, word: str, locale: str) -> int | None:
+    """1-based month or weekday of a name, in the locale or in English."""
+    folded = word.casefold()
+    for source in (locale, "en"):
+        for index, candidate in enumerate(_names(source)[name], 1):
+            if candidate.casefold() == folded:
+                return index
+    return None
+
+
+def read_formatted(text: str, pieces: list[tuple[bool, str]], zone: pendulum.Timezone,
+                   now: pendulum.DateTime, locale: str) -> pendulum.DateTime | None:
+    """A date-time from text laid out as the format pieces, or None. Missing date parts come
+    from today (the conversation's clock) when the format has no date at all, else the year
+    is this year and the month and day are 1; missing time parts are 0."""
+    pattern: list[str] = []
+    fields: list[str] = []
+    for is_directive, piece in pieces:
+        if not is_directive:
+            # Literal text must match as written, except that any run of spaces matches any.
+            pattern.extend(r"\s+" if part.isspace() else re.escape(part)
+                           for part in re.split(r"(\s+)", piece) if part)
+        elif piece in ("Mfull", "Mshort", "WDfull", "WDshort"):
+            pattern.append(_name_reader(piece, locale))
+            fields.append(piece)
+        else:
+            regex, field = _READERS[piece]
+            pattern.append(regex)
+            fields.append(field)
+    found = re.fullmatch("".join(pattern), text.strip(), re.IGNORECASE)
+    if found is None:
+        return None
+    values: dict[str, Any] = {}
+    for field, raw in zip(fields, found.groups()):
+        value = _field_value(field, raw, locale)
+        if value is None or values.get(field, value) != value:
+            return None
+        values[field] = value
+    return _assemble(values, zone, now)
+
+
+def _field_value(field: str, raw: str, locale: str) -> Any:
+    """One matched directive as a number, a name index or text."""
+    if field in ("Mfull", "Mshort", "WDfull", "WDshort"):
+        return _name_index(field, raw, locale)
+    if field in ("half", "offset", "zone", "iso"):
+        return raw.lower().replace(".", "") if field == "half" else raw
+    return int(raw)
+
+
+def _assemble(values: dict[str, Any], zone: pendulum.Timezone,
+              now: pendulum.DateTime) -> pendulum.DateTime | None:
+    """Combine the fields read by `read_formatted` into one date-time."""
+    if "iso" in values:
+        return read_iso(values["iso"], zone)
+    tz: Any = zone
+    if "zone" in values:
+        try:
+            tz = zone_named(values["zone"], "date_parse")
+        except ScriptError:  # an unknown zone in the text means the text does not fit
+            return None
+    elif "offset" in values:
+        tz = _fixed_zone(values["offset"])
+        if tz is None:
+            return None
+    months = {values[key] for key in ("month", "Mfull", "Mshort") if key in values}
+    if len(months) > 1:
+        return None
+    month = months.pop() if months else None
+    year = values.get("year")
+    if year is None and "year2" in values:
+        year = 2000 + values["year2"]
+    today = now.in_timezone(tz)
+    if year is None and month is None and "day" not in values:
+        parts = {"year": today.year, "month": today.month, "day": today.day}
+    else:
+        parts = {"year": year if year is not None else today.year,
+                 "month": month if month is not None else 1, "day": values.get("day", 1)}
+    hour = values.get("hour")
+    if "hour12" in values:
+        hour12 = values["hour12"]
+        if not 1 <= hour12 <= 12 or (hour is not None and hour % 12 != hour12 % 12):
+            return None
+        if hour is None:
+            hour = hour12 % 12 + (12 if values.get("half") == "pm" else 0)
+    elif hour is not None and "half" in values:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if values["half"] == "pm" else 0)
+    parts.update(hour=hour or 0, minute=values.get("minute", 0), second=values.get("second", 0))
+    result = build_datetime(parts, 0, tz)
+    if result is not None and "weekday" in values and result.isoweekday() != values["weekday"]:
+        return None
+    for name in ("WDfull", "WDshort"):
+        if result is not None and name in values and result.isoweekday() != values[name]:
+            return None
+    return result

@@ -14,6 +14,7 @@ from decimal import Context as DecimalContext
 import re
 from typing import Any
 
+from ..runtime.errors import LimitError
 from ..runtime.values import Captured, Text
 from .args import bad_argument, integer_arg, is_number, number_arg, optional_text
 from .base import builtin
@@ -62,7 +63,10 @@ def read_number(text: str, ctx: Context) -> int | float | None:
     if fraction is None:
         digits = whole.lstrip("0") or "0"
         if len(digits) > _MAX_INTEGER_DIGITS:
-            check_integer(10**_MAX_INTEGER_DIGITS, ctx.limits)
+            raise LimitError(
+                f"the number has {len(digits):,} digits, beyond the integer limit of ±{ctx.limits.integer_magnitude:,}",
+                "keep numbers smaller, or keep long identifiers as text",
+            )
         return check_integer(sign * int(digits), ctx.limits)
     return check_float(sign * float(f"{whole}.{fraction}"))
 

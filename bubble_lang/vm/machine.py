@@ -25,6 +25,27 @@ from .image import BotImage, DialogEntry, TaskEntry
 
 SUSPEND, RETURN, PUSHED, CLOSED = "suspend", "return", "pushed", "closed"
 
+# Opcode numbers as plain ints: the hot loop compares against module constants, not enum members.
+_BINARY = int(Op.BINARY)
+_DUP = int(Op.DUP)
+_GET_FIELD = int(Op.GET_FIELD)
+_JUMP = int(Op.JUMP)
+_JUMP_IF_FALSE = int(Op.JUMP_IF_FALSE)
+_JUMP_IF_FALSE_KEEP = int(Op.JUMP_IF_FALSE_KEEP)
+_JUMP_IF_TRUE_KEEP = int(Op.JUMP_IF_TRUE_KEEP)
+_LOAD_ATOM = int(Op.LOAD_ATOM)
+_LOAD_CONST = int(Op.LOAD_CONST)
+_LOAD_CONSTANT = int(Op.LOAD_CONSTANT)
+_LOAD_GLOBAL = int(Op.LOAD_GLOBAL)
+_LOAD_LOCAL = int(Op.LOAD_LOCAL)
+_LOAD_RUNTIME = int(Op.LOAD_RUNTIME)
+_POP = int(Op.POP)
+_RETURN = int(Op.RETURN)
+_RETURN_VALUE = int(Op.RETURN_VALUE)
+_STORE_GLOBAL = int(Op.STORE_GLOBAL)
+_STORE_LOCAL = int(Op.STORE_LOCAL)
+_UNARY = int(Op.UNARY)
+
 
 class ScriptFailure(Exception):
     """A ScriptError with the place it happened, on its way to `turns.py`."""
@@ -176,53 +197,53 @@ class Machine:
                 if self.steps > budget:
                     raise LimitError(f"the script ran too long: more than {budget} steps in one turn",
                                      "look for a loop that never ends, or raise `vm_steps_per_turn`")
-                if op == Op.LOAD_CONST:
+                if op == _LOAD_CONST:
                     stack.append(constants[arg])
-                elif op == Op.LOAD_GLOBAL:
+                elif op == _LOAD_GLOBAL:
                     stack.append(self.state.globals.get(constants[arg]))
-                elif op == Op.STORE_GLOBAL:
+                elif op == _STORE_GLOBAL:
                     self.state.globals[constants[arg]] = stack.pop()
-                elif op == Op.LOAD_LOCAL:
+                elif op == _LOAD_LOCAL:
                     stack.append(frame.locals.get(constants[arg]))
-                elif op == Op.STORE_LOCAL:
+                elif op == _STORE_LOCAL:
                     frame.locals[constants[arg]] = stack.pop()
-                elif op == Op.LOAD_RUNTIME:
+                elif op == _LOAD_RUNTIME:
                     stack.append(self.runtime_variable(constants[arg]))
-                elif op == Op.LOAD_CONSTANT:
+                elif op == _LOAD_CONSTANT:
                     stack.append(self.constant(constants[arg]))
-                elif op == Op.LOAD_ATOM:
+                elif op == _LOAD_ATOM:
                     stack.append(Atom(constants[arg]))
-                elif op == Op.GET_FIELD:
+                elif op == _GET_FIELD:
                     stack.append(get_field(stack.pop(), constants[arg]))
-                elif op == Op.BINARY:
+                elif op == _BINARY:
                     right = stack.pop()
                     stack.append(binary(constants[arg], stack.pop(), right, limits))
-                elif op == Op.UNARY:
+                elif op == _UNARY:
                     stack.append(unary(constants[arg], stack.pop(), limits))
-                elif op == Op.JUMP:
+                elif op == _JUMP:
                     pc = arg
-                elif op == Op.JUMP_IF_FALSE:
+                elif op == _JUMP_IF_FALSE:
                     if not truthy(stack.pop()):
                         pc = arg
-                elif op == Op.JUMP_IF_FALSE_KEEP:
+                elif op == _JUMP_IF_FALSE_KEEP:
                     if not truthy(stack[-1]):
                         pc = arg
                     else:
                         stack.pop()
-                elif op == Op.JUMP_IF_TRUE_KEEP:
+                elif op == _JUMP_IF_TRUE_KEEP:
                     if truthy(stack[-1]):
                         pc = arg
                     else:
                         stack.pop()
-                elif op == Op.POP:
+                elif op == _POP:
                     stack.pop()
-                elif op == Op.DUP:
+                elif op == _DUP:
                     stack.append(stack[-1])
-                elif op == Op.RETURN:
+                elif op == _RETURN:
                     frame.pc = pc
                     stack.clear()
                     return RETURN
-                elif op == Op.RETURN_VALUE:
+                elif op == _RETURN_VALUE:
                     frame.locals["$result"] = stack.pop()
                     frame.pc = pc
                     stack.clear()

@@ -220,16 +220,12 @@ def _first(text: str) -> Diagnostic:
     return caught.value.diagnostics[0]
 
 
-@pytest.mark.xfail(strict=True, reason="front-end bug: `describe_token` gives \"a string\", so the message reads "
-                                       "\"unexpected a string\"")
 @pytest.mark.parametrize("text", ['dialog "main" do\nend\n', 'dialog main, "x" do\nend\n'])
 def test_unexpected_token_reads_as_english(text: str) -> None:
     message = _first(text).message
     assert not re.match(r"unexpected (a|an) ", message), message
 
 
-@pytest.mark.xfail(strict=True, reason="LALR state merging: the expected set lists closing brackets (and `->`, "
-                                       "`, do:`) that cannot follow here, since no bracket is open")
 @pytest.mark.parametrize("text", ['dialog main do\n  say "x", class : "y"\nend\n',
                                   'dialog main do\n  if x then\n    say "a"\n  end\nend\n'])
 def test_expected_list_names_no_closer_when_nothing_is_open(text: str) -> None:

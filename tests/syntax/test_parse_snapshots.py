@@ -273,16 +273,12 @@ def test_dialog_runtime_variable() -> None:
     assert isinstance(dialog.body[1].value, n.Index)
 
 
-@pytest.mark.xfail(strict=True, reason="front-end bug: a dialog's, task's or test's span stops at its last "
-                                       "statement (or its name when empty), not at its `end`")
 def test_declaration_spans_reach_their_end() -> None:
     text = 'dialog main do\n  say "hi"\nend\ntask t do\nend\ntest "x" do\n  say "a"\nend\ndialog e do\nend\n'
     for decl in parse_text(text).decls:
         assert decl.span.text.endswith("end"), decl.span.text
 
 
-@pytest.mark.xfail(strict=True, reason="front-end bug: names may end in `!`, so `a!=b` lexes as the "
-                                       "name `a!` followed by `=`")
 def test_not_equal_without_spaces() -> None:
     dialog = only_dialog("dialog main do\n  if a!=b do\n    say 1\n  end\nend\n")
     assert dialog.body[0].condition.op == "!="

@@ -1,0 +1,194 @@
+"""Matching semantics of reference §10.2-§10.5: greediness, commitment, captures, rule kinds."""
+
+from __future__ import annotations
+
+import pytest
+from matching_helpers import run, texts
+
+from bubble_lang.runtime.matching import Capture
+
+
+def capture(pattern: str, message: str, name: str) -> Capture:
+    found = run(pattern, message)
+    assert found is not None, (pattern, message)
+    return found.captures[name]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "count"),
+    [("[0-10=a]", 3), ("[0-10?=a]", 0), ("[1+?=a]", 1), ("[1+=a]", 3), ("[2-3?=a]", 2)],
+)
+def test_range_greediness(pattern: str, count: int) -> None:
+    """§10.5: greedy ranges take the most, non-greedy the fewest tokens."""
+    assert len(capture(pattern, "a a a", "a").tokens) == count
+
+
+def test_zero_token_capture_is_present_and_empty() -> None:
+    cap = capture("[0-10?=a]", "a a a", "a")
+    assert cap.text == "" and cap.tokens == ()
+
+
+def test_nested_captures() -> None:
+    pattern = "(hello (world | earth)[=planet])[=greeting]"
+    assert texts(run(pattern, "Well, hello earth!")) == {"planet": "earth", "greeting": "hello earth"}
+    assert texts(run(pattern, "hello world")) == {"planet": "world", "greeting": "hello world"}
+    assert run(pattern, "hello mars") is None
+
+
+def test_greedy_range_backtracks_for_the_rest() -> None:
+    """A greedy range shrinks until the rest of the pattern matches."""
+    assert texts(run("[1+=x] world", "hello big world")) == {"x": "hello big"}
+    assert texts(run("hello [0+=x] world [End]", "hello a world b world")) == {
+        "x": "a world b"
+    }
+    assert texts(run("hello [0+?=x] world", "hello a world b world")) == {"x": "a"}
+
+
+def test_alternative_commits_to_the_first_option_that_matches() -> None:
+    """§10.5: `(a [0-3] | a) b` takes the greedy first option and never retries the second."""
+    assert run("[Start] (a [0-3] | a) b", "a x b") is None
+    # with full backtracking this would match; the option order decides
+    assert run("[Start] (a | a [0-3]) b", "a b") is not None
+    # other start positions are still tried (the implicit prefix skip)
+    assert run("(x | y) z", "x y z") is not None
+
+
+def test_alternative_inside_a_repeat_and_after_a_range() -> None:
+    assert texts(run("about _ (restaurant | sienna)[=what]", "about the place sienna")) == {
+        "what": "sienna"
+    }
+
+
+def test_permutation_orders_and_gaps() -> None:
+    assert run("< a b c >", "c then b then a") is not None
+    assert run("< a b c >", "b a") is None
+    assert run("< a b >", "a 1 2 3 4 5 b") is not None
+    assert run("< a b >", "a 1 2 3 4 5 6 b") is None
+    assert texts(run("< a[=first] b >", "b a")) == {"first": "a"}
+
+
+def test_permutation_does_not_expand_orderings() -> None:
+    """Twelve items (479 001 600 orderings) that almost match fail fast, within the steps."""
+    pattern = "< a b c d e f g h i j k l >"
+    assert run(pattern, "a b c d e f g h i j k x") is None
+    assert run(pattern, "l k j i h g f e d c b a") is not None
+
+
+def test_optional_and_repeat() -> None:
+    assert texts(run("a b?[=x] c", "a c")) == {"x": ""}
+    assert texts(run("a b?[=x] c", "a b c")) == {"x": "b"}
+    assert texts(run("(x | y)[2+=x]", "x y y x z")) == {"x": "x y y x"}
+    assert texts(run("(x | y)[2+?=x]", "x y y x z")) == {"x": "x y"}
+    assert run("(a?)[0+] b", "b") is not None  # an empty repetition cannot loop forever
+
+
+def test_words_fold_case_and_accents() -> None:
+    assert run("héllo", "HELLØ there") is not None
+    assert run("hello", "Héllo") is not None
+
+
+def test_compound_words() -> None:
+    for message in ("my wasmachine", "my was-machine", "my was machine", "WAS MACHINE"):
+        assert run("was-machine", message) is not None, message
+    assert run("was-machine", "was the machine") is None
+
+
+def test_literals_cover_whole_tokens() -> None:
+    assert run('"San Franci"', "San Francisco") is None
+    assert run("hello '.'", "hello.") is not None
+    assert run("hello '.'", "hello") is None
+    assert run("don't", "I don’t know") is not None
+    assert run("don't", "I dont know") is None
+
+
+def test_punctuation_is_optional() -> None:
+    assert run("hello world", "hello... world?!") is not None
+    assert run("hello world [End]", "hello world!!!") is not None
+
+
+def test_start_and_end() -> None:
+    assert run("[Start] hello", "Hello there") is not None
+    assert run("[Start] hello", "oh hello") is None
+    assert run("hello [End]", "oh hello") is not None
+    assert run("hello [End]", "hello you") is None
+    assert run("[End]", "anything") is not None
+
+
+def test_regex_rule() -> None:
+    assert texts(run("flight /(?<code>[a-z]{2})(?<num>\\d+)/", "my flight kl1234 please")) == {
+        "code": "kl",
+        "num": "1234",
+    }
+    # the regex searches the rest of the message, so it may skip tokens, which it consumes
+    assert run("a /b/ c", "a x b c") is not None
+    assert run("a /b/ [End]", "a x b c") is None
+    # a regex may span tokens and sees the punctuation of the message
+    assert texts(run("/\\d+\\.\\d+/[=n]", "it is 10.5 now")) == {"n": "10.5"}
+
+
+def test_whole_pattern_shortcuts() -> None:
+    assert run(".*", "anything") is not None
+    assert run(".*", "") is None
+    assert run("^hel+o", "hello") is not None
+
+
+def test_pos_never_matches_with_the_naive_tokenizer() -> None:
+    assert run("%VERB", "I run") is None
+    assert run("i %VERB?", "I run") is not None
+
+
+def test_concepts() -> None:
+    concepts = {"color": ["light blue", "red"], "color.warm": ["orange"]}
+    assert texts(run("a @color car", "a light blue car", concepts=concepts)) == {
+        "color": "light blue"
+    }
+    assert texts(run("a @color.warm car", "an a Orange car", concepts=concepts)) == {}
+    assert run("a @color.warm car", "a red car", concepts=concepts) is None
+
+
+def test_empty_pattern_never_matches() -> None:
+    assert run("", "") is None
+    assert run("   ", "hello") is None
+
+
+def test_entities_and_renaming() -> None:
+    found = run("my email is [email=address]", "My email is Ann@Example.com.")
+    assert found is not None
+    address = found.captures["address"]
+    assert (address.text, address.value, address.kind) == (
+        "Ann@Example.com", "ann@example.com", "email"
+    )
+    found = run("add [number] and [number=other]", "add 5 and 10.5")
+    assert found is not None
+    assert (found.captures["number"].value, found.captures["other"].value) == (5, 10.5)
+    assert run("[number] years", "I was born 18 years ago") is not None
+    assert run("[duration]", "I was born 18 years ago") is not None
+
+
+def test_entity_aliases() -> None:
+    assert texts(run("[date]", "see you next friday")) == {"date": "next friday"}
+    assert run("[date]", "see you at 6pm") is None  # a clock time is not a date
+    found = run("[money]", "that is $5")
+    assert found is not None and found.captures["money"].value == {"amount": 5, "unit": "USD"}
+
+
+def test_capture_text_is_the_original_text_trimmed() -> None:
+    """From the first token to the last as typed; trailing punctuation is not a token of the
+    tokenization without punctuation, which is tried first."""
+    assert texts(run("my name is [1+=name]", "My name is  Ann   Smith! ")) == {
+        "name": "Ann   Smith"
+    }
+    assert texts(run("my name is [1+=name] '!'", "My name is Ann Smith!")) == {
+        "name": "Ann Smith"
+    }
+    assert texts(run("call [1+=who]", "call Ann, Bob")) == {"who": "Ann, Bob"}
+
+
+def test_later_capture_of_a_name_wins() -> None:
+    assert texts(run("(a[=x] | b[=x])[2]", "a b")) == {"x": "b"}
+
+
+def test_match_span() -> None:
+    found = run("hello world", "Oh, hello world!")
+    assert found is not None
+    assert (found.text, found.start, found.end) == ("hello world", 4, 15)
