@@ -72,9 +72,8 @@ def _sort_class(value: Any) -> str | None:
 
 def _key(value: Any) -> Any:
     if isinstance(value, (str, Text, Captured, Atom)):
-        text = str(value)
-        # Case folded first, the text itself breaks ties so the order is total and stable.
-        return (text.casefold(), text)
+        # Case is ignored entirely; texts equal but for case keep their order (a stable sort).
+        return str(value).casefold()
     if isinstance(value, pendulum.DateTime):
         return value.timestamp()
     if isinstance(value, pendulum.Duration):

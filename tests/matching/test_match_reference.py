@@ -67,7 +67,9 @@ def test_born_time_row() -> None:
     assert time.kind == "time"
 
 
-@pytest.mark.xfail(reason="`[loc]` is a spaCy named entity; there is no offline extractor", strict=True)
+@pytest.mark.xfail(
+    reason="`[loc]` is a spaCy named entity; there is no offline extractor", strict=True
+)
 def test_live_in_loc_row() -> None:
     assert run("live in [loc]", "I live in Amsterdam") is not None
 

@@ -30,7 +30,10 @@ def test_zero_token_capture_is_present_and_empty() -> None:
 
 def test_nested_captures() -> None:
     pattern = "(hello (world | earth)[=planet])[=greeting]"
-    assert texts(run(pattern, "Well, hello earth!")) == {"planet": "earth", "greeting": "hello earth"}
+    assert texts(run(pattern, "Well, hello earth!")) == {
+        "planet": "earth",
+        "greeting": "hello earth",
+    }
     assert texts(run(pattern, "hello world")) == {"planet": "world", "greeting": "hello world"}
     assert run(pattern, "hello mars") is None
 

@@ -58,7 +58,10 @@ class RegexBudget:
     def search(
         self, compiled: regex.Pattern[str], text: str, pattern: str
     ) -> regex.Match[str] | None:
-        """`compiled.search(text)` within the per-call and per-turn limits; `pattern` is for errors."""
+        """`compiled.search(text)` within the per-call and per-turn limits.
+
+        `pattern` is the pattern's text, for the error message.
+        """
         per_call = self.limits.regex_seconds_per_call
         remaining = self.remaining
         if remaining <= 0:

@@ -57,7 +57,7 @@ _E = r"(?!\w)"
 _MONTH = rf"(?P<month>{alternation(_MONTHS)})\.?"
 _DAY = rf"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?{_E}"
 _YEAR = rf"(?:,?\s+(?P<year>\d{{4}}){_E})?"
-_COUNT = rf"(?P<n>\d+|{SPELLED})\s+(?P<unit>{alternation(_UNITS)})s?{_E}"
+_COUNT = rf"(?P<n>\d{{1,6}}|{SPELLED})\s+(?P<unit>{alternation(_UNITS)})s?{_E}"
 
 
 @attrs.frozen
@@ -227,7 +227,10 @@ def _pieces(scan: Scan) -> list[_Piece]:
     found: list[_Piece] = []
     for kind, pattern, handler in _PATTERNS:
         for match in scan.finditer(pattern):
-            result = handler(match, scan.now)
+            try:
+                result = handler(match, scan.now)
+            except (ValueError, OverflowError):  # past year 9999, before year 1
+                continue
             if result is not None:
                 found.append(_Piece(match.start(), match.end(), kind, result[0], result[1]))
     found.sort(key=lambda piece: (piece.start, piece.start - piece.end))

@@ -10,6 +10,7 @@ lines that normalise the value; none downloads or guesses anything, so tests are
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 
 import pendulum
@@ -43,7 +44,7 @@ _URL = regex.compile(
 )
 _URL_TRAILING = ".,;:!?)'\""
 _DIGITS = regex.compile(_BEFORE + r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?" + _AFTER, FLAGS)
-_ORDINAL = regex.compile(r"(?<![\w.,])(\d+)(?:st|nd|rd|th)(?!\w)", FLAGS)
+_ORDINAL = regex.compile(r"(?<![\w.,])(\d{1,9})(?:st|nd|rd|th)(?!\w)", FLAGS)
 _WORD = regex.compile(r"[^\W\d_]+", FLAGS)
 _WORD_GAP = regex.compile(r"[\s-]+")
 _PHONE = regex.compile(r"(?<![\w+.,])(?:\+|\(\+?)?\d[\d \-.()]{5,}\d(?![\w]|[.,]\d)", FLAGS)
@@ -88,6 +89,11 @@ def _number(text: str) -> int | float:
     return plain_number(float(text.replace(",", "")))
 
 
+def _sane(value: float, scan: Scan) -> bool:
+    """Finite and within `limits.integer_magnitude`, like every number a script may hold."""
+    return math.isfinite(value) and abs(value) <= scan.limits.integer_magnitude
+
+
 def emails(scan: Scan) -> Iterator[EntitySpan]:
     for found in scan.finditer(_EMAIL):
         yield scan.span("email", found.start(), found.end(), found.group().lower())
@@ -104,12 +110,12 @@ def numbers(scan: Scan) -> Iterator[EntitySpan]:
     """Digits (`-15`, `10.5`, `1,000`) and runs of English number words (`twenty one`)."""
     for found in scan.finditer(_DIGITS):
         value = _number(found.group())
-        if abs(value) <= scan.limits.integer_magnitude:
+        if _sane(value, scan):
             yield scan.span("number", found.start(), found.end(), value)
     for words in _word_runs(scan):
         index = 0
         while index < len(words):
-            read = read_number_words([word for word, _, _ in words[index:]])
+            read = read_number_words([word for word, _, _ in words[index : index + 64]])
             if read is None:
                 index += 1
                 continue
@@ -124,7 +130,7 @@ def ordinals(scan: Scan) -> Iterator[EntitySpan]:
     for words in _word_runs(scan, spelled=False):
         index = 0
         while index < len(words):
-            read = read_ordinal_words([word for word, _, _ in words[index:]])
+            read = read_ordinal_words([word for word, _, _ in words[index : index + 2]])
             if read is None:
                 index += 1
                 continue
@@ -134,14 +140,18 @@ def ordinals(scan: Scan) -> Iterator[EntitySpan]:
 
 
 def phone_numbers(scan: Scan) -> Iterator[EntitySpan]:
-    """7 to 15 digits written like a phone number: `+31 6 1234 5678`, `555-1234`, `(020) 123 4567`."""
+    """7 to 15 digits written like a phone number: `+31 6 1234 5678`, `555-1234`, `(020) 1234`.
+
+    Without a leading `+`, `(` or `0`, it needs a `-` or to be all digits, so `3.1415926` or
+    `10 20 30 40` are not phone numbers.
+    """
     for found in scan.finditer(_PHONE):
         text = found.group().rstrip(" -.(")
         digits = "".join(char for char in text if char.isdigit())
         if not 7 <= len(digits) <= 15 or _ISO_DATE.fullmatch(text):
             continue
         if not (text[0] in "+(0" or "-" in text or text.isdigit()):
-            continue  # `3.1415926` or `10 20 30 40` are not phone numbers
+            continue
         value = ("+" if text.lstrip("(").startswith("+") else "") + digits
         yield scan.span("phone_number", found.start(), found.start() + len(text), value)
 
@@ -154,8 +164,10 @@ def amounts_of_money(scan: Scan) -> Iterator[EntitySpan]:
             amount = amount.replace(",", ".")  # a decimal comma: `5,95 euro`
         currency = found.group("cur").lower()
         unit = _CURRENCY_SYMBOLS.get(currency) or _CURRENCY_WORDS[currency]
-        value = {"amount": _number(amount), "unit": unit}
-        yield scan.span("amount_of_money", found.start(), found.end(), value)
+        value = _number(amount)
+        if _sane(value, scan):
+            money = {"amount": value, "unit": unit}
+            yield scan.span("amount_of_money", found.start(), found.end(), money)
 
 
 def durations(scan: Scan) -> Iterator[EntitySpan]:
@@ -176,15 +188,17 @@ def durations(scan: Scan) -> Iterator[EntitySpan]:
         ):
             run.append(piece)
             continue
-        if run:
-            yield _duration(scan, run)
+        if run and (span := _duration(scan, run)):
+            yield span
         run = [piece]
-    if run:
-        yield _duration(scan, run)
+    if run and (span := _duration(scan, run)):
+        yield span
 
 
-def _duration(scan: Scan, run: list[tuple[int, int, float, int]]) -> EntitySpan:
+def _duration(scan: Scan, run: list[tuple[int, int, float, int]]) -> EntitySpan | None:
     seconds = plain_number(float(sum(piece[2] for piece in run)))
+    if not _sane(seconds, scan):
+        return None
     return scan.span("duration", run[0][0], run[-1][1], seconds)
 
 

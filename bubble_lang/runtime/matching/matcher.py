@@ -120,7 +120,8 @@ def compile_pattern(pattern: Pattern | LegacyPattern) -> CompiledPattern:
                 tables.regexes[id(node)] = regex.compile(node.source, REGEX_FLAGS)
             elif isinstance(node, Literal):
                 tables.literals[id(node)] = tuple(token.norm for token in split_tokens(node.value))
-    anchored = isinstance(root, Start) or (isinstance(root, Seq) and isinstance(root.items[0], Start))
+    first = root.items[0] if isinstance(root, Seq) else root
+    anchored = isinstance(first, Start)
     return CompiledPattern(pattern, index_words(pattern), anchored, tables)
 
 
@@ -184,7 +185,9 @@ def match_sentence(
     return None
 
 
-def _match_legacy(compiled: CompiledPattern, sentence: Sentence, budget: RegexBudget) -> Match | None:
+def _match_legacy(
+    compiled: CompiledPattern, sentence: Sentence, budget: RegexBudget
+) -> Match | None:
     assert compiled.legacy is not None
     found = budget.search(compiled.legacy, sentence.text, compiled.text)
     if found is None:

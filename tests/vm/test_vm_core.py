@@ -1,0 +1,209 @@
+"""The VM on scripts that need neither triggers nor builtins: flow, asks, stack, errors, limits."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bubble_lang.opcodes import OPCODES
+from bubble_lang.runtime.session import SessionState
+
+VM = Path(__file__).resolve().parents[2] / "bubble_lang" / "vm"
+
+FLOW = """
+dialog main do
+  say "Welcome"
+  invoke ask_name
+  say "Bye #{name}"
+end
+
+dialog ask_name do
+  name = ask "What is your name?"
+  color = ask "Color?", expecting: ["Red", "Dark Blue"]
+  say "#{color} (typed #{color.text})"
+end
+"""
+
+
+def test_every_opcode_has_a_handler():
+    """Each opcode is compared against in the loop (`_NAME`) or a handler (`Op.NAME`)."""
+    source = (VM / "machine.py").read_text() + (VM / "statements.py").read_text()
+    handled = set(re.findall(r"(?:Op\.|\bop == _|\(_)([A-Z][A-Z_]+)", source))
+    missing = sorted(set(OPCODES) - handled - {name for name in OPCODES if name.startswith("TEST_")})
+    assert not missing, f"opcodes without a VM handler: {missing}"
+
+
+def test_invoke_ask_and_literal_expecting(chat):
+    c = chat(FLOW)
+    assert c.start() == ["Welcome", "What is your name?"]
+    assert c.say("Ann") == ["Color?"]
+    assert c.say("green") == ["Color?"]  # not in the list: asked again
+    assert c.say("  dark   BLUE ") == ["Dark Blue (typed   dark   BLUE )", "Bye Ann"]
+    assert c.conversation.stack == []
+
+
+def test_state_survives_a_round_trip_mid_ask(chat):
+    c = chat(FLOW)
+    c.start()
+    c.say("Ann")
+    plain = c.conversation.state.to_plain()
+    restored = c.bot.conversation("c1")
+    restored.state = SessionState.from_plain(plain)
+    assert [o.text for o in restored.send_text("red")] == ["Red (typed red)", "Bye Ann"]
+
+
+def test_loops_once_random_branch_tasks(chat):
+    c = chat("""
+dialog main do
+  repeat i in [1, 2, 3, 4] do
+    if i == 3 do
+      break
+    end
+    say "i=#{i}"
+  end
+  perform calc
+  branch total do
+    3 -> say "three"
+    else
+      say "other"
+  end
+  branch do
+    total > 5 -> say "big"
+    total > 1 ->
+      say "medium"
+      say "really"
+  end
+  unless total == 3 do
+    say "never"
+  end
+  invoke again
+  invoke again
+  invoke again
+  invoke again
+end
+
+dialog again do
+  once do
+    say "first"
+    say "second"
+  after
+    say "later"
+  end
+end
+
+task calc do
+  total = 1 + 2
+end
+""")
+    assert c.start() == ["i=1", "i=2", "three", "medium", "really", "first", "second", "later", "later"]
+
+
+def test_random_is_seeded_per_conversation(chat):
+    script = 'dialog main do\n  random do\n    say "a"\n    say "b"\n    say "c"\n    say "d"\n  end\nend\n'
+    first = [chat(script, seed=s).start() for s in range(8)]
+    again = [chat(script, seed=s).start() for s in range(8)]
+    assert first == again
+    assert len({tuple(x) for x in first}) > 1
+
+
+def test_root_menu_loop_and_close(chat):
+    c = chat("""
+dialog main do
+  say "Hi"
+end
+
+dialog __root__ do
+  what = ask "Anything else?"
+  if what == "bye" do
+    close
+  end
+  say "You said #{what}"
+end
+
+dialog __closed__ do
+  say "Goodbye!"
+end
+""")
+    assert c.start() == ["Hi", "Anything else?"]
+    assert c.say("pizza") == ["You said pizza", "Anything else?"]
+    assert c.say("bye") == ["Goodbye!"]
+    assert c.conversation.state.closed
+    # The next message opens a new conversation; it is not handled as an answer.
+    assert c.say("hello again") == ["Hi", "Anything else?"]
+
+
+def test_runtime_error_rolls_back_and_runs_error_dialog(chat):
+    c = chat("""
+dialog main do
+  count = 0
+  answer_text = ask "Number?"
+  count = 1
+  x = 10 / 0
+  say "never"
+end
+
+dialog __error__ do
+  say "Oops, that went wrong."
+end
+""")
+    c.start()
+    assert c.say("5") == ["Oops, that went wrong."]
+    (error,) = c.errors
+    diagnostic = error.diagnostics[0]
+    assert diagnostic.code == "B402"
+    assert (diagnostic.span.line, diagnostic.span.column) == (6, 10)
+    assert any("dialog `main`" in note for note in diagnostic.notes)
+    # Rolled back to the start of the turn: still waiting on the question, count untouched.
+    assert c.conversation.state.globals["count"] == 0
+    assert c.conversation.state.frames[-1].wait is not None
+
+
+def test_default_error_text_without_error_dialog(chat):
+    c = chat('dialog main do\n  x = "a" * 2\nend\n')
+    assert c.start() == ["Sorry, something went wrong on my side."]
+    assert c.errors[0].diagnostics[0].code == "B401"
+
+
+def test_step_budget(chat):
+    c = chat('dialog main do\n  repeat i in [1] do\n    invoke spin\n  end\nend\n\ndialog spin do\n  n = 0\n'
+             '  repeat x in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] do\n    n = n + 1\n  end\n  invoke spin\nend\n')
+    c.start()
+    codes = {e.diagnostics[0].code for e in c.errors}
+    assert codes == {"B450"}
+    assert "too deep" in c.errors[0].diagnostics[0].message or "too long" in c.errors[0].diagnostics[0].message
+
+
+def test_integer_limit(chat):
+    c = chat('dialog main do\n  x = 9007199254740992 * 2\nend\n')
+    c.start()
+    assert c.errors[0].diagnostics[0].code == "B450"
+
+
+def test_not_supported_yet_is_a_clear_error(chat):
+    c = chat('dialog main do\n  emit "ping", in: "1h"\nend\n')
+    c.start()
+    diagnostic = c.errors[0].diagnostics[0]
+    assert diagnostic.code == "B404" and "not supported yet" in diagnostic.message
+    assert diagnostic.span.line == 2
+
+
+def test_tags_and_user_record(chat):
+    c = chat("""
+dialog main do
+  tag "inbox::sales"
+  tag "inbox::support"
+  tag "vip"
+  untag "vip"
+  user.email = "a@b.nl"
+  remember user.email
+  say join(conversation.tags, ",")
+end
+""")
+    c.start()
+    assert c.conversation.state.tags == ["inbox::support"]
+    assert c.conversation.state.user == {"email": "a@b.nl"}
+
+
+def test_dialog_stack_variable(chat):
+    c = chat('dialog main do\n  invoke inner\nend\n\ndialog inner do\n  say join(dialog.stack, " < ")\nend\n')
+    assert c.start() == ["inner < main"]
