@@ -80,6 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `bubble run bot | head`: the reader left; that is not an error
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
     except Exception as error:  # noqa: BLE001 - the last edge: never show a traceback to a user
         if os.environ.get("BUBBLE_DEBUG") == "1":
             traceback.print_exc()

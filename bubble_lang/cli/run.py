@@ -51,7 +51,10 @@ def render_output(output: Output) -> list[str]:
         lines.append(output.text)
     elif output.kind == "show":
         kind = output.data.get("kind", "content")
-        target = output.data.get("url") or output.data.get("text") or output.text
+        target = output.data.get("url") or output.data.get("text") or output.data.get("name") or output.text
+        point = output.data.get("point") or output.data
+        if kind == "location" and isinstance(point, dict) and "lat" in point:
+            target = f"{point['lat']}, {point['lon']}"
         caption = output.data.get("caption")
         lines.append(f"[{kind}] {target}" + (f" — {caption}" if caption else ""))
     elif output.kind == "typing":
@@ -92,8 +95,8 @@ class Session:
         lines: list[str] = []
         for output in outputs:
             choices = output.data.get("choices") or output.data.get("quick_replies")
-            if choices:
-                self.last_choices = list(choices)
+            if output.kind == "ask" or choices:
+                self.last_choices = list(choices or [])  # numbers pick from the latest offer only
             lines.extend(render_output(output))
         for error in self.conversation.last_errors or ():
             lines.append(render_diagnostics(error.diagnostics, "full").rstrip("\n"))

@@ -204,7 +204,8 @@ def table(ctx: Context, rows: Any, *, columns: Any = None) -> Record:
         width = len(names) if names is not None else (len(cells[0]) if cells else 0)
         for position, row in enumerate(cells, 1):
             if len(row) != width:
-                bad_argument(f"`table` row {position} has {_cells(len(row))}, the table has {width} columns",
+                bad_argument(f"`table` row {position} has {_count(len(row), 'cell')}, "
+                             f"the table has {_count(width, 'column')}",
                              "give every row the same number of cells")
     else:
         odd = next(row for row in entries if not isinstance(row, (dict, list)) or
@@ -215,8 +216,8 @@ def table(ctx: Context, rows: Any, *, columns: Any = None) -> Record:
     return content("table", columns=names, rows=cells)
 
 
-def _cells(count: int) -> str:
-    return "1 cell" if count == 1 else f"{count} cells"
+def _count(count: int, noun: str) -> str:
+    return f"1 {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _column(value: Any) -> str:

@@ -120,7 +120,9 @@ def match_expecting(machine: Any, expecting: Any, text: str) -> Text | None:
         if expecting.kind in ("intent", "entity_matcher"):
             return match_record(machine, expecting, text)
         if expecting.kind == "widget":
-            return _widget_answer(expecting, text)
+            from .widgets import answer_widget
+
+            return answer_widget(expecting, text, machine.now)
     if isinstance(expecting, (int, float)):
         return Text(text) if fold(text) == fold(to_text(expecting)) else None
     raise ScriptError(f"`expecting:` cannot use {type_name(expecting)}",
@@ -130,17 +132,4 @@ def match_expecting(machine: Any, expecting: Any, text: str) -> Text | None:
 def literal_choice(item: Any, text: str) -> Text | None:
     if isinstance(item, (str, Text)) and fold(plain_text(item)) == fold(text):
         return Text(plain_text(item), {"text": text})
-    return None
-
-
-def _widget_answer(widget: Record, text: str) -> Text | None:
-    kind = to_text(widget.fields.get("kind"))
-    if kind != "item_picker":
-        raise ScriptError(f"the `{kind}` widget is not supported yet in this release", code="B404")
-    items = widget.fields.get("items") or []
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict):
-            title = to_text(item.get("title", item.get("value")))
-            if fold(text) in (fold(title), fold(to_text(item.get("value", title)))):
-                return Text(title, {"text": title, "data": item})
     return None

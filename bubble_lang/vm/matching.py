@@ -19,7 +19,7 @@ from .asks import fold
 
 
 def _budget(machine: Any) -> Any:
-    budget = machine.__dict__.get("regex_budget") if hasattr(machine, "__dict__") else None
+    budget = getattr(machine, "regex_budget", None)
     if budget is None:
         budget = matching.RegexBudget(machine.limits)
         machine.regex_budget = budget
@@ -38,29 +38,47 @@ def compile_text(machine: Any, text: str) -> Any:
     return cache[text]
 
 
+def sentence(machine: Any, text: str) -> Any:
+    """The message tokenized once per turn, entities included, shared by every pattern tried."""
+    cached = getattr(machine, "sentence_cache", None)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    tokens = matching.tokenize(text, now=machine.now, timezone=machine.image.config.timezone, limits=machine.limits)
+    machine.sentence_cache = (text, tokens)
+    return tokens
+
+
 def run_match(machine: Any, compiled: Any, text: str) -> Any:
     try:
-        return matching.match(compiled, text, now=machine.now, timezone=machine.image.config.timezone,
-                              budget=_budget(machine))
+        return matching.match_sentence(compiled, sentence(machine, text), budget=_budget(machine))
     except matching.MatchBudgetExceeded as error:
-        raise LimitError(str(error), "simplify the regular expression in the pattern") from None
+        raise LimitError(error.message, error.hint or "simplify the regular expression in the pattern") from None
 
 
 def to_message(text: str, found: Any, intent: Record | None = None) -> tuple[Text, dict[str, Any]]:
-    """The `message`/`answer` value of a match, and legacy `#<name>` captures as variables."""
+    """The `message`/`answer` value of a match, and legacy `#<name>` captures as variables
+    (with the matched part in `entity`, SPEC §7b)."""
     fields: dict[str, Any] = {}
     variables: dict[str, Any] = {}
     for name, capture in found.captures.items():
-        fields[name] = Captured(capture.text, getattr(capture, "value", None), getattr(capture, "kind", None))
-    legacy = getattr(found, "variables", None) or {}
-    for name, value in legacy.items():
-        variables[name] = value
-    if legacy or getattr(found, "entity", None) is not None:
-        entity_text = getattr(found, "entity", None)
-        fields["$entity"] = {"value": entity_text, **legacy}
+        fields[name] = Captured(capture.text, _plain_value(capture.value), capture.kind)
+    if found.entity is not None:
+        variables = {name: capture.text for name, capture in found.captures.items()}
+        fields["$entity"] = {"value": found.entity.text, **variables}
     if intent is not None:
         fields["intent"] = intent
     return Text(text, fields), variables
+
+
+def _plain_value(value: Any) -> Any:
+    """Entity values as bubble values: plain data, dates and durations as pendulum values."""
+    if isinstance(value, (str, int, float, bool, list, dict)) or value is None:
+        return value
+    import pendulum
+
+    if isinstance(value, (pendulum.DateTime, pendulum.Duration)):
+        return value
+    return to_text(value)
 
 
 def match_pattern_text(machine: Any, pattern_text: str, text: str) -> Text | None:
@@ -133,10 +151,20 @@ def trigger_candidates(machine: Any, text: str) -> list[int]:
         return []
     index = image.cache.get("trigger_index")
     if index is None:
-        keyed = []
+        keyed: list[tuple[int, Any]] = []
+        always: list[int] = []
         for position in image.triggers:
             linked = trigger_value(machine, image.dialogs[position])
-            keyed.append((position, linked if not isinstance(linked, Record) else None))
-        index = matching.TriggerIndex(keyed)
+            if isinstance(linked, Record):  # an intent: indexed by each of its patterns
+                patterns = linked.fields.get("match")
+                for pattern in patterns if isinstance(patterns, list) else [patterns]:
+                    keyed.append((position, compile_text(machine, to_text(pattern))))
+            elif linked is not None:
+                keyed.append((position, linked))
+            else:
+                always.append(position)
+        index = (matching.TriggerIndex(keyed), always)
         image.cache["trigger_index"] = index
-    return index.candidates_for_text(text, machine.limits)
+    trigger_index, always = index
+    found = trigger_index.candidates(sentence(machine, text))
+    return sorted(set(found).union(always))

@@ -13,10 +13,12 @@ from typing import Any
 import attrs
 
 from ..diagnostics import BubbleRuntimeError
+from ..runtime.errors import ScriptError
 from ..runtime.outputs import Output
 from ..runtime.session import Frame, SessionState
 from ..runtime.values import Text, to_text
 from .asks import match_expecting, send_question, store_answer
+from .widgets import WidgetRejected
 from .machine import CLOSED, PUSHED, RETURN, SUSPEND, Machine, ScriptFailure
 
 
@@ -142,7 +144,14 @@ def handle_text(machine: Machine, text: str) -> None:
         machine.run_task(task)
     top = state.frames[-1] if state.frames else None
     if top is not None and top.wait is not None and top.wait.get("kind") == "ask":
-        answer = match_expecting(machine, (top.wait.get("options") or {}).get("expecting"), text)
+        expecting = (top.wait.get("options") or {}).get("expecting")
+        try:
+            answer = match_expecting(machine, expecting, text)
+        except WidgetRejected as rejected:
+            # A widget answer that does not fit: say why and ask again (SPEC §7 step 2).
+            machine.say(rejected.message, widget_error=True)
+            send_question(machine, top)
+            return
         if answer is not None:
             target = top.wait.get("target")
             top.wait = None
@@ -283,7 +292,13 @@ def play_turn(make_machine: Any, state: SessionState, action: Any) -> tuple[Turn
     snapshot = state.to_plain()
     machine: Machine = make_machine(state)
     try:
-        action(machine)
+        try:
+            action(machine)
+        except ScriptError as error:
+            # Raised outside an instruction (an answer checked against a widget, a trigger value):
+            # blame the instruction the top frame stopped at.
+            top = machine.state.frames[-1] if machine.state.frames else None
+            raise machine.fail(error, top, max((top.pc if top else 1) - 1, 0)) from None
         return TurnResult(tuple(machine.outputs)), state
     except ScriptFailure as failure:
         error = failure.to_runtime_error()

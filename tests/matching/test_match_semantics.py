@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from matching_helpers import run, texts
 
-from bubble_lang.runtime.matching import Capture
+from bubble_lang.patterns import PatternError
+from bubble_lang.runtime.matching import Capture, compile_text, match
 
 
 def capture(pattern: str, message: str, name: str) -> Capture:
@@ -195,3 +196,26 @@ def test_match_span() -> None:
     found = run("hello world", "Oh, hello world!")
     assert found is not None
     assert (found.text, found.start, found.end) == ("hello world", 4, 15)
+
+
+def test_deeply_nested_patterns_match() -> None:
+    """Recursion follows the pattern's nesting, which the parser caps at `syntax_nesting`."""
+    pattern = "(a | " * 99 + "b" + ")" * 99
+    assert run(pattern, "x b") is not None
+    inner = "b"
+    for level in range(60):
+        inner = f"(x | {inner} c?)[=c{level}]"
+    found = run(inner, "b c c")
+    assert found is not None
+    assert (found.captures["c0"].text, found.captures["c59"].text) == ("b c", "b c c")
+
+
+def test_invalid_patterns_raise_pattern_error_at_compile_time() -> None:
+    with pytest.raises(PatternError):
+        compile_text("hello (world")
+    with pytest.raises(PatternError):
+        compile_text("my #<")
+
+
+def test_match_needs_no_clock_or_budget() -> None:
+    assert match(compile_text("hello [time]"), "hello tomorrow") is not None

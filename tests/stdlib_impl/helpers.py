@@ -27,12 +27,12 @@ def make_ctx(now: pendulum.DateTime = NOW, *, seed: int = 7, limits: Limits | No
     return Context(now=now, timezone=fields.pop("timezone", ZONE), rng=random.Random(seed), **extra, **fields)
 
 
-def call(ctx: Context, name: str, *args: Any, **kwargs: Any) -> Any:
+def call(ctx: Context, name: str, /, *args: Any, **kwargs: Any) -> Any:
     """`name(args…, key: value…)` as the VM would call it."""
     return call_builtin(ctx, name, list(args), kwargs)
 
 
-def fails(ctx: Context, name: str, *args: Any, code: str | None = None, **kwargs: Any) -> ScriptError:
+def fails(ctx: Context, name: str, /, *args: Any, code: str | None = None, **kwargs: Any) -> ScriptError:
     """The error a call raises, checked for house style (and for its code when given)."""
     with pytest.raises(ScriptError) as caught:
         call_builtin(ctx, name, list(args), kwargs)

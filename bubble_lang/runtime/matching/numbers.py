@@ -146,10 +146,11 @@ _WORD_ALTS = "|".join(
     sorted(NUMBER_WORDS - {"a", "an", "and"}, key=len, reverse=True)
 )
 SPELLED = (
-    rf"(?:(?:an?\s+)?(?:{_WORD_ALTS})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD_ALTS}))*|an?)"
+    rf"(?:(?:an?\s+)?(?:{_WORD_ALTS})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD_ALTS})){{0,8}}|an?)"
 )
 """Regex source for a spelled count (`an`, `two`, `twenty one`, `a hundred`) inside other
-expressions (`in two hours`, `an hour`); check the text with `spelled_number`."""
+expressions (`in two hours`, `an hour`); check the text with `spelled_number`. At most nine
+words, so a long run of number words cannot make the search quadratic."""
 
 
 def spelled_number(text: str) -> int | None:

@@ -1,0 +1,189 @@
+"""Widget answers (layer 7): validating a reply to `ask … expecting: input_method(kind, …)` on the
+server, never trusting the client (SPEC §8).
+
+Every kind a text channel can answer is checked here; an invalid reply raises `WidgetRejected`
+with a message in words, and the question is asked again. Kinds that need a rich channel
+(`upload`, `captcha`, `form`, `multi_values`, `location`) are refused with "not supported yet" until
+the widget layer brings them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pendulum
+import regex
+
+from ..checks.durations import parse_duration
+from ..runtime.errors import ScriptError
+from ..runtime.values import Record, Text, plain_text, to_text
+
+_YES = {"yes", "y", "true", "ok", "sure", "yep", "1"}
+_NO = {"no", "n", "false", "nope", "0"}
+
+
+class WidgetRejected(Exception):
+    """The reply does not fit the widget; `message` tells the user why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip()).casefold()
+
+
+def _items(widget: Record) -> list[tuple[str, Any]]:
+    """(title, value) of each item."""
+    items = widget.fields.get("items") or []
+    result = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            title = to_text(item.get("title", item.get("value")))
+            result.append((title, item))
+        else:
+            result.append((to_text(item), plain_text(item)))
+    return result
+
+
+def _pick(widget: Record, text: str, *, prefix: bool = False) -> tuple[str, Any] | None:
+    wanted = _fold(text)
+    for title, value in _items(widget):
+        plain = to_text(value.get("value", title)) if isinstance(value, dict) else to_text(value)
+        if wanted in (_fold(title), _fold(plain)):
+            return title, value
+    if prefix:
+        found = [(t, v) for t, v in _items(widget) if _fold(t).startswith(wanted)]
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _choices_text(widget: Record) -> str:
+    return ", ".join(title for title, _ in _items(widget))
+
+
+def answer_widget(widget: Record, text: str, now: pendulum.DateTime) -> Text:
+    """The answer for a reply, or `WidgetRejected`."""
+    options = widget.fields
+    kind = to_text(options.get("kind"))
+    if kind in ("text", "secret", "multiline"):
+        return _text_answer(options, text, kind)
+    if kind in ("int", "number"):
+        return _number_answer(options, text, kind)
+    if kind in ("single_choice", "dropdown", "autocomplete", "item_picker"):
+        if kind == "item_picker" and to_text(options.get("mode", "single")) == "multiple":
+            return _multi_answer(widget, text)
+        found = _pick(widget, text, prefix=kind == "autocomplete")
+        if found is None:
+            raise WidgetRejected(f"Please choose one of: {_choices_text(widget)}.")
+        title, value = found
+        return Text(title, {"text": title, "data": value})
+    if kind in ("multi_choice", "multi_list_choice"):
+        return _multi_answer(widget, text)
+    if kind == "confirm":
+        folded = _fold(text)
+        if folded in _YES:
+            return Text("yes", {"text": text, "data": True})
+        if folded in _NO:
+            return Text("no", {"text": text, "data": False})
+        raise WidgetRejected("Please answer yes or no.")
+    if kind == "duration":
+        seconds = parse_duration(text)
+        if seconds is None:
+            raise WidgetRejected('Please give a duration like "2h 30m" or "1d".')
+        _check_range(options, seconds, "duration", lambda v: parse_duration(to_text(v)) if isinstance(v, str) else v)
+        return Text(text, {"text": text, "data": pendulum.duration(seconds=seconds)})
+    if kind == "datetime":
+        return _datetime_answer(options, text, now)
+    raise ScriptError(f"the `{kind}` widget is not supported yet in text channels", code="B404")
+
+
+def _text_answer(options: dict[str, Any], text: str, kind: str) -> Text:
+    value = text if kind == "multiline" else text.strip()
+    if not value and options.get("required", True) is not False:
+        raise WidgetRejected("Please type an answer.")
+    minimum, maximum = options.get("min_length"), options.get("max_length")
+    if isinstance(minimum, int) and value and len(value) < minimum:
+        raise WidgetRejected(f"Please type at least {minimum} characters.")
+    if isinstance(maximum, int) and len(value) > maximum:
+        raise WidgetRejected(f"Please keep it to {maximum} characters at most.")
+    pattern = options.get("pattern")
+    if isinstance(pattern, str) and value:
+        try:
+            if not regex.fullmatch(pattern, value, timeout=0.05):
+                raise WidgetRejected("That does not have the expected format.")
+        except TimeoutError:
+            raise WidgetRejected("That does not have the expected format.") from None
+    fields = {"text": "[redacted]" if kind == "secret" else value, "data": value}
+    return Text(value, fields)
+
+
+def _number_answer(options: dict[str, Any], text: str, kind: str) -> Text:
+    raw = text.strip().replace(",", ".") if kind == "number" else text.strip()
+    try:
+        number: int | float = int(raw) if kind == "int" else float(raw)
+        if kind == "number" and float(number).is_integer():
+            number = int(number)
+    except ValueError:
+        raise WidgetRejected("Please type a whole number." if kind == "int" else "Please type a number.") from None
+    _check_range(options, number, "number", lambda v: v)
+    return Text(text.strip(), {"text": text, "data": number})
+
+
+def _check_range(options: dict[str, Any], value: Any, what: str, convert: Any) -> None:
+    low, high = options.get("min"), options.get("max")
+    low = convert(low) if low is not None else None
+    high = convert(high) if high is not None else None
+    if low is not None and high is not None and not low <= value <= high:
+        raise WidgetRejected(f"Please give a {what} between {to_text(low)} and {to_text(high)}.")
+    if low is not None and value < low:
+        raise WidgetRejected(f"Please give a {what} of at least {to_text(low)}.")
+    if high is not None and value > high:
+        raise WidgetRejected(f"Please give a {what} of at most {to_text(high)}.")
+
+
+def _multi_answer(widget: Record, text: str) -> Text:
+    parts = [part.strip() for part in re.split(r",|\band\b", text) if part.strip()]
+    if _fold(text) in ("", "none", "nothing"):
+        parts = []
+    chosen = []
+    for part in parts:
+        found = _pick(widget, part)
+        if found is None:
+            raise WidgetRejected(f"`{part}` is not one of: {_choices_text(widget)}.")
+        if found not in chosen:
+            chosen.append(found)
+    low, high = widget.fields.get("min_items"), widget.fields.get("max_items")
+    if isinstance(low, int) and len(chosen) < low:
+        raise WidgetRejected(f"Please choose at least {low}.")
+    if isinstance(high, int) and len(chosen) > high:
+        raise WidgetRejected(f"Please choose at most {high}.")
+    titles = [title for title, _ in chosen]
+    return Text(", ".join(titles), {"text": text, "data": [value for _, value in chosen]})
+
+
+def _datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime) -> Text:
+    from ..runtime.matching import extract_entities
+
+    moment = None
+    for entity in extract_entities(text, now=now, timezone=now.timezone_name or "UTC"):
+        if entity.kind == "time" and isinstance(entity.value, pendulum.DateTime):
+            moment = entity.value
+            break
+    if moment is None:
+        try:
+            parsed = pendulum.parse(text.strip(), tz=now.timezone_name or "UTC", strict=False)
+            moment = parsed if isinstance(parsed, pendulum.DateTime) else None
+        except (ValueError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
+            moment = None
+    if moment is None:
+        raise WidgetRejected('Please give a date and time, like "tomorrow at 18:00".')
+    low, high = options.get("min"), options.get("max")
+    if isinstance(low, pendulum.DateTime) and moment < low:
+        raise WidgetRejected(f"Please pick a moment after {low.format('D MMMM HH:mm')}.")
+    if isinstance(high, pendulum.DateTime) and moment > high:
+        raise WidgetRejected(f"Please pick a moment before {high.format('D MMMM HH:mm')}.")
+    return Text(moment.format("D MMMM YYYY HH:mm"), {"text": text, "data": moment})
