@@ -30,7 +30,9 @@ COMMANDS = {
     "/state": "show the conversation variables",
     "/stack": "show the dialog stack",
     "/trace": "show the dialogs visited, most recent first",
-    "/event NAME": "send an event to the bot",
+    "/event NAME [JSON]": "send an event to the bot, with an optional JSON payload",
+    "/location LAT LON": "send a location pin",
+    "/attachment KIND URL": "send an attachment (image, video, audio, file, voice)",
     "/help": "list these commands",
 }
 
@@ -41,6 +43,8 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--fast", action="store_true", help="record `type`/`pause` instead of waiting")
     parser.add_argument("--seed", type=int, default=None, help="seed for `random` (default: from the id)")
     parser.add_argument("--conversation", default="terminal", help="conversation id (default: terminal)")
+    parser.add_argument("--now", metavar="ISO", help="pretend it is this moment, e.g. 2024-03-05T10:00:00+01:00 "
+                        "(for reproducible transcripts)")
     parser.set_defaults(handler=run_bot)
 
 
@@ -86,9 +90,10 @@ def pick_choice(text: str, last_choices: list[dict[str, Any]]) -> str:
 class Session:
     """The terminal side of one conversation, shared by the piped and interactive front ends."""
 
-    def __init__(self, conversation: Conversation, out: TextIO):
+    def __init__(self, conversation: Conversation, out: TextIO, errors: TextIO | None = None):
         self.conversation = conversation
         self.out = out
+        self.errors = errors if errors is not None else sys.stderr
         self.last_choices: list[dict[str, Any]] = []
 
     def show(self, outputs: list[Output]) -> list[str]:
@@ -99,7 +104,8 @@ class Session:
                 self.last_choices = list(choices or [])  # numbers pick from the latest offer only
             lines.extend(render_output(output))
         for error in self.conversation.last_errors or ():
-            lines.append(render_diagnostics(error.diagnostics, "full").rstrip("\n"))
+            # Script errors go to stderr: the transcript on stdout shows what the user saw.
+            self.errors.write(render_diagnostics(error.diagnostics, "full", color=_color(self.errors)))
         return lines
 
     def command(self, line: str) -> list[str] | None:
@@ -123,9 +129,27 @@ class Session:
         if word == "/trace":
             return ["history: " + (", ".join(conversation.state.history) or "(empty)")]
         if word == "/event":
-            if not rest.strip():
-                return ["usage: /event NAME"]
-            return self.show(conversation.send_event(rest.strip()))
+            name, _, payload_text = rest.strip().partition(" ")
+            if not name:
+                return ["usage: /event NAME [JSON payload]"]
+            payload = None
+            if payload_text.strip():
+                try:
+                    payload = json.loads(payload_text)
+                except json.JSONDecodeError as error:
+                    return [f"the payload is not JSON: {error.msg.lower()}"]
+            return self.show(conversation.send_event(name, payload))
+        if word == "/location":
+            try:
+                lat, lon = (float(part) for part in rest.replace(",", " ").split())
+            except ValueError:
+                return ["usage: /location LAT LON, like /location 52.36 4.89"]
+            return self.show(conversation.send_location(lat, lon))
+        if word == "/attachment":
+            parts = rest.split()
+            if len(parts) != 2:
+                return ["usage: /attachment KIND URL, like /attachment image https://example.com/cat.jpg"]
+            return self.show(conversation.send_attachment(parts[0], url=parts[1]))
         return [f"unknown command `{word}`; /help lists the commands"]
 
     def user_line(self, line: str) -> list[str] | None:
@@ -143,8 +167,14 @@ def run_bot(args: argparse.Namespace) -> int:
         sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=_color(sys.stderr)))
         return 1
     fixed = pendulum.now(bot.image.config.timezone)
+    if args.now:
+        try:
+            fixed = pendulum.parse(args.now).in_timezone(bot.image.config.timezone)
+        except (ValueError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
+            sys.stderr.write(f"bubble run: --now needs an ISO date-time, got `{args.now}`\n")
+            return 2
     conversation = bot.conversation(args.conversation, seed=args.seed,
-                                    clock=(lambda: fixed) if args.fast else None)
+                                    clock=(lambda: fixed) if (args.fast or args.now) else None)
     conversation.last_errors = ()
     if sys.stdin.isatty() and sys.stdout.isatty():
         from .interactive import run_interactive

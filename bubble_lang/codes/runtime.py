@@ -35,6 +35,10 @@ CODES: tuple[CodeInfo, ...] = (
           "`invoke` or `goto` named a dialog all of whose variants have guards, and none of them holds.",
           "bubble cannot choose a dialog to run.", "dialog greet when morning do … end\n…\ninvoke greet",
           "Add a variant without `when` as the fallback."),
+    _code("B499", "internal-error", "internal error in bubble",
+          "bubble itself failed while running a turn: this is a bug in bubble, not in the script.",
+          "The conversation is rolled back to the start of the turn and goes on; the report helps fix the bug.",
+          "(any turn)", "Run again with BUBBLE_DEBUG=1 to see the internal frames, and report it."),
     _code("B450", "limit-exceeded", "limit exceeded",
           "A value or the work of one turn went past a limit of SPEC §13 (string 1 MiB, list 10,000 items, "
           "integers 2^53, `range` 100,000, steps per turn, regex time).",

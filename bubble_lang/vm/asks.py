@@ -96,7 +96,7 @@ def store_answer(machine: Any, frame: Frame, target: Any, value: Any) -> None:
     machine.state.runtime["answer"] = value
 
 
-def match_expecting(machine: Any, expecting: Any, text: str) -> Text | None:
+def match_expecting(machine: Any, expecting: Any, text: str) -> Any:
     """The answer for `text`, or None when it does not satisfy `expecting`."""
     from .matching import match_pattern_text, match_record
 
@@ -122,7 +122,7 @@ def match_expecting(machine: Any, expecting: Any, text: str) -> Text | None:
         if expecting.kind == "widget":
             from .widgets import answer_widget
 
-            return answer_widget(expecting, text, machine.now)
+            return answer_widget(expecting, text, machine.now, machine.image.config.timezone)
     if isinstance(expecting, (int, float)):
         return Text(text) if fold(text) == fold(to_text(expecting)) else None
     raise ScriptError(f"`expecting:` cannot use {type_name(expecting)}",

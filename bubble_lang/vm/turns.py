@@ -8,11 +8,12 @@ the state as it was before the turn, `__error__` run, and the error as a diagnos
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 import attrs
 
-from ..diagnostics import BubbleRuntimeError
+from ..diagnostics import BubbleRuntimeError, make_diagnostic
 from ..runtime.errors import ScriptError
 from ..runtime.outputs import Output
 from ..runtime.session import Frame, SessionState
@@ -301,23 +302,40 @@ def play_turn(make_machine: Any, state: SessionState, action: Any) -> tuple[Turn
             raise machine.fail(error, top, max((top.pc if top else 1) - 1, 0)) from None
         return TurnResult(tuple(machine.outputs)), state
     except ScriptFailure as failure:
-        error = failure.to_runtime_error()
-        restored = SessionState.from_plain(snapshot)
-        machine = make_machine(restored)
-        outputs: list[Output] = []
-        handler = machine.choose(machine.image.variants("__error__"))
-        if handler is not None:
-            machine.state.runtime["error"] = {"message": failure.error.message, "code": failure.error.code}
-            try:
-                machine.push_dialog(handler)
-                run(machine, allow_root=False)
-                outputs = list(machine.outputs)
-            except ScriptFailure:
-                restored = SessionState.from_plain(snapshot)
-                machine = make_machine(restored)
-                outputs = []
-            if machine.state.frames and machine.state.frames[-1].code == handler.code:
-                machine.state.frames.pop()
-        if not outputs:
-            outputs = [Output(kind="text", text=machine.image.config.error_text, data={"error": True})]
-        return TurnResult(tuple(outputs), (error,)), machine.state
+        return _recover(make_machine, snapshot, failure.to_runtime_error(), failure.error.message, failure.error.code)
+    except RecursionError:
+        error = BubbleRuntimeError([make_diagnostic("B450", "the script nested too deeply", None,
+                                                    hint="look for dialogs or tasks that call each other without end")])
+        return _recover(make_machine, snapshot, error, "nested too deeply", "B450")
+    except Exception as crash:  # noqa: BLE001 - a bug in bubble must not end the conversation
+        if os.environ.get("BUBBLE_DEBUG") == "1":
+            raise
+        error = BubbleRuntimeError([make_diagnostic(
+            "B499", f"internal error in bubble (this is a bug): {type(crash).__name__}: {crash}", None,
+            hint="run again with BUBBLE_DEBUG=1 to see the internal frames, and report it")])
+        return _recover(make_machine, snapshot, error, "internal error", "B499")
+
+
+def _recover(make_machine: Any, snapshot: dict[str, Any], error: BubbleRuntimeError, message: str,
+             code: str) -> tuple[TurnResult, SessionState]:
+    """The turn failed: back to the state before it, `__error__` (or the error text), and the report."""
+    restored = SessionState.from_plain(snapshot)
+    machine = make_machine(restored)
+    outputs: list[Output] = []
+    handler = machine.choose(machine.image.variants("__error__"))
+    if handler is not None:
+        machine.state.runtime["error"] = {"message": message, "code": code}
+        try:
+            # Like `__returning__`: when it ends, a question waiting below is asked again.
+            machine.push_dialog(handler).returning = True
+            run(machine, allow_root=False)
+            outputs = list(machine.outputs)
+        except ScriptFailure:
+            restored = SessionState.from_plain(snapshot)
+            machine = make_machine(restored)
+            outputs = []
+        if machine.state.frames and machine.state.frames[-1].code == handler.code:
+            machine.state.frames.pop()
+    if not outputs:
+        outputs = [Output(kind="text", text=machine.image.config.error_text, data={"error": True})]
+    return TurnResult(tuple(outputs), (error,)), machine.state

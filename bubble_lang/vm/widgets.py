@@ -65,8 +65,10 @@ def _choices_text(widget: Record) -> str:
     return ", ".join(title for title, _ in _items(widget))
 
 
-def answer_widget(widget: Record, text: str, now: pendulum.DateTime) -> Text:
-    """The answer for a reply, or `WidgetRejected`."""
+def answer_widget(widget: Record, text: str, now: pendulum.DateTime, timezone: str = "UTC") -> Any:
+    """The answer for a reply, or `WidgetRejected`. Its type is the kind's answer in SPEC §8: text for
+    text and choice kinds (with `answer.data`), a number, a list, `true`/`false`, a date-time or
+    a duration for the others."""
     options = widget.fields
     kind = to_text(options.get("kind"))
     if kind in ("text", "secret", "multiline"):
@@ -86,18 +88,18 @@ def answer_widget(widget: Record, text: str, now: pendulum.DateTime) -> Text:
     if kind == "confirm":
         folded = _fold(text)
         if folded in _YES:
-            return Text("yes", {"text": text, "data": True})
+            return True  # type: ignore[return-value]
         if folded in _NO:
-            return Text("no", {"text": text, "data": False})
+            return False  # type: ignore[return-value]
         raise WidgetRejected("Please answer yes or no.")
     if kind == "duration":
         seconds = parse_duration(text)
         if seconds is None:
             raise WidgetRejected('Please give a duration like "2h 30m" or "1d".')
         _check_range(options, seconds, "duration", lambda v: parse_duration(to_text(v)) if isinstance(v, str) else v)
-        return Text(text, {"text": text, "data": pendulum.duration(seconds=seconds)})
+        return pendulum.duration(seconds=seconds)  # type: ignore[return-value]
     if kind == "datetime":
-        return _datetime_answer(options, text, now)
+        return _datetime_answer(options, text, now, timezone)
     raise ScriptError(f"the `{kind}` widget is not supported yet in text channels", code="B404")
 
 
@@ -130,7 +132,7 @@ def _number_answer(options: dict[str, Any], text: str, kind: str) -> Text:
     except ValueError:
         raise WidgetRejected("Please type a whole number." if kind == "int" else "Please type a number.") from None
     _check_range(options, number, "number", lambda v: v)
-    return Text(text.strip(), {"text": text, "data": number})
+    return number  # type: ignore[return-value]
 
 
 def _check_range(options: dict[str, Any], value: Any, what: str, convert: Any) -> None:
@@ -161,21 +163,20 @@ def _multi_answer(widget: Record, text: str) -> Text:
         raise WidgetRejected(f"Please choose at least {low}.")
     if isinstance(high, int) and len(chosen) > high:
         raise WidgetRejected(f"Please choose at most {high}.")
-    titles = [title for title, _ in chosen]
-    return Text(", ".join(titles), {"text": text, "data": [value for _, value in chosen]})
+    return [value for _, value in chosen]  # type: ignore[return-value]
 
 
-def _datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime) -> Text:
+def _datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime, timezone: str) -> Text:
     from ..runtime.matching import extract_entities
 
     moment = None
-    for entity in extract_entities(text, now=now, timezone=now.timezone_name or "UTC"):
+    for entity in extract_entities(text, now=now, timezone=timezone):
         if entity.kind == "time" and isinstance(entity.value, pendulum.DateTime):
             moment = entity.value
             break
     if moment is None:
         try:
-            parsed = pendulum.parse(text.strip(), tz=now.timezone_name or "UTC", strict=False)
+            parsed = pendulum.parse(text.strip(), tz=timezone, strict=False)
             moment = parsed if isinstance(parsed, pendulum.DateTime) else None
         except (ValueError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
             moment = None
@@ -186,4 +187,4 @@ def _datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime)
         raise WidgetRejected(f"Please pick a moment after {low.format('D MMMM HH:mm')}.")
     if isinstance(high, pendulum.DateTime) and moment > high:
         raise WidgetRejected(f"Please pick a moment before {high.format('D MMMM HH:mm')}.")
-    return Text(moment.format("D MMMM YYYY HH:mm"), {"text": text, "data": moment})
+    return moment  # type: ignore[return-value]

@@ -147,7 +147,7 @@ dialog __error__ do
 end
 """)
     c.start()
-    assert c.say("5") == ["Oops, that went wrong."]
+    assert c.say("5") == ["Oops, that went wrong.", "Number?"]  # the pending question is asked again
     (error,) = c.errors
     diagnostic = error.diagnostics[0]
     assert diagnostic.code == "B402"
