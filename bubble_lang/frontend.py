@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 
 from .build import parse_script
 from .config import DEFAULT_CONFIG, Config, parse_config
@@ -97,6 +96,8 @@ def read_source(path: Path) -> SourceFile | Diagnostic:
 
 def load_data_file(source: SourceFile) -> Any:
     """A data file's value as plain data; errors become B502 at the failing line and column."""
+    import yaml  # only bots with data files pay for it at start-up
+
     suffix = Path(source.name).suffix
     try:
         if suffix in (".yaml", ".yml"):
@@ -119,9 +120,9 @@ def load_data_file(source: SourceFile) -> Any:
                                            hint="fix the CSV file")]) from None
 
 
-def check_bot(files: BotFiles) -> BotCheck:
-    """Read, parse, resolve and check one bot, collecting every diagnostic."""
-    from .checks import run_checks
+def check_bot(files: BotFiles, *, lint: bool = True) -> BotCheck:
+    """Read, parse, resolve and check one bot, collecting every diagnostic (the lint warnings only
+    with `lint`: running a bot does not need them)."""
     from .resolve import resolve_bot
 
     diagnostics: list[Diagnostic] = []
@@ -169,6 +170,9 @@ def check_bot(files: BotFiles) -> BotCheck:
     if parsed_all:
         program = resolve_bot(scripts, data_constants=data_spans, limits=config.limits)
         diagnostics.extend(program.diagnostics)
-        diagnostics.extend(run_checks(program))
+        if lint:
+            from .checks import run_checks
+
+            diagnostics.extend(run_checks(program))
     return BotCheck(files=files, sources=tuple(sources), scripts=tuple(scripts), program=program, data=data,
                     config=config, diagnostics=tuple(diagnostics))

@@ -12,38 +12,43 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
-from .answers import check_unread_answers
-from .constants import check_unused_constants
-from .reachability import check_unreachable_code
-from .settings import check_timeout_settings
-from .specials import check_special_names
-from .variables import check_unassigned_globals
-from .variants import check_unreachable_variants
-from .widgets import check_widget_kinds
 
 if TYPE_CHECKING:
     from ..resolve import Program
 
 Rule = Callable[["Program"], Iterable[Diagnostic]]
 
-RULES: tuple[Rule, ...] = (
-    check_unreachable_variants,
-    check_unread_answers,
-    check_unused_constants,
-    check_unassigned_globals,
-    check_unreachable_code,
-    check_widget_kinds,
-    check_timeout_settings,
-    check_special_names,
-)
+
+def rules() -> tuple[Rule, ...]:
+    """The lint rules, imported on first use: the resolver shares this package's helpers, and
+    running a bot (`bubble run`) needs those without paying for the rules (start-up time)."""
+    from .answers import check_unread_answers
+    from .constants import check_unused_constants
+    from .reachability import check_unreachable_code
+    from .settings import check_timeout_settings
+    from .specials import check_special_names
+    from .variables import check_unassigned_globals
+    from .variants import check_unreachable_variants
+    from .widgets import check_widget_kinds
+
+    return (
+        check_unreachable_variants,
+        check_unread_answers,
+        check_unused_constants,
+        check_unassigned_globals,
+        check_unreachable_code,
+        check_widget_kinds,
+        check_timeout_settings,
+        check_special_names,
+    )
 
 
 def run_checks(program: Program) -> list[Diagnostic]:
     """Every lint warning for a resolved program, sorted by file and position."""
     found: list[Diagnostic] = []
-    for rule in RULES:
+    for rule in rules():
         found.extend(rule(program))
     return sorted(found, key=lambda d: d.sort_key)
 
 
-__all__ = ["RULES", "run_checks"]
+__all__ = ["rules", "run_checks"]

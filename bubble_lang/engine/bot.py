@@ -114,4 +114,4 @@ def load_bot(path: str | Path) -> Bot:
         raise BubbleUsageError([make_diagnostic(
             "B504", f"`{path}` holds {len(bots)} bots, not one", None,
             hint="give one `.bot` file, or a directory with a `bubble.toml`")])
-    return build_bot(check_bot(bots[0]))
+    return build_bot(check_bot(bots[0], lint=False))

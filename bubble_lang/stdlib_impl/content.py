@@ -49,7 +49,8 @@ def url_arg(function: str, value: Any, ctx: Context, param: str | None = None,
         bad_argument(f"`{function}` needs a URL{where}, got an empty text",
                      'give an address, like "https://example.com/cat.png"')
     if _CONTROL.search(url):
-        bad_argument(f"`{function}` got a URL{where} with control characters", "remove line breaks and tabs from the URL")
+        bad_argument(f"`{function}` got a URL{where} with control characters",
+                     "remove line breaks and tabs from the URL")
     scheme = _SCHEME.match(url)
     if scheme:
         name = scheme.group(1).lower()
@@ -120,7 +121,8 @@ def contact(ctx: Context, details: Any = None, *, name: Any = None, phone: Any =
     card.update({k: v for k, v in options.items() if v is not None})
     card = {k: v for k, v in card.items() if v is not None}
     if not card:
-        bad_argument("`contact` needs at least one detail", 'give a name or a phone number, like `contact(name: "Ann")`')
+        bad_argument("`contact` needs at least one detail",
+                     'give a name or a phone number, like `contact(name: "Ann")`')
     checked = {}
     for key in _CONTACT_FIELDS:
         if key in card:
@@ -138,7 +140,8 @@ def md(ctx: Context, text: Any) -> Record:
 def _file_name(function: str, value: Any) -> str:
     name = text_arg(function, value, "name").strip()
     if not name or "/" in name or "\\" in name or _CONTROL.search(name) or len(name) > 255:
-        bad_argument(f"`{function}` needs a plain file name for `name`", 'give a name like "order.txt", without folders')
+        bad_argument(f"`{function}` needs a plain file name for `name`",
+                     'give a name like "order.txt", without folders')
     return name
 
 
@@ -147,7 +150,8 @@ def _mime(function: str, value: Any, name: str) -> str:
     if value is not None:
         kind = text_arg(function, value, "type").strip()
         if not re.fullmatch(r"[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(;.*)?", kind):
-            bad_argument(f"`{function}` needs a MIME type for `type`, got `{kind}`", 'write it like "application/pdf"')
+            bad_argument(f"`{function}` needs a MIME type for `type`, got `{kind}`",
+                         'write it like "application/pdf"')
         return kind
     return _MIME.guess_type(name, strict=False)[0] or "application/octet-stream"
 
@@ -157,7 +161,8 @@ def download(ctx: Context, *, name: Any, data: Any = None, url: Any = None, type
     """A file to download, from text `data:` or a `url:` (exactly one)."""
     file_name = _file_name("download", name)
     if (data is None) == (url is None):
-        bad_argument("`download` needs exactly one of `data:` and `url:`", "give the file's text in `data:` or its address in `url:`")
+        bad_argument("`download` needs exactly one of `data:` and `url:`",
+                     "give the file's text in `data:` or its address in `url:`")
     body = None if data is None else check_text(text_arg("download", data, "data"), ctx.limits)
     address = None if url is None else url_arg("download", url, ctx, "url")
     return content("download", name=file_name, data=body, url=address, type=_mime("download", type, file_name))
@@ -183,7 +188,8 @@ def loading(ctx: Context, text: Any, *, progress: Any = None, id: Any = None) ->
         if not is_number(progress):
             type_error("loading", "a number", progress, "progress", hint="give a percentage, like `progress: 40`")
         if not 0 <= progress <= 100:
-            bad_argument(f"`loading` needs `progress:` from 0 to 100, got {progress}", "give a percentage from 0 to 100")
+            bad_argument(f"`loading` needs `progress:` from 0 to 100, got {progress}",
+                         "give a percentage from 0 to 100")
     key = None if id is None else text_arg("loading", id, "id")
     return content("loading", text=label, progress=progress, id=key)
 

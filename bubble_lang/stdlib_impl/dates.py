@@ -55,16 +55,16 @@ def unit_arg(function: str, unit: Any) -> str:
     return plural
 
 
-def conversation_zone(ctx: Context) -> pendulum.Timezone:
-    """The conversation's timezone."""
-    return zone_named(ctx.timezone, "date_now")
+def conversation_zone(ctx: Context, function: str) -> pendulum.Timezone:
+    """The conversation's timezone (an unknown one is reported against `function`)."""
+    return zone_named(ctx.timezone, function)
 
 
 @builtin("date_now")
 def date_now(ctx: Context, zone: Any = None) -> pendulum.DateTime:
     """The conversation clock, in its timezone or in `zone`."""
     if zone is None:
-        return ctx.now.in_timezone(conversation_zone(ctx))
+        return ctx.now.in_timezone(conversation_zone(ctx, "date_now"))
     return ctx.now.in_timezone(zone_named(text_arg("date_now", zone), "date_now"))
 
 
@@ -73,7 +73,7 @@ def date_parse(ctx: Context, text: Any, format_text: Any = None) -> pendulum.Dat
     """ISO 8601, or text laid out as the format; nil when it does not fit. A bad format is
     the script's mistake and an error; text that does not fit is the user's, and nil."""
     source = text_arg("date_parse", text)
-    zone = conversation_zone(ctx)
+    zone = conversation_zone(ctx, "date_parse")
     if format_text is None:
         return read_iso(source, zone)
     pieces = split_format(text_arg("date_parse", format_text, "format"), "date_parse")

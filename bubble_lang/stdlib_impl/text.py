@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from ..runtime.errors import ScriptError
-from ..runtime.values import Atom, Captured, Text, to_text
+from ..runtime.values import Atom
 from .args import TYPE_ERROR, describe, is_text, list_arg, optional_text, text_arg, type_error
 from .base import builtin
 from .compare import identity_key
@@ -107,8 +107,8 @@ def _size(text: str) -> int:
 
 @builtin("join_and")
 def join_and(ctx: Context, items: Any, word: Any = None) -> str:
-    """"a, b and c": items as a person reads them (a map by its title), the last two joined by
-    `word`."""
+    """Items as a person reads them, "a, b and c" (a map by its title), the last two joined
+    by `word`."""
     values = list_arg("join_and", items)
     last_word = optional_text("join_and", word, "word", "and")
     pieces = [_readable(item, ctx) for item in values]
@@ -119,17 +119,11 @@ def join_and(ctx: Context, items: Any, word: Any = None) -> str:
 
 
 def _readable(item: Any, ctx: Context) -> str:
-    """An item of `join_and`: texts as they are, maps by their title, records by their label,
-    other values as `string` writes them."""
+    """An item of `join_and`: a map by its title, anything else as `string` writes it (a text
+    as itself, a record by its label)."""
     if isinstance(item, dict) and "title" in item:
-        return render_text(item["title"], ctx.limits)
-    if isinstance(item, (str, Text, Captured, Atom)):
-        return str(item)
-    if isinstance(item, (int, float, bool)) or item is None:
-        return render_text(item, ctx.limits)
-    if isinstance(item, (list, dict)):
-        return render_text(item, ctx.limits)
-    return check_text(to_text(item), ctx.limits)
+        item = item["title"]
+    return render_text(item, ctx.limits)
 
 
 @builtin("replace")

@@ -64,7 +64,8 @@ def read_number(text: str, ctx: Context) -> int | float | None:
         digits = whole.lstrip("0") or "0"
         if len(digits) > _MAX_INTEGER_DIGITS:
             raise LimitError(
-                f"the number has {len(digits):,} digits, beyond the integer limit of ±{ctx.limits.integer_magnitude:,}",
+                f"the number has {len(digits):,} digits, beyond the integer limit of "
+                f"±{ctx.limits.integer_magnitude:,}",
                 "keep numbers smaller, or keep long identifiers as text",
             )
         return check_integer(sign * int(digits), ctx.limits)

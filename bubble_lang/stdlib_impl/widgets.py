@@ -95,7 +95,8 @@ def _bound(kind: str, option: str, value: Any, ctx: Context) -> Any:
             return value
         parsed = read_iso(str(value), zone_named(ctx.timezone, "input_method")) if is_text(value) else None
         if parsed is None:
-            _fail(kind, option, "a date-time", value, 'write it as `date_parse("2024-03-05T09:00")` or an ISO text')
+            _fail(kind, option, "a date-time", value,
+                  'write it as `date_parse("2024-03-05T09:00")` or an ISO text')
         return parsed
     seconds: float | None = None
     if isinstance(value, pendulum.Duration):

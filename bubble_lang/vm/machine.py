@@ -77,6 +77,8 @@ class Machine:
         self.steps = 0
         self.builtins = BuiltinCaller(self)
         self.task_depth = 0
+        self.sentence_cache: dict[tuple[str, bool], Any] = {}  # the message, tokenized (vm/matching.py)
+        self.regex_budget: Any = None
 
     # ------------------------------------------------------------------ helpers
     def fail(self, error: ScriptError, frame: Frame | None, pc: int) -> ScriptFailure:

@@ -290,7 +290,7 @@ def _fallback(machine: Machine, name: str, waiting: bool, top: Frame | None) -> 
 # ---------------------------------------------------------------------------- the turn wrapper
 def play_turn(make_machine: Any, state: SessionState, action: Any) -> tuple[TurnResult, SessionState]:
     """Run `action(machine)`; on a script error roll back, run `__error__`, and report it."""
-    snapshot = state.to_plain()
+    snapshot = state.snapshot()
     machine: Machine = make_machine(state)
     try:
         try:
@@ -316,11 +316,10 @@ def play_turn(make_machine: Any, state: SessionState, action: Any) -> tuple[Turn
         return _recover(make_machine, snapshot, error, "internal error", "B499")
 
 
-def _recover(make_machine: Any, snapshot: dict[str, Any], error: BubbleRuntimeError, message: str,
+def _recover(make_machine: Any, snapshot: SessionState, error: BubbleRuntimeError, message: str,
              code: str) -> tuple[TurnResult, SessionState]:
     """The turn failed: back to the state before it, `__error__` (or the error text), and the report."""
-    restored = SessionState.from_plain(snapshot)
-    machine = make_machine(restored)
+    machine = make_machine(snapshot.snapshot())
     outputs: list[Output] = []
     handler = machine.choose(machine.image.variants("__error__"))
     if handler is not None:
@@ -331,8 +330,7 @@ def _recover(make_machine: Any, snapshot: dict[str, Any], error: BubbleRuntimeEr
             run(machine, allow_root=False)
             outputs = list(machine.outputs)
         except ScriptFailure:
-            restored = SessionState.from_plain(snapshot)
-            machine = make_machine(restored)
+            machine = make_machine(snapshot.snapshot())
             outputs = []
         if machine.state.frames and machine.state.frames[-1].code == handler.code:
             machine.state.frames.pop()
