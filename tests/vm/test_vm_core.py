@@ -207,3 +207,44 @@ end
 def test_dialog_stack_variable(chat):
     c = chat('dialog main do\n  invoke inner\nend\n\ndialog inner do\n  say join(dialog.stack, " < ")\nend\n')
     assert c.start() == ["inner < main"]
+
+
+def test_regex_time_budget_is_a_clear_error(chat):
+    """A catastrophic trigger regex hits the per-call regex timeout: an error, never a hang."""
+    c = chat('dialog main do\n  say "hi"\nend\n\ndialog trigger: "/(a|aa)+$/", do: say "matched"\n')
+    c.start()
+    assert c.say("a" * 40 + "b") == ["Sorry, something went wrong on my side."]
+    diagnostic = c.errors[0].diagnostics[0]
+    assert diagnostic.code == "B450"
+    assert "regex" in diagnostic.message or "regular expression" in (diagnostic.hint or "")
+
+
+def test_string_size_limit(chat):
+    c = chat('dialog main do\n  text = "x"\n  repeat i in range(1, 30) do\n    text = text + text\n  end\nend\n')
+    c.start()
+    diagnostic = c.errors[0].diagnostics[0]
+    assert diagnostic.code == "B450" and "too long" in diagnostic.message
+    assert diagnostic.span.line == 4
+
+
+def test_stack_depth_limit(chat):
+    c = chat('dialog main do\n  invoke main\nend\n')
+    c.start()
+    diagnostic = c.errors[0].diagnostics[0]
+    assert diagnostic.code == "B450" and "stack too deep" in diagnostic.message
+
+
+def test_inner_unknown_wins_over_global(chat):
+    c = chat("""
+dialog main do
+  ask "Pizza?", expecting: ["Hawaii"]
+  say "ok"
+  dialog __unknown__, do: say "Not on the menu."
+end
+
+dialog __unknown__, do: say "Global unknown."
+""")
+    c.start()
+    assert c.say("sushi") == ["Not on the menu.", "Pizza?"]
+    assert c.say("hawaii") == ["ok"]
+    assert c.say("what?") == ["Global unknown."]

@@ -17,7 +17,6 @@ Typical turn:
 from __future__ import annotations
 
 from .budget import MatchBudgetExceeded, RegexBudget
-from .entities import EXTRACTORS, extract_entities
 from .index import TriggerIndex
 from .matcher import (
     MAX_STEPS,
@@ -54,3 +53,11 @@ __all__ = [
     "split_tokens",
     "tokenize",
 ]
+
+
+def __getattr__(name: str):  # PEP 562: the entity extractors (many regexes) load on first use
+    if name in ("EXTRACTORS", "extract_entities"):
+        from . import entities
+
+        return getattr(entities, name)
+    raise AttributeError(name)

@@ -22,7 +22,6 @@ import regex
 
 from ...limits import DEFAULT_LIMITS, Limits
 from ...patterns import normalize_word
-from .entities import extract_entities
 from .scan import EntitySpan
 
 # §10.1's punctuation, plus the typographic apostrophes `normalize_word` folds to `'`.
@@ -97,7 +96,11 @@ def tokenize(
     text = text[: limits.match_text_chars]
     tokens = tuple(split_tokens(text))
     words = tuple(token for token in tokens if token.kind != "punct")
-    found = extract_entities(text, now=now, timezone=timezone, limits=limits) if entities else []
+    found = []
+    if entities:
+        from .entities import extract_entities  # loaded on first use: compiling its regexes costs start-up time
+
+        found = extract_entities(text, now=now, timezone=timezone, limits=limits)
     aligned = _aligned(tokens, found)
     tokenizations: list[tuple[Token, ...]] = []
     for chosen in _layers(aligned):
