@@ -23,6 +23,7 @@ import attrs
 from .build import parse_script
 from .config import DEFAULT_CONFIG, Config, parse_config
 from .diagnostics import BubbleError, Diagnostic, make_diagnostic
+from .gcpause import collector_paused
 from .nodes import Script
 from .source import SourceFile, Span
 
@@ -123,6 +124,11 @@ def load_data_file(source: SourceFile) -> Any:
 def check_bot(files: BotFiles, *, lint: bool = True) -> BotCheck:
     """Read, parse, resolve and check one bot, collecting every diagnostic (the lint warnings only
     with `lint`: running a bot does not need them)."""
+    with collector_paused():  # see gcpause.py
+        return _check_bot(files, lint)
+
+
+def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
     from .resolve import resolve_bot
 
     diagnostics: list[Diagnostic] = []

@@ -120,6 +120,7 @@ class _Lexer:
         # Open brackets and blocks: (kind, offset). kinds: ( [ %{ #{ do
         self.openers: list[tuple[str, int]] = []
         self.brackets = 0  # open brackets (not `do` blocks) among `openers`
+        self.last_type: str | None = None  # type of the last token emitted
         self.line_starts = source.line_starts
         # Block problems are only reported if the parser fails too (a missing `do` shows up as an
         # extra `end`, which the parser names better): unmatched `end` offsets, and the first `do`
@@ -134,14 +135,12 @@ class _Lexer:
         return BubbleSyntaxError([make_diagnostic(code, message, span, hint=hint, label=label, labels=labels)])
 
     def emit(self, type_: str, value: str, start: int, end: int) -> Token:
-        line_index = bisect_right(self.line_starts, start) - 1
-        token = Token(type_, value, start, line_index + 1, start - self.line_starts[line_index] + 1, None, None, end)
+        # Line and column are filled in only when an error needs them (`fill_lines`): computing
+        # them for every token was a tenth of the tokenizer's time.
+        token = Token(type_, value, start, None, None, None, None, end)
         self.tokens.append(token)
+        self.last_type = type_
         return token
-
-    @property
-    def last_type(self) -> str | None:
-        return self.tokens[-1].type if self.tokens else None
 
     def at_statement_start(self) -> bool:
         return not self.tokens or self.last_type in STATEMENT_STARTERS
@@ -427,6 +426,16 @@ def tokenize(source: SourceFile, limits: Limits = DEFAULT_LIMITS) -> TokenList:
     return result
 
 
+def fill_lines(source: SourceFile, tokens: list[Token]) -> None:
+    """Give every token its 1-based line and column (error paths only; see `_Lexer.emit`)."""
+    starts = source.line_starts
+    for token in tokens:
+        if token.line is None and token.start_pos is not None:
+            index = bisect_right(starts, token.start_pos) - 1
+            token.line = index + 1
+            token.column = token.start_pos - starts[index] + 1
+
+
 def unmatched_end_error(source: SourceFile, offset: int) -> BubbleSyntaxError:
     """An `end` that closes nothing."""
     return BubbleSyntaxError([make_diagnostic(
@@ -437,6 +446,7 @@ def unmatched_end_error(source: SourceFile, offset: int) -> BubbleSyntaxError:
 
 def unclosed_block_error(source: SourceFile, tokens: TokenList) -> BubbleSyntaxError:
     """Missing `end`: name the block by the words before its `do`, preferring the likely culprit."""
+    fill_lines(source, tokens)
     end_of_file = len(source.text)
     eof_label = (Label(source.span(end_of_file, end_of_file), "end of file"),)
     for index, token in enumerate(tokens):

@@ -19,7 +19,7 @@ from lark.exceptions import UnexpectedToken
 from lark.lexer import Lexer
 
 from .diagnostics import BubbleSyntaxError, Label, make_diagnostic
-from .lexer import TokenList, tokenize, unclosed_block_error, unmatched_end_error
+from .lexer import TokenList, fill_lines, tokenize, unclosed_block_error, unmatched_end_error
 from .limits import DEFAULT_LIMITS, Limits
 from .source import SourceFile
 
@@ -216,6 +216,7 @@ def syntax_error(source: SourceFile, tokens: list[Token], error: UnexpectedToken
     from .syntax_hints import match_hint
 
     token: Token = error.token
+    fill_lines(source, tokens)
     end_of_input = token.type == "$END" or token.start_pos is None
     if isinstance(tokens, TokenList):
         if end_of_input and tokens.unclosed_dos:

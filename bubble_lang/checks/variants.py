@@ -59,12 +59,15 @@ def _shadowed(variants: list[n.DialogDecl | n.TaskDecl]) -> Iterator[Diagnostic]
 
 
 def _repeated_triggers(program: Program, scope: Iterable[DialogInfo]) -> Iterator[Diagnostic]:
-    earlier: list[tuple[object, DialogInfo]] = []
+    earlier: dict[object, DialogInfo] = {}  # keys are hashable (frozen nodes): no pairwise comparison
     for info in scope:
         key = _trigger_key(program, info)
         if key is None:
             continue
-        first = next((other for other_key, other in earlier if other_key == key), None)
+        try:
+            first = earlier.get(key)
+        except TypeError:  # an unhashable key (a list inside a node): compare one by one
+            first = next((other for other_key, other in earlier.items() if other_key == key), None)
         if first is not None:
             option = info.decl.option(info.kind)
             first_option = first.decl.option(first.kind)
@@ -75,7 +78,10 @@ def _repeated_triggers(program: Program, scope: Iterable[DialogInfo]) -> Iterato
                 labels=(Label(first_option.value.span, "this dialog is tried first and always matches"),),
                 hint="remove this dialog, merge it with the earlier one, or guard the earlier one with `when`")
         elif info.guard is None:
-            earlier.append((key, info))
+            try:
+                earlier.setdefault(key, info)
+            except TypeError:
+                pass
 
 
 def _what(kind: str) -> str:
