@@ -173,7 +173,10 @@ class Compiler:
     def options_map(self, e: _Emitter, options: tuple[n.Option, ...], span: Span | None) -> None:
         for option in options:
             e.emit(Op.LOAD_CONST, e.constant(option.key), option.key_span)
-            self.expression(e, option.value)
+            if option.key == "timeout_dialog" and isinstance(option.value, n.Name):
+                e.emit(Op.LOAD_CONST, e.constant(option.value.name), option.value.span)  # a dialog name
+            else:
+                self.expression(e, option.value)
         e.emit(Op.BUILD_MAP, len(options), span)
 
     def nil(self, e: _Emitter, span: Span | None) -> None:

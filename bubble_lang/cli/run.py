@@ -32,6 +32,7 @@ COMMANDS = {
     "/trace": "show the dialogs visited, most recent first",
     "/event NAME [JSON]": "send an event to the bot, with an optional JSON payload",
     "/location LAT LON": "send a location pin",
+    "/time +15m": "move the conversation's clock forward (timers fire)",
     "/attachment KIND URL": "send an attachment (image, video, audio, file, voice)",
     "/help": "list these commands",
 }
@@ -139,6 +140,16 @@ class Session:
                 except json.JSONDecodeError as error:
                     return [f"the payload is not JSON: {error.msg.lower()}"]
             return self.show(conversation.send_event(name, payload))
+        if word == "/time":
+            from ..vm.durations import parse_duration
+            from ..runtime.errors import ScriptError
+
+            try:
+                seconds = parse_duration(rest.strip().lstrip("+"))
+            except ScriptError:
+                return ["usage: /time +DURATION, like /time +15m or /time +1h30m"]
+            lines = [f"(time moves {rest.strip().lstrip('+')} forward)"]
+            return lines + self.show(conversation.advance(seconds))
         if word == "/location":
             try:
                 lat, lon = (float(part) for part in rest.replace(",", " ").split())

@@ -25,12 +25,12 @@ CODES: tuple[CodeInfo, ...] = (
           "The call cannot produce a meaningful result.", 'date_diff(a, b, :fortnights)',
           "Check the builtin's documentation with `bubble explain fn:NAME`."),
     _code("B404", "not-supported-yet", "not supported yet",
-          "The script uses a statement or option that this release of bubble does not run yet: timers "
-          "(`ask … timeout:`, `emit … in:/at:`, `cancel`, `await … timeout:`), extension servers, or a widget "
-          "other than `item_picker`.",
-          "Those need the durable-state, extension and widget layers, which are planned; failing clearly beats "
-          "silently ignoring the option.",
-          'emit "reminder", in: "1h"', "Leave the statement out for now, or use a form listed in the README."),
+          "The script uses something this release of bubble does not run yet: an extension server call, or a "
+          "widget that needs a rich channel (`upload`, `captcha`, `form`, `multi_values`, `location`).",
+          "Those need the extension and widget layers, which are planned; failing clearly beats silently "
+          "ignoring the statement.",
+          'extension "search_pokemon", server: "pokemon"',
+          "Leave the statement out for now, or use a form listed in the README."),
     _code("B405", "no-guard-holds", "no dialog variant applies",
           "`invoke` or `goto` named a dialog all of whose variants have guards, and none of them holds.",
           "bubble cannot choose a dialog to run.", "dialog greet when morning do … end\n…\ninvoke greet",

@@ -19,7 +19,7 @@ from ..diagnostics import BubbleCompileError, BubbleError, BubbleUsageError, Sev
 from ..frontend import BotCheck, check_bot, discover_bots
 from ..runtime.outputs import Output
 from ..runtime.session import SessionState
-from ..vm import turns
+from ..vm import timers, turns
 from ..vm.image import BotImage, link_bot
 from ..vm.machine import Machine
 
@@ -54,6 +54,7 @@ class Conversation:
         self.state = state
         self.clock = clock
         self.errors: list[BubbleError] = []
+        self.last_errors: tuple[BubbleError, ...] = ()
 
     def _machine(self, state: SessionState) -> Machine:
         now = self.clock()
@@ -62,11 +63,36 @@ class Conversation:
         return Machine(self.bot.image, state, now)
 
     def _play(self, action: Callable[[Machine], None]) -> list[Output]:
+        """Fire the timers that fell due, then play the input; each is one turn."""
+        outputs = self.fire_due_timers()
+        errors = list(self.last_errors)
         result, state = turns.play_turn(self._machine, self.state, action)
         self.state = state
         self.errors.extend(result.errors)
-        self.last_errors = result.errors
-        return list(result.outputs)
+        self.last_errors = tuple(errors) + result.errors
+        return outputs + list(result.outputs)
+
+    def now(self) -> pendulum.DateTime:
+        now = self.clock()
+        return now.add(seconds=self.state.clock_offset) if self.state.clock_offset else now
+
+    def fire_due_timers(self) -> list[Output]:
+        """Play every timer whose time has come, in order, each as its own turn (fired once: a
+        timer is removed before it runs, so a failing one is not retried)."""
+        outputs: list[Output] = []
+        errors: list[BubbleError] = []
+        for _ in range(1000):  # bounded: a timer may schedule another
+            due = timers.next_due(self.state)
+            if due is None or due > self.now().timestamp():
+                break
+            timer = self.state.timers.pop(0)
+            result, state = turns.play_turn(self._machine, self.state, lambda m: timers.fire_timer(m, timer))
+            self.state = state
+            self.errors.extend(result.errors)
+            errors.extend(result.errors)
+            outputs.extend(result.outputs)
+        self.last_errors = tuple(errors)
+        return outputs
 
     def start(self) -> list[Output]:
         """Open the conversation (runs the entry dialog) if it is not open yet."""
@@ -87,8 +113,10 @@ class Conversation:
     def send_attachment(self, kind: str, **data: Any) -> list[Output]:
         return self._play(lambda machine: turns.handle_attachment(machine, kind, data))
 
-    def advance(self, seconds: float) -> None:
+    def advance(self, seconds: float) -> list[Output]:
+        """Move this conversation's clock forward (tests, `/time +15m`); due timers fire."""
         self.state.clock_offset += seconds
+        return self.fire_due_timers()
 
     @property
     def stack(self) -> list[str]:

@@ -80,6 +80,12 @@ class SessionState:
     seed: int = 0
     random_calls: int = 0
     clock_offset: float = 0.0
+    # Timers (SPEC §5 `emit … in:/at:`, ask and await timeouts, the session timeout): plain records
+    # `{"id", "due" (unix seconds), "kind", …}`, kept sorted by `due`.
+    timers: list[dict[str, Any]] = attrs.field(factory=list)
+    timer_seq: int = 0
+    last_seen: float | None = None  # unix seconds of the last user input (session timeout)
+    timed_out: bool = False
 
     def rng(self) -> random.Random:
         """The conversation's random source: seeded, advanced by the number of draws so far."""
@@ -99,7 +105,8 @@ class SessionState:
             once=dict(self.once), tags=list(self.tags), history=list(self.history),
             user_utterances=list(self.user_utterances), bot_utterances=list(self.bot_utterances),
             started=self.started, closed=self.closed, seed=self.seed, random_calls=self.random_calls,
-            clock_offset=self.clock_offset)
+            clock_offset=self.clock_offset, timers=_copy(self.timers), timer_seq=self.timer_seq,
+            last_seen=self.last_seen, timed_out=self.timed_out)
 
     def to_plain(self) -> dict[str, Any]:
         return {"version": STATE_VERSION, "conversation_id": self.conversation_id, "user_id": self.user_id,
@@ -108,7 +115,9 @@ class SessionState:
                 "tags": list(self.tags), "history": list(self.history),
                 "user_utterances": list(self.user_utterances), "bot_utterances": list(self.bot_utterances),
                 "started": self.started, "closed": self.closed, "seed": self.seed,
-                "random_calls": self.random_calls, "clock_offset": self.clock_offset}
+                "random_calls": self.random_calls, "clock_offset": self.clock_offset,
+                "timers": to_plain(self.timers), "timer_seq": self.timer_seq, "last_seen": self.last_seen,
+                "timed_out": self.timed_out}
 
     @classmethod
     def from_plain(cls, data: dict[str, Any]) -> SessionState:
@@ -120,4 +129,6 @@ class SessionState:
                    once=dict(data["once"]), tags=list(data["tags"]), history=list(data["history"]),
                    user_utterances=list(data["user_utterances"]), bot_utterances=list(data["bot_utterances"]),
                    started=data["started"], closed=data["closed"], seed=data["seed"],
-                   random_calls=data["random_calls"], clock_offset=data.get("clock_offset", 0.0))
+                   random_calls=data["random_calls"], clock_offset=data.get("clock_offset", 0.0),
+                   timers=from_plain(data.get("timers", [])), timer_seq=data.get("timer_seq", 0),
+                   last_seen=data.get("last_seen"), timed_out=data.get("timed_out", False))

@@ -2,7 +2,7 @@
 
 Each handler pops its operands, changes the state, appends outputs, and returns a loop signal
 (`SUSPEND`, `PUSHED`, `CLOSED`) or None to go on. Timers (`emit … in:`, `await … timeout:`,
-`ask … timeout:`) need the durable-state layer: until it exists they raise a clear error.
+`ask … timeout:`) become timer records in the state (`timers.py`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ from ..runtime.errors import ScriptError
 from ..runtime.session import Frame
 from ..runtime.values import Record, Text, plain_text, to_text, type_name
 from .asks import describe_choices
-
-_NOT_YET = "is not supported yet: it needs the durable-state layer (timers), which is not built"
-
 
 def _duration_seconds(value: Any) -> float:
     from .durations import parse_duration
@@ -42,14 +39,18 @@ def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tupl
     if op in (Op.ASK, Op.PROMPT):
         options = stack.pop()
         question = stack.pop()
-        if options.get("timeout") is not None or options.get("timeout_dialog") is not None:
-            raise ScriptError(f"`ask … timeout:` {_NOT_YET}", "remove the timeout for now", code="B404")
         wait = {"kind": "ask" if op == Op.ASK else "prompt", "question": question, "options": options,
                 "target": constants[arg] if op == Op.ASK else None}
         frame.wait = wait
         frame.asked = 0
         from .asks import send_question
+        from .timers import arm_wait_timer, ask_timeout_seconds
 
+        seconds = ask_timeout_seconds(machine, options) if op == Op.ASK else None
+        if seconds is not None:
+            dialog = options.get("timeout_dialog")
+            arm_wait_timer(machine, frame, "ask_timeout", seconds,
+                           to_text(plain_text(dialog)) if dialog is not None else None)
         send_question(machine, frame)
         return SUSPEND
     if op == Op.SHOW:
@@ -103,24 +104,34 @@ def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tupl
         control = stack.pop()
         payload = stack.pop()
         name = stack.pop()
-        if control.get("in") is not None or control.get("at") is not None:
-            raise ScriptError(f"`emit … in:/at:` {_NOT_YET}", "emit the event now, without `in:`/`at:`", code="B404")
         target = control.get("to")
+        from .timers import add_timer, due_at
+
+        due = due_at(machine, control)
+        if due is not None:
+            state.runtime["schedule_id"] = add_timer(state, due, "emit", name=to_text(name), payload=payload,
+                                                     to=to_text(target) if target is not None else None)
+            return None
         machine.outputs.append(machine_output("emit", to_text(name), {
             "name": to_text(name), "payload": payload, "to": to_text(target) if target is not None else "client"}))
         return None
     if op == Op.CANCEL:
-        stack.pop()
-        raise ScriptError(f"`cancel` {_NOT_YET}", "remove the `cancel` for now", code="B404")
+        from .timers import cancel_timer
+
+        cancel_timer(state, stack.pop())
+        return None
     if op == Op.AWAIT:
         options = stack.pop()
         pattern = stack.pop()
-        if options.get("timeout") is not None:
-            raise ScriptError(f"`await … timeout:` {_NOT_YET}", "remove the timeout for now", code="B404")
         if not (isinstance(pattern, Record) and pattern.kind == "event_pattern"):
             raise ScriptError(f"`await` needs `event(\"name\")`, got {type_name(pattern)}",
                               'write `await event("click")`')
         frame.wait = {"kind": "await", "event": pattern.fields.get("name")}
+        if options.get("timeout") is not None:
+            from .durations import parse_duration
+            from .timers import arm_wait_timer
+
+            arm_wait_timer(machine, frame, "await_timeout", parse_duration(options["timeout"]))
         return SUSPEND
     if op == Op.EXTENSION:
         stack.pop()

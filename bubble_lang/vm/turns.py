@@ -99,11 +99,19 @@ def find_special(machine: Machine, name: str, *, global_only: bool = False):
     return machine.choose(image.variants(name))
 
 
+def run_detached(machine: Machine, frame: Frame) -> None:
+    """Run a dialog pushed by the clock (`__timeout__`): no `__root__`, no re-ask after it."""
+    run(machine, allow_root=False)
+
+
 def start(machine: Machine) -> None:
     """A new conversation: run the entry dialog."""
     state = machine.state
     state.started = True
     state.closed = False
+    from .timers import touch_session
+
+    touch_session(machine)  # opening the conversation counts as activity
     entry_name = machine.image.entry
     if entry_name is None:
         return
@@ -125,6 +133,20 @@ def reopen(state: SessionState) -> None:
 
 
 # ---------------------------------------------------------------------------- inputs
+def user_returns(machine: Machine) -> None:
+    """Every user input: `__resume__` after a session timeout, then re-arm the timeout."""
+    from .timers import touch_session
+
+    state = machine.state
+    if state.timed_out:
+        state.timed_out = False
+        entry = machine.choose(machine.image.variants("__resume__"))
+        if entry is not None:
+            machine.push_dialog(entry)
+            run(machine, allow_root=False)
+    touch_session(machine)
+
+
 def handle_text(machine: Machine, text: str) -> None:
     from .matching import match_trigger
 
@@ -132,11 +154,13 @@ def handle_text(machine: Machine, text: str) -> None:
     if state.closed:
         reopen(state)
         start(machine)
+        user_returns(machine)
         return
     if not state.started:
         start(machine)
         if state.closed:
             return
+    user_returns(machine)
     message = Text(text)
     state.runtime["message"] = message
     state.user_utterances.insert(0, text)
@@ -248,6 +272,7 @@ def handle_location(machine: Machine, lat: float, lon: float) -> None:
     state = machine.state
     if not state.started:
         start(machine)
+    user_returns(machine)
     state.runtime["location"] = {"lat": lat, "lon": lon}
     top = state.frames[-1] if state.frames else None
     waiting = top is not None and top.wait is not None
@@ -266,6 +291,7 @@ def handle_attachment(machine: Machine, kind: str, data: dict[str, Any]) -> None
     state = machine.state
     if not state.started:
         start(machine)
+    user_returns(machine)
     state.runtime["attachment"] = {"type": kind, **data}
     top = state.frames[-1] if state.frames else None
     waiting = top is not None and top.wait is not None

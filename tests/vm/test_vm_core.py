@@ -8,6 +8,8 @@ from pathlib import Path
 from bubble_lang.opcodes import OPCODES
 from bubble_lang.runtime.session import SessionState
 
+
+
 VM = Path(__file__).resolve().parents[2] / "bubble_lang" / "vm"
 
 FLOW = """
@@ -180,7 +182,7 @@ def test_integer_limit(chat):
 
 
 def test_not_supported_yet_is_a_clear_error(chat):
-    c = chat('dialog main do\n  emit "ping", in: "1h"\nend\n')
+    c = chat('dialog main do\n  extension "search", server: "pokemon"\nend\n')
     c.start()
     diagnostic = c.errors[0].diagnostics[0]
     assert diagnostic.code == "B404" and "not supported yet" in diagnostic.message
@@ -248,3 +250,75 @@ dialog __unknown__, do: say "Global unknown."
     assert c.say("sushi") == ["Not on the menu.", "Pizza?"]
     assert c.say("hawaii") == ["ok"]
     assert c.say("what?") == ["Global unknown."]
+
+
+def texts(outputs) -> list[str]:
+    return [o.text for o in outputs if o.kind in ("text", "ask")]
+
+
+TIMERS = """
+@timeout "15m"
+
+dialog main do
+  emit "reminder", text: "Time to stretch", in: "30m"
+  reminder = schedule_id
+  emit "never", in: "10m"
+  cancel schedule_id
+  reply = ask "Email?", timeout: "2m", timeout_dialog: no_email
+  say "Got #{reply}"
+  await event("click"), timeout: "1m"
+  say "After the click or a minute"
+end
+
+dialog no_email do
+  say "No problem, later then."
+end
+
+dialog event: "reminder" do
+  say event.payload.text
+end
+
+dialog event: "never" do
+  say "cancelled emits never fire"
+end
+
+dialog __timeout__ do
+  say "(timed out)"
+end
+
+dialog __resume__ do
+  say "Welcome back!"
+end
+"""
+
+
+def test_ask_timeout_scheduled_emit_cancel_and_await_timeout(chat):
+    c = chat(TIMERS)
+    assert c.start() == ["Email?"]
+    assert texts(c.conversation.advance(60)) == []
+    # The ask times out: its timeout dialog runs, the dialog goes on with nil, then awaits.
+    assert texts(c.conversation.advance(61)) == ["No problem, later then.", "Got "]
+    assert texts(c.conversation.advance(60)) == ["After the click or a minute"]
+    # The cancelled emit never fires; the reminder fires once, at 30 minutes.
+    # The session timeout (15 minutes after the last input) fires first, then the reminder.
+    assert texts(c.conversation.advance(60 * 27)) == ["(timed out)", "Time to stretch"]
+    assert texts(c.conversation.advance(3600)) == []
+
+
+def test_session_timeout_and_resume(chat):
+    c = chat('@timeout "15m"\n\ndialog main do\n  name = ask "Name?"\n  say "Hi #{name}"\nend\n\n'
+             'dialog __timeout__, do: log "timed out"\ndialog __resume__, do: say "Welcome back!"\n')
+    assert c.start() == ["Name?"]  # opening the conversation arms the session timeout
+    outputs = c.conversation.advance(16 * 60)
+    assert [o.kind for o in outputs] == ["log"]
+    # The user returns: `__resume__`, then the conversation goes on where it left off.
+    assert c.say("Ann") == ["Welcome back!", "Hi Ann"]
+
+
+def test_timers_survive_a_round_trip(chat):
+    c = chat(TIMERS)
+    c.start()
+    restored = c.bot.conversation("c1", clock=c.conversation.clock)
+    restored.state = SessionState.from_plain(c.conversation.state.to_plain())
+    assert [o.text for o in restored.advance(121) if o.kind in ("text", "ask")] == \
+        ["No problem, later then.", "Got "]
