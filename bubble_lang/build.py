@@ -10,7 +10,6 @@ lexer has already bounded nesting. This module never evaluates anything.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from typing import Any
 
@@ -28,6 +27,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .lexer import tokenize
 from .parser import check_size, make_lark, syntax_error
 from .source import SourceFile, Span
+from .spelling import nearest_name
 from .statements import (BLOCK_WORDS, DIALOG_HEADER_OPTIONS, RUNTIME_VARIABLES, STATEMENTS,
                          TASK_HEADER_OPTIONS)
 
@@ -112,8 +112,8 @@ class _Arranger:
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    close = nearest_name(word, choices)
+    return f"did you mean `{close}`?" if close else None
 
 
 @attrs.define

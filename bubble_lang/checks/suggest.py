@@ -12,19 +12,12 @@ from collections.abc import Iterable, Mapping
 
 from ..diagnostics import Label
 from ..source import Span
-from ..stdlib.spelling import edit_distance, fold_name, nearest_name
+from ..spelling import nearest_name
 
 
 def nearest(name: str, candidates: Iterable[str]) -> str | None:
-    """The known name closest to `name`, or None when none is close enough.
-
-    The budget is half the folded length, so the `__` of special names buys no extra edits
-    (`__root__` does not suggest `start`).
-    """
-    guess = nearest_name(name, [c for c in candidates if c != name])
-    if guess is None or edit_distance(fold_name(name), fold_name(guess)) > len(fold_name(name)) // 2:
-        return None
-    return guess
+    """The known name closest to `name` (see `spelling.nearest_name`), or None."""
+    return nearest_name(name, [c for c in candidates if c != name])
 
 
 def did_you_mean(name: str, known: Mapping[str, Span | None], *, shown: str = "`{}`",

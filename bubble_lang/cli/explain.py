@@ -9,7 +9,7 @@ from typing import Any
 
 from ..codes import CODES, CodeInfo
 from ..stdlib.registry import BUILTINS, explain_builtin
-from ..stdlib.spelling import nearest_name
+from ..spelling import nearest_name
 
 
 def add_parser(commands: Any) -> None:

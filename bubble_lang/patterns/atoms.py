@@ -7,12 +7,12 @@ on the exact character at fault. Nothing here recurses, so nesting limits live i
 
 from __future__ import annotations
 
-import difflib
 from typing import NoReturn
 
 import attrs
 
 from ..limits import Limits
+from ..spelling import nearest_name
 from .errors import PatternError
 from .nodes import ENTITY_KINDS, Compound, Literal, Regex, Rule, Word
 from .regexes import check_regex, read_regex_source
@@ -351,8 +351,8 @@ class Cursor:
         guess = folded.get(kind.lower())
         if guess is None:
             prefixed = [name for name in folded if len(kind) >= 3 and name.startswith(kind.lower())]
-            close = difflib.get_close_matches(kind.lower(), list(folded), n=1, cutoff=0.6)
-            pick = prefixed or close
+            close = nearest_name(kind.lower(), list(folded))
+            pick = prefixed or ([close] if close else [])
             guess = folded[pick[0]] if pick else None
         hint = f"did you mean `[{guess}]`?" if guess else _ENTITY_HINT
         self.fail(f"unknown entity `{kind}`", start, start + len(kind), hint)

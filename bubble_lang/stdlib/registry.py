@@ -27,7 +27,7 @@ from . import (
     decl_widgets,
 )
 from .model import ANY_KEYWORD, CATEGORIES, Builtin, ParamKind
-from .spelling import nearest_name
+from ..spelling import nearest_name
 
 _MODULES = (
     decl_text,

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..runtime.errors import ScriptError
-from ..stdlib.spelling import nearest_name
+from ..spelling import nearest_name
 from . import (  # noqa: F401 - importing a category module registers its builtins
     content,
     dates,

@@ -20,7 +20,7 @@ import pendulum
 from pendulum.tz.exceptions import InvalidTimezone
 
 from ..stdlib import DATE_DIRECTIVES
-from ..stdlib.spelling import nearest_name
+from ..spelling import nearest_name
 from ..runtime.errors import ScriptError
 from .args import bad_argument
 

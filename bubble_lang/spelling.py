@@ -1,9 +1,11 @@
-"""Nearest-name search for "did you mean" hints (layer 4).
+"""Nearest-name search for every "did you mean" hint (layer 1): statements, options, dialogs,
+constants, builtins, entity kinds, date directives.
 
 Input: a misspelt name and the known names. Output: the nearest known name, or None. Names are
 compared with case and `_` folded (`sortBy` ~ `sort_by`), and a suggestion must lie within half
-the length of the misspelt name (an edit distance that counts a swap of two neighbours as one
-edit), so `lenght` finds `length` but `x` finds nothing.
+the folded length of the misspelt name (an edit distance that counts a swap of two neighbours as
+one edit), so `lenght` finds `length`, `x` finds nothing, and the `__` of special names buys no
+extra edits (`__root__` does not suggest `start`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def nearest_name(word: str, candidates: Iterable[str]) -> str | None:
     """The known name closest to `word`, if one lies within half its length; ties go to the
     one `difflib` finds most similar, then to the alphabetically first."""
     folded = fold_name(word)
-    budget = len(word) // 2
+    budget = len(folded) // 2
     best: tuple[int, float, str] | None = None
     for candidate in candidates:
         other = fold_name(candidate)

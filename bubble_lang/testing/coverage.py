@@ -1,0 +1,284 @@
+"""Test coverage (layer 11): which dialogs, branches, asks and triggers the tests reached.
+
+Input: a linked bot. Output: an instrumented copy of it whose conversations record what runs,
+and `BotCoverage` totals built from the records. The VM is not changed and pays nothing when
+coverage is off:
+
+- dialogs entered and triggers fired are seen in `push_dialog` (a trigger fires when input
+  handling pushes a dialog with `trigger:`, `label:`, `event:`, `location:` or `attachment:`, not
+  an `invoke`/`goto` of it);
+- an ask is answered when its frame resumes right after the `ASK` with a non-nil `answer`;
+- branches: each `JUMP_IF_FALSE` (`if`, `unless`, `branch` arms) has two outcomes. The copy's code
+  gets a probe on each edge — a `PERFORM` of a `("$cover", …)` constant right after the jump (the
+  true side) and a trampoline at the end of the code (probe, then `JUMP` to the old target) for
+  the false side — with every jump target and `random`/`once` table relocated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ..engine.bot import Bot, Conversation
+from ..opcodes import CodeObject, Op
+from ..runtime.session import Frame, SessionState
+from ..source import Span
+from ..vm.image import DialogEntry
+from ..vm.machine import Machine
+
+KINDS = ("dialogs", "branches", "asks", "triggers")
+TRIGGER_KINDS = frozenset({"trigger", "label", "event", "location", "attachment"})
+PROBE = "$cover"
+
+_JIF = int(Op.JUMP_IF_FALSE)
+_PERFORM = int(Op.PERFORM)
+_JUMP = int(Op.JUMP)
+_ASK = int(Op.ASK)
+_DIRECTED = (int(Op.INVOKE), int(Op.GOTO))
+_RELOCATED = frozenset(int(op) for op in (Op.JUMP, Op.JUMP_IF_FALSE_KEEP, Op.JUMP_IF_TRUE_KEEP, Op.ITER_NEXT))
+_SWITCHES = frozenset(int(op) for op in (Op.SWITCH_RANDOM, Op.SWITCH_ONCE))
+
+
+# ------------------------------------------------------------------------------ instrumentation
+def instrument_code(code: CodeObject) -> tuple[CodeObject, list[Span | None]]:
+    """A copy of `code` with a probe on both edges of every `JUMP_IF_FALSE`; also the span of
+    each branch site, in site order."""
+    ops, args = code.ops, code.args
+    new_pos: list[int] = []
+    inserted = 0
+    for op in ops:
+        new_pos.append(len(new_pos) + inserted)
+        inserted += op == _JIF
+    new_pos.append(len(ops) + inserted)
+    constants = list(code.constants)
+    out_ops: list[int] = []
+    out_args: list[int] = []
+    out_spans: list[Any] = []
+    sites: list[tuple[int, int, Span | None]] = []  # (new index of the jump, old target, span)
+
+    def emit(op: int, arg: int, span: Any) -> None:
+        out_ops.append(op)
+        out_args.append(arg)
+        out_spans.append(span)
+
+    def probe(site: int, outcome: bool) -> int:
+        constants.append((PROBE, code.name, site, outcome))
+        return len(constants) - 1
+
+    for index, (op, arg) in enumerate(zip(ops, args)):
+        span = code.spans[index] if index < len(code.spans) else None
+        if op in _RELOCATED:
+            arg = new_pos[arg]
+        elif op == int(Op.LOAD_CONST) and index + 1 < len(ops) and ops[index + 1] in _SWITCHES:
+            key, targets, after = constants[arg]
+            constants.append((key, tuple(new_pos[t] for t in targets), new_pos[after]))
+            arg = len(constants) - 1
+        if op == _JIF:
+            sites.append((len(out_ops), arg, span))
+            emit(op, arg, span)
+            emit(_PERFORM, probe(len(sites) - 1, True), span)
+            continue
+        emit(op, arg, span)
+    for site, (at, old_target, span) in enumerate(sites):
+        out_args[at] = len(out_ops)
+        emit(_PERFORM, probe(site, False), span)
+        emit(_JUMP, new_pos[old_target], span)
+    instrumented = CodeObject(name=code.name, kind=code.kind, ops=tuple(out_ops), args=tuple(out_args),
+                              constants=tuple(constants), spans=tuple(out_spans), max_stack=code.max_stack,
+                              code_hash=code.code_hash)
+    return instrumented, [span for _, _, span in sites]
+
+
+@attrs.define(eq=False)
+class CoverageRecorder:
+    """What one bot's tests reached; filled by `CoverageMachine`s."""
+
+    dialogs: set[int] = attrs.field(factory=set)
+    triggers: set[int] = attrs.field(factory=set)
+    asks: set[tuple[str, int]] = attrs.field(factory=set)
+    branches: set[tuple[str, int, bool]] = attrs.field(factory=set)
+
+
+@attrs.define(eq=False)
+class CoveredBot:
+    """An instrumented bot, the items it could reach, and the recorder its conversations fill."""
+
+    name: str
+    bot: Bot
+    recorder: CoverageRecorder
+    branch_sites: dict[str, list[Span | None]]
+
+
+def instrument_bot(bot: Bot, name: str) -> CoveredBot:
+    """A copy of `bot` whose dialog and task code carries branch probes."""
+    codes = dict(bot.image.codes)
+    sites: dict[str, list[Span | None]] = {}
+    for key, code in bot.image.codes.items():
+        if code.kind in ("dialog", "task"):
+            codes[key], sites[key] = instrument_code(code)
+    image = attrs.evolve(bot.image, codes=codes, cache={})
+    return CoveredBot(name=name, bot=Bot(image, bot.check), recorder=CoverageRecorder(), branch_sites=sites)
+
+
+class CoverageMachine(Machine):
+    """A machine that tells its recorder what it runs (see the module docstring)."""
+
+    def __init__(self, image: Any, state: SessionState, now: Any, recorder: CoverageRecorder):
+        super().__init__(image, state, now)
+        self.recorder = recorder
+        self.directed = 0  # inside an `invoke`/`goto`: a dialog pushed now was not triggered
+
+    def push_dialog(self, entry: DialogEntry, *, interrupt: bool = False, message: Any = None) -> Frame:
+        frame = super().push_dialog(entry, interrupt=interrupt, message=message)
+        self.recorder.dialogs.add(entry.index)
+        if not self.directed and entry.kind in TRIGGER_KINDS:
+            self.recorder.triggers.add(entry.index)
+        return frame
+
+    def execute(self, frame: Frame) -> str:
+        if frame.pc and frame.kind == "dialog":
+            code = self.image.codes[frame.code]
+            if code.ops[frame.pc - 1] == _ASK and self.state.runtime.get("answer") is not None:
+                self.recorder.asks.add((frame.code, frame.pc - 1))
+        return super().execute(frame)
+
+    def slow_op(self, frame: Frame, op: int, arg: int, constants: tuple[Any, ...], stack: list[Any]) -> str | None:
+        if op == _PERFORM:
+            target = constants[arg]
+            if isinstance(target, tuple) and target and target[0] == PROBE:
+                self.recorder.branches.add((target[1], target[2], target[3]))
+                return None
+        if op in _DIRECTED:
+            self.directed += 1
+            try:
+                return super().slow_op(frame, op, arg, constants, stack)
+            finally:
+                self.directed -= 1
+        return super().slow_op(frame, op, arg, constants, stack)
+
+
+class RecordingConversation(Conversation):
+    """A conversation whose turns run on `CoverageMachine`s."""
+
+    def __init__(self, bot: Bot, state: SessionState, clock: Any, recorder: CoverageRecorder):
+        super().__init__(bot, state, clock)
+        self.recorder = recorder
+
+    def _machine(self, state: SessionState) -> Machine:
+        now = self.clock()
+        if state.clock_offset:
+            now = now.add(seconds=state.clock_offset)
+        return CoverageMachine(self.bot.image, state, now, self.recorder)
+
+
+# ------------------------------------------------------------------------------ totals
+@attrs.frozen
+class KindCoverage:
+    """Covered and total items of one kind, with the places of the missed ones."""
+
+    covered: int
+    total: int
+    missed: tuple[str, ...] = ()
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.covered / self.total if self.total else 100.0
+
+    def to_plain(self) -> dict[str, Any]:
+        return {"covered": self.covered, "total": self.total, "percent": round(self.percent, 1),
+                "missed": list(self.missed)}
+
+
+@attrs.frozen
+class BotCoverage:
+    name: str
+    kinds: dict[str, KindCoverage]
+
+    @property
+    def total(self) -> KindCoverage:
+        return KindCoverage(sum(k.covered for k in self.kinds.values()), sum(k.total for k in self.kinds.values()))
+
+
+def _where(span: Span | None) -> str:
+    return span.location() if span is not None else "?"
+
+
+def measure(covered: CoveredBot) -> BotCoverage:
+    """Compare what the recorder saw with everything the bot has."""
+    image = covered.bot.image
+    seen = covered.recorder
+    dialogs = [(e, e.index in seen.dialogs) for e in image.dialogs]
+    triggers = [(e, e.index in seen.triggers) for e in image.dialogs if e.kind in TRIGGER_KINDS]
+    asks: list[tuple[str, bool]] = []
+    for key, code in image.codes.items():
+        if code.kind == "dialog" and key in covered.branch_sites:
+            for pc, op in enumerate(code.ops):
+                if op == _ASK:
+                    asks.append((f"{_where(code.spans[pc])} ask in dialog `{_dialog_name(image, key)}`",
+                                 (key, pc) in seen.asks))
+    branches: list[tuple[str, bool]] = []
+    for key, spans in covered.branch_sites.items():
+        for site, span in enumerate(spans):
+            for outcome in (True, False):
+                label = f"{_where(span)} condition {'true' if outcome else 'false'}"
+                branches.append((label, (key, site, outcome) in seen.branches))
+
+    def kind(items: list[tuple[str, bool]]) -> KindCoverage:
+        return KindCoverage(sum(hit for _, hit in items), len(items), tuple(label for label, hit in items if not hit))
+
+    return BotCoverage(covered.name, {
+        "dialogs": kind([(f"{_where(e.span)} dialog `{e.display}`", hit) for e, hit in dialogs]),
+        "branches": kind(branches),
+        "asks": kind(asks),
+        "triggers": kind([(f"{_where(e.span)} {e.kind} dialog `{e.display}`", hit) for e, hit in triggers]),
+    })
+
+
+def _dialog_name(image: Any, key: str) -> str:
+    for entry in image.dialogs:
+        if entry.code == key:
+            return entry.display
+    return key
+
+
+def total_of(bots: list[BotCoverage]) -> dict[str, KindCoverage]:
+    result = {}
+    for name in KINDS:
+        parts = [bot.kinds[name] for bot in bots]
+        result[name] = KindCoverage(sum(p.covered for p in parts), sum(p.total for p in parts))
+    return result
+
+
+def coverage_json(bots: list[BotCoverage]) -> dict[str, Any]:
+    """The report as data: per bot and in total, covered/total/percent and the missed places."""
+    totals = total_of(bots)
+    everything = KindCoverage(sum(k.covered for k in totals.values()), sum(k.total for k in totals.values()))
+    return {
+        "bots": [{"bot": bot.name, **{name: bot.kinds[name].to_plain() for name in KINDS},
+                  "all": bot.total.to_plain()} for bot in bots],
+        "total": {**{name: {key: value for key, value in totals[name].to_plain().items() if key != "missed"}
+                     for name in KINDS},
+                  "all": {key: value for key, value in everything.to_plain().items() if key != "missed"}},
+    }
+
+
+def render_table(bots: list[BotCoverage]) -> str:
+    """A fixed-width table, one row per bot and a total, then the dialogs, asks and triggers missed."""
+    names = [bot.name for bot in bots] + ["total"]
+    width = max(len(name) for name in names + ["coverage"])
+
+    def cell(kind: KindCoverage) -> str:
+        return f"{kind.covered}/{kind.total}".rjust(7) + f" {kind.percent:4.0f}%"
+
+    header = "coverage".ljust(width) + "".join(f"  {name:>12}" for name in (*KINDS, "all"))
+    rows = [header]
+    for bot in bots:
+        rows.append(bot.name.ljust(width) + "".join(f"  {cell(bot.kinds[k])}" for k in KINDS) + f"  {cell(bot.total)}")
+    totals = total_of(bots)
+    everything = KindCoverage(sum(k.covered for k in totals.values()), sum(k.total for k in totals.values()))
+    rows.append("total".ljust(width) + "".join(f"  {cell(totals[k])}" for k in KINDS) + f"  {cell(everything)}")
+    missed = [label for bot in bots for kind in ("dialogs", "asks", "triggers") for label in bot.kinds[kind].missed]
+    if missed:
+        rows += ["", "not reached:"] + [f"  {label}" for label in missed]
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,323 @@
+"""Running one `test "…" do … end` block (layer 11).
+
+Input: a linked bot and one of its tests. Output: a `TestOutcome` — passed, or the diagnostics of
+the first statement that did not hold — with the conversation as a transcript.
+
+How: the test's code object runs on a `TestMachine`, a `Machine` whose only difference is that the
+test instructions (`TEST_SAY`, `TEST_EXPECT`, …) are handled here instead of raising; everything
+else (expressions, `if`, `repeat`, assignments) is the VM's own code. The conversation is a real
+`Conversation` with a fixed clock and seed, so a test replays identically every time. It starts
+lazily, at the first test statement: assignments before it (`user.frontend = "slack"`) prepare the
+conversation the bot then opens. Never `eval`, never a Python traceback for a test failure.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import attrs
+import pendulum
+
+from ..diagnostics import BubbleRuntimeError, Diagnostic, make_diagnostic
+from ..engine.bot import Bot, Conversation
+from ..opcodes import Op
+from ..runtime.errors import ScriptError
+from ..runtime.outputs import Output
+from ..runtime.session import Frame, SessionState
+from ..runtime.values import Atom, Record, plain_text, to_text, truthy
+from ..source import Span
+from ..vm.image import TestEntry
+from ..vm.machine import Machine, ScriptFailure
+from . import expectations
+from .expectations import TestFailed
+from .transcript import MESSAGE_KINDS, Line, describe_output, show_value
+
+DEFAULT_SEED = 1
+ATTACHMENT_KINDS = ("image", "video", "audio", "file", "voice")
+_TEST_OPS = frozenset(int(op) for op in (Op.TEST_SAY, Op.TEST_EXPECT, Op.TEST_EXPECT_END, Op.TEST_SUBMIT,
+                                         Op.TEST_EVENT, Op.TEST_LOCATION, Op.TEST_ATTACHMENT, Op.TEST_ADVANCE,
+                                         Op.TEST_ASSERT))
+
+
+def test_clock(bot: Bot) -> pendulum.DateTime:
+    """The moment every test starts at: Tuesday 5 March 2024, 10:00 in the bot's time zone."""
+    return pendulum.datetime(2024, 3, 5, 10, 0, tz=bot.image.config.timezone)
+
+
+@attrs.frozen(kw_only=True)
+class TestOutcome:
+    """The result of one test: what failed (if anything) and the conversation it had."""
+
+    __test__ = False  # not a pytest test class
+
+    title: str
+    span: Span
+    passed: bool
+    diagnostics: tuple[Diagnostic, ...] = ()
+    transcript: tuple[Line, ...] = ()
+    unread: tuple[Output, ...] = ()
+    handled_errors: tuple[Diagnostic, ...] = ()  # bot errors an `__error__` dialog handled
+
+
+class TestMachine(Machine):
+    """A machine for test code: test instructions go to the `Driver`, the rest to the VM."""
+
+    __test__ = False
+
+    def __init__(self, driver: Driver):
+        super().__init__(driver.conversation.bot.image, driver.conversation.state, driver.now())
+        self.driver = driver
+
+    def slow_op(self, frame: Frame, op: int, arg: int, constants: tuple[Any, ...], stack: list[Any]) -> str | None:
+        if op not in _TEST_OPS:
+            return super().slow_op(frame, op, arg, constants, stack)
+        code = self.image.codes[frame.code]
+        span = code.spans[frame.pc - 1] or self.driver.header
+        self.driver.run_test_op(frame, op, constants[arg], stack, span)
+        self.sync()
+        return None
+
+    def sync(self) -> None:
+        """After a turn: read the conversation's (maybe rolled back) state, clock and a fresh budget."""
+        driver = self.driver
+        self.state = driver.conversation.state
+        self.now = driver.now()
+        self.steps = 0
+        self.regex_budget = None
+        self.sentence_cache = {}
+        for output in self.outputs:  # `log` in a test
+            driver.lines.append(Line("note", describe_output(output), None))
+        self.outputs.clear()
+
+    def fail(self, error: ScriptError, frame: Frame | None, pc: int) -> ScriptFailure:
+        failure = super().fail(error, frame, pc)
+        failure.stack = (f"test `{frame.name}`",) if frame is not None else ()
+        return failure
+
+
+class Driver:
+    """The test user: sends what the test says, keeps the bot's unread messages, checks them."""
+
+    def __init__(self, conversation: Conversation, entry: TestEntry):
+        self.conversation = conversation
+        self.entry = entry
+        self.header = entry.span.file.span(entry.span.start, entry.span.start + 4)  # the word `test`
+        self.pending: list[Output] = []
+        self.last_matched: Output | None = None
+        self.lines: list[Line] = []
+        self.started = False
+        self.handled: list[Diagnostic] = []
+        self.machine = TestMachine(self)
+
+    def now(self) -> pendulum.DateTime:
+        conversation = self.conversation
+        return conversation.clock().add(seconds=conversation.state.clock_offset)
+
+    # -------------------------------------------------------------------------------- running
+    def run(self) -> TestOutcome:
+        frame = Frame(code=self.entry.code, name=self.entry.title, kind="test")
+        diagnostics: list[Diagnostic] = []
+        try:
+            self.machine.execute(frame)
+            self.ensure_started(self.header)
+        except TestFailed as failed:
+            diagnostics = list(failed.diagnostics)
+        except ScriptFailure as failure:
+            diagnostics = list(failure.to_runtime_error().diagnostics)
+        except Exception as crash:  # noqa: BLE001 - a bug in bubble: report it, never a traceback
+            if os.environ.get("BUBBLE_DEBUG") == "1":
+                raise
+            diagnostics = [make_diagnostic(
+                "B499", f"internal error in bubble (this is a bug): {type(crash).__name__}: {crash}", self.header,
+                hint="run again with BUBBLE_DEBUG=1 to see the internal frames, and report it")]
+        return TestOutcome(title=self.entry.title, span=self.entry.span, passed=not diagnostics,
+                           diagnostics=tuple(diagnostics), transcript=tuple(self.lines), unread=tuple(self.pending),
+                           handled_errors=tuple(self.handled))
+
+    def ensure_started(self, span: Span) -> None:
+        if not self.started:
+            self.started = True
+            self.absorb(self.conversation.start(), span)
+
+    def absorb(self, outputs: list[Output], span: Span) -> None:
+        """Record a turn's outputs; a bot error fails the test unless `__error__` handled it."""
+        for output in outputs:
+            self.lines.append(Line("bot", describe_output(output), output))
+            if output.kind in MESSAGE_KINDS:
+                self.pending.append(output)
+        errors: tuple[BubbleRuntimeError, ...] = tuple(getattr(self.conversation, "last_errors", ()) or ())
+        self.conversation.last_errors = ()
+        for error in errors:
+            for diagnostic in error.diagnostics:
+                where = f" at {diagnostic.span.location()}" if diagnostic.span is not None else ""
+                self.lines.append(Line("error", f"(error[{diagnostic.code}]{where}: {diagnostic.message})"))
+            if self.conversation.bot.image.has_dialog("__error__"):
+                self.handled.extend(error.diagnostics)
+                continue
+            first = error.diagnostics[0]
+            raise TestFailed([make_diagnostic(
+                "B484", f"the bot failed with error[{first.code}]: {first.message}", span,
+                label="during this statement", hint="fix the bot's error shown below, or add a `dialog __error__`"),
+                *error.diagnostics])
+
+    def user(self, text: str, who: str = "user") -> None:
+        """Something the test user did; the next `buttons:`/`widget:` check reads new messages only."""
+        self.lines.append(Line(who, text))
+        self.last_matched = None
+
+    def send(self, outputs_of: Any, span: Span) -> None:
+        self.conversation.last_errors = ()
+        self.absorb(outputs_of(), span)
+
+    # -------------------------------------------------------------------------------- statements
+    def run_test_op(self, frame: Frame, op: int, kind: Any, stack: list[Any], span: Span) -> None:
+        """One test instruction; pops its operands (opcodes.py has the stack pictures)."""
+        conversation = self.conversation
+        if op == Op.TEST_ADVANCE:
+            self.advance(stack.pop(), span)
+            return
+        self.ensure_started(span)
+        if op == Op.TEST_SAY:
+            text = to_text(plain_text(stack.pop()))
+            self.user(text)
+            self.send(lambda: conversation.send_text(text), span)
+        elif op == Op.TEST_EXPECT:
+            stack.pop()  # options: none yet
+            expectations.expect(self, kind, stack.pop(), span)
+        elif op == Op.TEST_EXPECT_END:
+            expectations.expect_end(self, span)
+        elif op == Op.TEST_ASSERT:
+            if not truthy(stack.pop()):
+                expectations.assert_holds(self, frame, span)
+        elif op == Op.TEST_SUBMIT:
+            self.submit(stack.pop(), span)
+        elif op == Op.TEST_EVENT:
+            stack.pop()
+            payload = stack.pop()
+            name = to_text(plain_text(stack.pop()))
+            payload = payload if payload != {} else None
+            self.user(f"(event {name}{' ' + show_value(payload) if payload is not None else ''})", "note")
+            self.send(lambda: conversation.send_event(name, payload), span)
+        elif op == Op.TEST_LOCATION:
+            lat, lon = _point(stack.pop(), span)
+            self.user(f"(location {to_text(lat)}, {to_text(lon)})", "note")
+            self.send(lambda: conversation.send_location(lat, lon), span)
+        elif op == Op.TEST_ATTACHMENT:
+            self.attachment(stack.pop(), stack.pop(), span)
+
+    def submit(self, value: Any, span: Span) -> None:
+        frames = self.conversation.state.frames
+        top = frames[-1] if frames else None
+        if top is None or top.wait is None or top.wait.get("kind") not in ("ask", "prompt"):
+            raise TestFailed([make_diagnostic(
+                "B483", "nothing to submit: the bot is not waiting for an answer", span,
+                label="no question is open", hint="check the conversation below: `submit` answers an open `ask`")])
+        text = submit_text(value)
+        self.user(f"{text}   (submitted)")
+        self.send(lambda: self.conversation.send_text(text), span)
+
+    def attachment(self, options: Any, kind_value: Any, span: Span) -> None:
+        kind = kind_value.name if isinstance(kind_value, Atom) else to_text(plain_text(kind_value))
+        if kind not in ATTACHMENT_KINDS:
+            raise TestFailed([make_diagnostic(
+                "B483", f"unknown attachment kind `{kind}`", span, label="not an attachment kind",
+                hint="use one of " + ", ".join(f"`:{k}`" for k in ATTACHMENT_KINDS))])
+        data = {key: plain_text(value) for key, value in (options or {}).items()}
+        self.user(f"(attachment :{kind}{' ' + to_text(data.get('url')) if data.get('url') else ''})", "note")
+        self.send(lambda: self.conversation.send_attachment(kind, **data), span)
+
+    def advance(self, value: Any, span: Span) -> None:
+        """Move the test clock. Timers do not exist yet, so moving past a timeout the bot would
+        react to is refused with B404 instead of silently doing nothing."""
+        from ..vm.durations import parse_duration
+
+        seconds = parse_duration(value)
+        image = self.conversation.bot.image
+        timeout = _setting_seconds(self.machine, "timeout", 15 * 60)
+        if seconds >= timeout and (image.has_dialog("__timeout__") or image.has_dialog("__resume__")):
+            raise ScriptError("`advance` past the session timeout is not supported yet: timers need the "
+                              "durable-state layer, which is not built",
+                              f"advance by less than the session timeout ({timeout:g}s) for now", code="B404")
+        ask_timeout = _setting_seconds(self.machine, "ask_timeout", None)
+        waiting = any(f.wait is not None and f.wait.get("kind") == "ask" for f in self.conversation.state.frames)
+        if ask_timeout is not None and waiting and seconds >= ask_timeout:
+            raise ScriptError("`advance` past `@ask_timeout` is not supported yet: timers need the durable-state "
+                              "layer, which is not built", "advance by less than `@ask_timeout` for now", code="B404")
+        self.conversation.advance(seconds)
+        self.lines.append(Line("note", f"(clock +{_duration_words(seconds)})"))
+
+
+def _setting_seconds(machine: Machine, name: str, default: float | None) -> float | None:
+    from ..vm.durations import parse_duration
+
+    value = machine.constant(name)
+    if value is None:
+        return default
+    try:
+        return parse_duration(value)
+    except ScriptError:
+        return default
+
+
+def _duration_words(seconds: float) -> str:
+    whole = int(seconds)
+    if whole != seconds or whole < 60:
+        return f"{seconds:g}s"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "".join(f"{amount}{unit}" for amount, unit in ((hours, "h"), (minutes, "m"), (secs, "s")) if amount)
+
+
+def _point(value: Any, span: Span) -> tuple[float, float]:
+    fields = value.fields if isinstance(value, Record) else value
+    if isinstance(fields, dict):
+        lat, lon = fields.get("lat"), fields.get("lon", fields.get("lng"))
+    elif isinstance(fields, list) and len(fields) == 2:
+        lon, lat = fields  # the old `[lon, lat]` form, as in `dialog location:`
+    else:
+        lat = lon = None
+    if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in (lat, lon)):
+        raise TestFailed([make_diagnostic(
+            "B483", f"`location` needs `[lat: …, lon: …]`, got {show_value(value)}", span,
+            label="not a location", hint="write `location [lat: 52.37, lon: 4.89]`")])
+    return float(lat), float(lon)  # type: ignore[arg-type]
+
+
+def submit_text(value: Any) -> str:
+    """What a user would type or click to give `value` to a widget."""
+    value = plain_text(value)
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(submit_text(item) for item in value)
+    if isinstance(value, dict):
+        return to_text(value.get("title", value.get("value", "")))
+    if isinstance(value, pendulum.DateTime):
+        return value.format("YYYY-MM-DD HH:mm")
+    if isinstance(value, pendulum.Duration):
+        return f"{int(value.total_seconds())}s"
+    return to_text(value)
+
+
+def new_conversation(bot: Bot, *, seed: int = DEFAULT_SEED, now: pendulum.DateTime | None = None,
+                     recorder: Any = None) -> Conversation:
+    """A fresh conversation on the fixed test clock; with a coverage recorder, one that records."""
+    moment = now if now is not None else test_clock(bot)
+    if recorder is None:
+        conversation = bot.conversation("test", clock=lambda: moment, seed=seed)
+    else:
+        from .coverage import RecordingConversation
+
+        state = SessionState(conversation_id="test", user_id="test", seed=seed)
+        conversation = RecordingConversation(bot, state, lambda: moment, recorder)
+    conversation.last_errors = ()
+    return conversation
+
+
+def run_test(bot: Bot, entry: TestEntry, *, seed: int = DEFAULT_SEED, now: pendulum.DateTime | None = None,
+             recorder: Any = None) -> TestOutcome:
+    """Run one test in a fresh conversation and say how it went."""
+    return Driver(new_conversation(bot, seed=seed, now=now, recorder=recorder), entry).run()
