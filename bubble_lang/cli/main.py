@@ -16,15 +16,15 @@ from collections.abc import Sequence
 from ..diagnostics import BubbleError
 from . import explain, lint
 from . import disasm as disasm_command
+from . import init as init_command
 from . import run as run_command
+from . import test as test_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 # Commands of SPEC §16 that later issues build; they say so instead of failing obscurely.
 PLANNED = {
-    "test": "run the conversation tests of a bot",
     "serve": "serve a bot over WebSocket and HTTP",
-    "init": "create a new bot folder",
     "fmt": "format scripts canonically",
 }
 
@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_parser(commands)
     run_command.add_parser(commands)
     disasm_command.add_parser(commands)
+    test_command.add_parser(commands)
+    init_command.add_parser(commands)
     for name, summary in PLANNED.items():
         planned = commands.add_parser(name, help=f"{summary} (not built yet)")
         planned.add_argument("args", nargs="*")

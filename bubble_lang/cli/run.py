@@ -60,6 +60,8 @@ def render_output(output: Output) -> list[str]:
         point = output.data.get("point") or output.data
         if kind == "location" and isinstance(point, dict) and "lat" in point:
             target = f"{point['lat']}, {point['lon']}"
+        if isinstance(target, dict):  # a structured name: %{first_name: …, last_name: …}
+            target = " ".join(str(part) for part in target.values())
         caption = output.data.get("caption")
         lines.append(f"[{kind}] {target}" + (f" — {caption}" if caption else ""))
     elif output.kind == "typing":

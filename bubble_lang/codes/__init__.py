@@ -3,15 +3,15 @@
 Each code has a title, a severity and an explanation (what, why, example, fix) used by
 `bubble explain CODE` and by `docs/diagnostics.md`. A code never changes meaning. Families live in
 one module each: syntax (B0xx), names (B1xx), context and arity (B2xx), lint (B3xx),
-runtime (B4xx) with conversation tests (B48x), usage (B5xx).
+runtime (B4xx) with conversation tests (B48x), usage (B5xx) with conversation storage (B56x).
 """
 
 from __future__ import annotations
 
 from .model import CodeInfo
-from . import context, lint, names, runtime, syntax, testing, usage
+from . import context, lint, names, runtime, storage, syntax, testing, usage
 
-_FAMILIES = (syntax, names, context, lint, runtime, testing, usage)
+_FAMILIES = (syntax, names, context, lint, runtime, testing, usage, storage)
 
 
 def _collect() -> dict[str, CodeInfo]:

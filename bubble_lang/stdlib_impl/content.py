@@ -30,7 +30,11 @@ _MIME = mimetypes.MimeTypes(filenames=())
 #: Bytes a QR code holds at the lowest error correction (version 40, byte mode).
 QR_CAPACITY = 2953
 
-_CONTACT_FIELDS = ("name", "phone", "email", "address", "url", "image_url")
+_CONTACT_FIELDS = ("name", "phone", "email", "address", "url", "image_url", "phones", "emails", "urls",
+                   "addresses")
+# Fields that may hold the original platform's structured form (reference §5.4, UI docs:
+# `contact(%{name: %{first_name: "John"}, emails: [%{email: …}]})`).
+_CONTACT_STRUCTURED = ("name", "phones", "emails", "urls", "addresses", "address")
 _CHART_FIELDS = ("data", "layout", "config", "frames")
 
 
@@ -123,11 +127,17 @@ def contact(ctx: Context, details: Any = None, *, name: Any = None, phone: Any =
     if not card:
         bad_argument("`contact` needs at least one detail",
                      'give a name or a phone number, like `contact(name: "Ann")`')
-    checked = {}
+    checked: dict[str, Any] = {}
     for key in _CONTACT_FIELDS:
-        if key in card:
-            checked[key] = (url_arg("contact", card[key], ctx, key, "image/") if key.endswith("url")
-                            else check_text(text_arg("contact", card[key], key), ctx.limits))
+        if key not in card:
+            continue
+        value = card[key]
+        if key in _CONTACT_STRUCTURED and isinstance(value, (dict, list)):
+            checked[key] = value  # the original's structured form: %{first_name: …}, [%{email: …}]
+        elif key.endswith("url"):
+            checked[key] = url_arg("contact", value, ctx, key, "image/")
+        else:
+            checked[key] = check_text(text_arg("contact", value, key), ctx.limits)
     return content("contact", **checked)
 
 

@@ -256,11 +256,13 @@ def coverage_json(bots: list[BotCoverage]) -> dict[str, Any]:
     everything = KindCoverage(sum(k.covered for k in totals.values()), sum(k.total for k in totals.values()))
     return {
         "bots": [{"bot": bot.name, **{name: bot.kinds[name].to_plain() for name in KINDS},
-                  "all": bot.total.to_plain()} for bot in bots],
-        "total": {**{name: {key: value for key, value in totals[name].to_plain().items() if key != "missed"}
-                     for name in KINDS},
-                  "all": {key: value for key, value in everything.to_plain().items() if key != "missed"}},
+                  "all": _counts(bot.total)} for bot in bots],
+        "total": {**{name: _counts(totals[name]) for name in KINDS}, "all": _counts(everything)},
     }
+
+
+def _counts(kind: KindCoverage) -> dict[str, Any]:
+    return {key: value for key, value in kind.to_plain().items() if key != "missed"}
 
 
 def render_table(bots: list[BotCoverage]) -> str:
@@ -271,14 +273,24 @@ def render_table(bots: list[BotCoverage]) -> str:
     def cell(kind: KindCoverage) -> str:
         return f"{kind.covered}/{kind.total}".rjust(7) + f" {kind.percent:4.0f}%"
 
-    header = "coverage".ljust(width) + "".join(f"  {name:>12}" for name in (*KINDS, "all"))
+    header = "coverage".ljust(width) + "".join(f"  {name:>13}" for name in (*KINDS, "all"))
     rows = [header]
     for bot in bots:
         rows.append(bot.name.ljust(width) + "".join(f"  {cell(bot.kinds[k])}" for k in KINDS) + f"  {cell(bot.total)}")
     totals = total_of(bots)
     everything = KindCoverage(sum(k.covered for k in totals.values()), sum(k.total for k in totals.values()))
     rows.append("total".ljust(width) + "".join(f"  {cell(totals[k])}" for k in KINDS) + f"  {cell(everything)}")
-    missed = [label for bot in bots for kind in ("dialogs", "asks", "triggers") for label in bot.kinds[kind].missed]
+    missed = [line for bot in bots for line in _missed_lines(bot)]
     if missed:
-        rows += ["", "not reached:"] + [f"  {label}" for label in missed]
+        rows += ["", "not reached:"] + [f"  {line}" for line in missed]
     return "\n".join(rows) + "\n"
+
+
+def _missed_lines(bot: BotCoverage) -> list[str]:
+    """The dialogs, asks and triggers no test reached; one line for a bot no test reached at all."""
+    dialogs = bot.kinds["dialogs"]
+    if dialogs.total and not dialogs.covered:
+        return [f"{bot.name}: no test reached it ({dialogs.total} dialogs)"]
+    places = {label.split(" ", 1)[0] for label in dialogs.missed}
+    triggers = [label for label in bot.kinds["triggers"].missed if label.split(" ", 1)[0] not in places]
+    return [*dialogs.missed, *bot.kinds["asks"].missed, *triggers]

@@ -74,7 +74,8 @@ class TestMachine(Machine):
             return super().slow_op(frame, op, arg, constants, stack)
         code = self.image.codes[frame.code]
         span = code.spans[frame.pc - 1] or self.driver.header
-        self.driver.run_test_op(frame, op, constants[arg], stack, span)
+        kind = constants[arg] if op == Op.TEST_EXPECT else None  # the other test ops take no constant
+        self.driver.run_test_op(frame, op, kind, stack, span)
         self.sync()
         return None
 
@@ -111,8 +112,7 @@ class Driver:
         self.machine = TestMachine(self)
 
     def now(self) -> pendulum.DateTime:
-        conversation = self.conversation
-        return conversation.clock().add(seconds=conversation.state.clock_offset)
+        return self.conversation.now()
 
     # -------------------------------------------------------------------------------- running
     def run(self) -> TestOutcome:
@@ -121,6 +121,7 @@ class Driver:
         try:
             self.machine.execute(frame)
             self.ensure_started(self.header)
+            self.machine.sync()  # a `log` after the last test statement
         except TestFailed as failed:
             diagnostics = list(failed.diagnostics)
         except ScriptFailure as failure:
@@ -214,7 +215,7 @@ class Driver:
                 "B483", "nothing to submit: the bot is not waiting for an answer", span,
                 label="no question is open", hint="check the conversation below: `submit` answers an open `ask`")])
         text = submit_text(value)
-        self.user(f"{text}   (submitted)")
+        self.user(f"{text if text else show_value(text)}   (submitted)")
         self.send(lambda: self.conversation.send_text(text), span)
 
     def attachment(self, options: Any, kind_value: Any, span: Span) -> None:
@@ -228,36 +229,12 @@ class Driver:
         self.send(lambda: self.conversation.send_attachment(kind, **data), span)
 
     def advance(self, value: Any, span: Span) -> None:
-        """Move the test clock. Timers do not exist yet, so moving past a timeout the bot would
-        react to is refused with B404 instead of silently doing nothing."""
+        """Move the test clock; timers that fall due fire now (timeouts, scheduled emits)."""
         from ..vm.durations import parse_duration
 
         seconds = parse_duration(value)
-        image = self.conversation.bot.image
-        timeout = _setting_seconds(self.machine, "timeout", 15 * 60)
-        if seconds >= timeout and (image.has_dialog("__timeout__") or image.has_dialog("__resume__")):
-            raise ScriptError("`advance` past the session timeout is not supported yet: timers need the "
-                              "durable-state layer, which is not built",
-                              f"advance by less than the session timeout ({timeout:g}s) for now", code="B404")
-        ask_timeout = _setting_seconds(self.machine, "ask_timeout", None)
-        waiting = any(f.wait is not None and f.wait.get("kind") == "ask" for f in self.conversation.state.frames)
-        if ask_timeout is not None and waiting and seconds >= ask_timeout:
-            raise ScriptError("`advance` past `@ask_timeout` is not supported yet: timers need the durable-state "
-                              "layer, which is not built", "advance by less than `@ask_timeout` for now", code="B404")
-        self.conversation.advance(seconds)
         self.lines.append(Line("note", f"(clock +{_duration_words(seconds)})"))
-
-
-def _setting_seconds(machine: Machine, name: str, default: float | None) -> float | None:
-    from ..vm.durations import parse_duration
-
-    value = machine.constant(name)
-    if value is None:
-        return default
-    try:
-        return parse_duration(value)
-    except ScriptError:
-        return default
+        self.send(lambda: self.conversation.advance(seconds) or [], span)
 
 
 def _duration_words(seconds: float) -> str:

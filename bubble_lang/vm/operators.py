@@ -46,6 +46,10 @@ def equals(left: Any, right: Any) -> bool:
     left, right = plain_text(left), plain_text(right)
     if _is_number(left) and _is_number(right):
         return left == right
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(equals(a, b) for a, b in zip(left, right))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(equals(left[key], right[key]) for key in left)
     if type(left) is not type(right) and not (isinstance(left, str) and isinstance(right, str)):
         return False
     return bool(left == right)

@@ -322,3 +322,9 @@ def test_timers_survive_a_round_trip(chat):
     restored.state = SessionState.from_plain(c.conversation.state.to_plain())
     assert [o.text for o in restored.advance(121) if o.kind in ("text", "ask")] == \
         ["No problem, later then.", "Got "]
+
+
+def test_list_equality_compares_answers_by_text(chat):
+    c = chat('dialog main do\n  x = ask "Pizza?"\n  order = [x]\n  if order == ["Hawaii"] do\n    say "same"\n  end\nend\n')
+    c.start()
+    assert c.say("Hawaii") == ["same"]
