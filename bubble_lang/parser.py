@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 import os
-from importlib import resources
 from pathlib import Path
 
 import lark
@@ -91,6 +90,13 @@ class _TokenListLexer(Lexer):
 
 
 def grammar_text() -> str:
+    """The grammar file, from the package (a plain file in a checkout or an installed wheel;
+    importlib.resources only when the package lives in a zip, since it costs start-up time)."""
+    path = Path(__file__).resolve().parent / "grammar" / "bubble.lark"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    from importlib import resources
+
     return resources.files("bubble_lang.grammar").joinpath("bubble.lark").read_text(encoding="utf-8")
 
 
