@@ -13,6 +13,16 @@ from typing import Any
 from ..runtime.errors import ScriptError
 
 
+class _NoDraws(random.Random):
+    """The generator handed to builtins that are not random: drawing from it is a bug in bubble."""
+
+    def random(self) -> float:  # pragma: no cover - guarded by the registry's `effectful` flag
+        raise RuntimeError("a builtin not declared effectful drew a random number")
+
+
+_NO_DRAWS = _NoDraws(0)
+
+
 class BuiltinCaller:
     def __init__(self, machine: Any):
         self.machine = machine
@@ -23,20 +33,25 @@ class BuiltinCaller:
         state.random_calls += 1
         return generator
 
-    def context(self) -> Any:
+    def context(self, draws: bool) -> Any:
+        """The call's context; only builtins that draw random numbers advance the conversation's
+        draw count (so evaluating a constant, or any other call, never shifts `random`)."""
         from ..stdlib_impl import Context
         from .matching import match_text
 
         machine = self.machine
+        rng = self.rng() if draws else _NO_DRAWS
         return Context(now=machine.now, timezone=machine.image.config.timezone, locale=machine.image.config.locale,
-                       rng=self.rng(), limits=machine.limits,
+                       rng=rng, limits=machine.limits,
                        match_text=lambda pattern, text: match_text(machine, pattern, text))
 
     def call(self, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        from ..stdlib import lookup
         from ..stdlib_impl import call_builtin
 
+        declared = lookup(name)
         try:
-            return call_builtin(self.context(), name, args, kwargs)
+            return call_builtin(self.context(declared is not None and declared.effectful), name, args, kwargs)
         except ScriptError:
             raise
         except RecursionError:

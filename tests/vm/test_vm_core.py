@@ -328,3 +328,12 @@ def test_list_equality_compares_answers_by_text(chat):
     c = chat('dialog main do\n  x = ask "Pizza?"\n  order = [x]\n  if order == ["Hawaii"] do\n    say "same"\n  end\nend\n')
     c.start()
     assert c.say("Hawaii") == ["same"]
+
+
+def test_random_draws_do_not_depend_on_other_conversations(make_bot):
+    """Constants are evaluated once per bot; that must not shift one conversation's draws."""
+    bot = make_bot('@options ["a", "b", "c", "d", "e", "f"]\n@yes intent(match: "yes")\n\n'
+                   'dialog main do\n  say random_item(@options)\n  say random_item(@options)\nend\n')
+    first = [o.text for o in bot.conversation("x", seed=5).start()]
+    again = [o.text for o in bot.conversation("y", seed=5).start()]
+    assert first == again

@@ -1,0 +1,132 @@
+"""Stored text ⇄ plain data, with versions (layer 8).
+
+Input: plain JSON data from `SessionState.to_plain()` (or any dict carrying an int `version`).
+Output: compact JSON text, and back. Reading checks the shape and the versions and runs
+migrations; anything it cannot read becomes a `CorruptState` naming the conversation. It never
+uses pickle or eval: stored bytes are untrusted input like a user's message.
+
+Two versions are kept apart: `STATE_VERSION` (the state's own format, owned by the runtime) and
+`SCHEMA_VERSION` (how a store lays out its tables or keys, owned here).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..runtime.session import STATE_VERSION
+from .errors import CorruptState, StoreError
+
+SCHEMA_VERSION = 1
+
+Migrate = Callable[[dict[str, Any]], dict[str, Any]]
+
+# State migrations: STATE_MIGRATIONS[n] turns version-n data into version n+1. Each entry needs a
+# golden file of version n in the tests when it is added (reliability.md DUR-5).
+STATE_MIGRATIONS: dict[int, Migrate] = {}
+
+
+def migrate_state(data: dict[str, Any]) -> dict[str, Any]:
+    """The default migrate hook: lift older state data to `STATE_VERSION`, step by step.
+
+    Raises `ValueError` when a step is missing; the caller turns that into `CorruptState`.
+    """
+    version = data["version"]
+    while version < STATE_VERSION:
+        step = STATE_MIGRATIONS.get(version)
+        if step is None:
+            raise ValueError(f"no migration from state version {version}")
+        data = step(data)
+        if data.get("version") != version + 1:
+            raise ValueError(f"the migration from state version {version} did not reach {version + 1}")
+        version += 1
+    return data
+
+
+def encode(data: Any) -> str:
+    """Compact JSON text; NaN and infinities are refused because other JSON readers reject them."""
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"conversation data is not plain JSON data: {error}") from None
+
+
+def encode_state(state: dict[str, Any]) -> str:
+    """The text of a state to commit; a state without an int `version` is a bug in the caller."""
+    if not isinstance(state, dict) or not isinstance(state.get("version"), int):
+        raise ValueError("committed state must be a dict with an int `version` (SessionState.to_plain())")
+    return encode(state)
+
+
+def _parse(conversation_id: str, text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        raise CorruptState(conversation_id, f"not JSON ({str(error)[:80]})") from None
+
+
+def decode_state(conversation_id: str, text: str | bytes, migrate: Migrate) -> dict[str, Any]:
+    """Read stored state text: JSON, a dict with an int `version` not newer than ours, migrated."""
+    data = _parse(conversation_id, text)
+    return check_state(conversation_id, data, migrate)
+
+
+def check_state(conversation_id: str, data: Any, migrate: Migrate) -> dict[str, Any]:
+    """Shape and version checks shared by every store, then the migrate hook."""
+    if not isinstance(data, dict):
+        raise CorruptState(conversation_id, f"expected a JSON object, found {type(data).__name__}")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise CorruptState(conversation_id, "the state has no int `version`")
+    if version > STATE_VERSION:
+        raise CorruptState(conversation_id, f"state version {version}, this bubble reads up to {STATE_VERSION}",
+                           newer=True)
+    try:
+        return migrate(data)
+    except (KeyError, TypeError, ValueError) as error:
+        raise CorruptState(conversation_id, f"cannot migrate: {error}") from None
+
+
+def encode_envelope(revision: int, state_text: str, at: float) -> str:
+    """One document holding a conversation's revision and its (already encoded) state: the Redis
+    layout, where one key must carry both so one GET reads a consistent pair."""
+    return '{"schema":%d,"revision":%d,"at":%s,"state":%s}' % (SCHEMA_VERSION, revision, encode(at), state_text)
+
+
+def decode_envelope(conversation_id: str, text: str | bytes, migrate: Migrate) -> tuple[int, dict[str, Any]]:
+    """Revision and state from an envelope; a damaged or newer envelope is a `CorruptState`."""
+    data = _parse(conversation_id, text)
+    if not isinstance(data, dict) or not isinstance(data.get("revision"), int) or "state" not in data:
+        raise CorruptState(conversation_id, "expected an object with `revision` and `state`")
+    schema = data.get("schema")
+    if not isinstance(schema, int) or schema < 1:
+        raise CorruptState(conversation_id, "the envelope has no store schema version")
+    if schema > SCHEMA_VERSION:
+        raise CorruptState(conversation_id, f"store schema {schema}, this bubble reads up to {SCHEMA_VERSION}",
+                           newer=True)
+    return data["revision"], check_state(conversation_id, data["state"], migrate)
+
+
+def decode_json(text: str | bytes | None, default: Any = None) -> Any:
+    """Plain JSON of records the store wrote itself (transcript, timers, users); None gives `default`."""
+    if text is None:
+        return default
+    return json.loads(text)
+
+
+def check_schema(found: int | None, where: str) -> None:
+    """Refuse a store laid out by a newer bubble; an empty store gets the current schema."""
+    if found is not None and found > SCHEMA_VERSION:
+        raise StoreError("B565", f"{where} has store schema {found}, this bubble reads up to {SCHEMA_VERSION}",
+                         hint="run the newer bubble, or point `--store` at another place")
+
+
+def raw_text(raw: bytes | str | None) -> str | bytes | None:
+    """Quarantined data for people to read: text when it is UTF-8, else the bytes themselves."""
+    if isinstance(raw, bytes):
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+    return raw
