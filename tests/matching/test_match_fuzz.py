@@ -83,3 +83,11 @@ def test_the_index_keeps_every_trigger_that_matches(pattern: str, message: str) 
     index = TriggerIndex([("t", compiled)])
     if match_sentence(compiled, sentence, concepts=CONCEPTS) is not None:
         assert index.candidates(sentence) == ["t"]
+
+
+def test_separator_characters_split_tokens() -> None:
+    """Regression (hypothesis): `\\x1f` is whitespace to str.strip but not to `\\s`."""
+    sentence = tokenize("a\x1fb", now=NOW, timezone=TZ)
+    assert [token.text for token in sentence.tokens] == ["a", "b"]
+    found = match_sentence(compile_text("( a | [0-2=gap] )[0-2]"), tokenize("\x1f", now=NOW, timezone=TZ))
+    assert found is None or all(c.text == c.text.strip() for c in found.captures.values())

@@ -27,7 +27,9 @@ from .scan import EntitySpan
 # §10.1's punctuation, plus the typographic apostrophes `normalize_word` folds to `'`.
 PUNCTUATION = frozenset("?!@#$%^&*();:,.<>[]\"'~`\u2019\u2018\u02bc\u02b9\u00b4\u2032\uff07")
 _CLASS = "[" + regex.escape("".join(sorted(PUNCTUATION))) + "]"
-_TOKEN = regex.compile(rf"{_CLASS}|[^\s{_CLASS[1:-1]}]+")
+# \x1c-\x1f are whitespace to Python's str.strip() but not to `\s`: split on them too, so token
+# text never carries whitespace that a capture would then trim (found by hypothesis).
+_TOKEN = regex.compile(rf"{_CLASS}|[^\s\x1c-\x1f{_CLASS[1:-1]}]+")
 _NON_WORD = regex.compile(r"[^\w+\-]+")
 
 LEMMAS: dict[str, str] = dict.fromkeys(("am", "is", "are", "was", "were", "been", "being"), "be")
