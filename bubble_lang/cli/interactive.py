@@ -16,7 +16,7 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.styles import Style
 
-from .run import COMMANDS, Session
+from .run import COMMANDS, Session, opening_lines
 
 STYLE = Style.from_dict({"bot": "ansicyan", "user": "ansigreen bold", "toolbar": "reverse", "note": "ansigray"})
 
@@ -63,11 +63,12 @@ def run_interactive(session: Session, bot_path: Path) -> int:
     def toolbar():  # type: ignore[no-untyped-def]
         stack = session.conversation.stack
         current = stack[0] if stack else "(idle)"
-        return f" dialog: {current}   stack: {' > '.join(reversed(stack)) or '-'}   /help for commands "
+        kept = " (continued)" if getattr(session.conversation, "resumed", False) else ""
+        return f" dialog: {current}   stack: {' > '.join(reversed(stack)) or '-'}{kept}   /help for commands "
 
     prompt = PromptSession(history=history_for(bot_path), completer=ChoiceCompleter(session),
                            bottom_toolbar=toolbar, style=STYLE if color else None)
-    say(session.show(session.conversation.start()))
+    say(opening_lines(session))
     while True:
         try:
             line = prompt.prompt([("class:user", "you> ")] if color else "you> ")

@@ -44,6 +44,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--fast", action="store_true", help="record `type`/`pause` instead of waiting")
     parser.add_argument("--seed", type=int, default=None, help="seed for `random` (default: from the id)")
     parser.add_argument("--conversation", default="terminal", help="conversation id (default: terminal)")
+    parser.add_argument("--store", metavar="URL", default=None,
+                        help="where the conversation is kept: sqlite (default: .bubble/state.sqlite beside the bot), "
+                             "sqlite:///path, redis://host:port/db, or memory (gone on exit); also $BUBBLE_STORE")
     parser.add_argument("--now", metavar="ISO", help="pretend it is this moment, e.g. 2024-03-05T10:00:00+01:00 "
                         "(for reproducible transcripts)")
     parser.set_defaults(handler=run_bot)
@@ -120,10 +123,11 @@ class Session:
         if word == "/help":
             return [f"{name:<12} {text}" for name, text in COMMANDS.items()]
         if word == "/restart":
+            if hasattr(conversation, "restart"):
+                return ["(conversation restarted)"] + self.show(conversation.restart())
             bot = conversation.bot
             self.conversation = bot.conversation(conversation.state.conversation_id, clock=conversation.clock,
                                                  seed=conversation.state.seed)
-            self.conversation.last_errors = ()
             return ["(conversation restarted)"] + self.show(self.conversation.start())
         if word == "/state":
             return [json.dumps(to_plain(conversation.state.globals), ensure_ascii=False, sort_keys=True)]
@@ -186,9 +190,24 @@ def run_bot(args: argparse.Namespace) -> int:
         except (ValueError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
             sys.stderr.write(f"bubble run: --now needs an ISO date-time, got `{args.now}`\n")
             return 2
-    conversation = bot.conversation(args.conversation, seed=args.seed,
-                                    clock=(lambda: fixed) if (args.fast or args.now) else None)
-    conversation.last_errors = ()
+    clock = (lambda: fixed) if (args.fast or args.now) else None
+    store_url = args.store or os.environ.get("BUBBLE_STORE") or "sqlite"
+    if store_url == "memory":
+        conversation = bot.conversation(args.conversation, seed=args.seed, clock=clock)
+    else:
+        from ..engine.durable import DurableConversation
+        from ..storage import open_store
+
+        bot_path = Path(args.bot)
+        try:
+            store = open_store(store_url, bot_path if bot_path.is_dir() else bot_path.parent)
+            conversation = DurableConversation(bot, store, args.conversation, seed=args.seed, clock=clock,
+                                               bot_id=bot_path.stem)
+        except BubbleError as error:
+            sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=_color(sys.stderr)))
+            return 2
+        for problem in conversation.problems:
+            sys.stderr.write(render_diagnostics(problem.diagnostics, "full", color=_color(sys.stderr)))
     if sys.stdin.isatty() and sys.stdout.isatty():
         from .interactive import run_interactive
 
@@ -196,9 +215,18 @@ def run_bot(args: argparse.Namespace) -> int:
     return run_piped(Session(conversation, sys.stdout), sys.stdin)
 
 
+def opening_lines(session: Session) -> list[str]:
+    """Start the conversation, or say that a stored one continues (and what it last asked)."""
+    conversation = session.conversation
+    if getattr(conversation, "resumed", False) and not conversation.state.closed:
+        last = conversation.state.bot_utterances[:1]
+        return ["(conversation resumed; /restart starts over)"] + last + session.show(conversation.start())
+    return session.show(conversation.start())
+
+
 def run_piped(session: Session, stdin: TextIO) -> int:
     out = session.out
-    for line in session.show(session.conversation.start()):
+    for line in opening_lines(session):
         out.write(line + "\n")
     for raw in stdin:
         line = raw.rstrip("\n")

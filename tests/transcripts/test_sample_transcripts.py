@@ -56,7 +56,7 @@ def test_the_seed_color_example_word_for_word():
 
 def test_piped_process(tmp_path):
     """`printf '…' | bubble run samples/pizza.bot` as a real process."""
-    result = subprocess.run([sys.executable, "-m", "bubble_lang", "run", "samples/pizza.bot"],
+    result = subprocess.run([sys.executable, "-m", "bubble_lang", "run", "--store", "memory", "samples/pizza.bot"],
                             input="hi\nsushi\npepperoni\n2\nyes\n", capture_output=True, text=True, cwd=ROOT,
                             timeout=60)
     assert result.returncode == 0, result.stderr
@@ -72,7 +72,7 @@ def test_piped_process(tmp_path):
 
 def test_quick_reply_by_number(tmp_path):
     """A number picks the n-th offered choice; after a question without choices it is plain text."""
-    result = subprocess.run([sys.executable, "-m", "bubble_lang", "run", "samples/pizza.bot"],
+    result = subprocess.run([sys.executable, "-m", "bubble_lang", "run", "--store", "memory", "samples/pizza.bot"],
                             input="hi\n2\n2\n1\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert "How many pepperoni pizzas?" in result.stdout
     assert "So that is 2 x pepperoni." in result.stdout

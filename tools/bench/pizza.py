@@ -50,11 +50,16 @@ def replies(outputs) -> list[str]:
     return [o.text for o in outputs if o.kind in ("text", "ask")]
 
 
-def play(bot_path: Path, users: int, *, check: bool = True) -> dict:
+def play(bot_path: Path, users: int, *, check: bool = True, store: object = None) -> dict:
     from bubble_lang.engine.bot import load_bot
 
     bot = load_bot(bot_path)
-    conversations = [bot.conversation(f"user{i}") for i in range(users)]
+    if store is None:
+        conversations = [bot.conversation(f"user{i}") for i in range(users)]
+    else:
+        from bubble_lang.engine.durable import DurableConversation
+
+        conversations = [DurableConversation(bot, store, f"user{i}-{time.time_ns()}") for i in range(users)]
     latencies: list[float] = []
     gc.collect()
     start = time.perf_counter()
@@ -114,6 +119,28 @@ def cold_start() -> float:
     return min(runs[1:])  # the first run may build the grammar cache
 
 
+def open_bench_store(kind: str, folder: Path):
+    """A fresh store of `kind` for one measurement (Redis: a real redis-server on a free port)."""
+    from bubble_lang.storage import open_store
+
+    if kind == "sqlite":
+        return open_store(f"sqlite:///{folder / 'bench.sqlite'}", folder), None
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                break
+        except OSError:
+            time.sleep(0.05)
+    return open_store(f"redis://127.0.0.1:{port}/0", folder), server
+
+
 def chatsky(users: int, storage: str = "memory") -> dict | None:
     venv = Path(os.environ.get("CHATSKY_VENV", Path.home() / ".venvs" / "chatsky"))
     python = venv / "bin" / "python"
@@ -134,7 +161,30 @@ def main() -> None:
     options.add_argument("--users", type=int, default=1000)
     options.add_argument("--global-triggers", type=int, default=1000)
     options.add_argument("--no-peer", action="store_true", help="skip Chatsky")
+    options.add_argument("--store", choices=("memory", "sqlite", "redis"), default="memory",
+                         help="sqlite/redis: every turn locks, loads and commits (Chatsky runs with its SQLite storage)")
     args = options.parse_args()
+    if args.store != "memory":
+        with tempfile.TemporaryDirectory() as folder:
+            store, server = open_bench_store(args.store, Path(folder))
+            try:
+                play(PIZZA, 20, store=store)
+                ours = play(PIZZA, args.users, store=store)
+            finally:
+                store.close()
+                if server is not None:
+                    server.terminate()
+                    server.wait()
+        report = {"store": args.store, "bubble": ours}
+        if not args.no_peer and args.store == "sqlite":
+            peer = chatsky(args.users, "sqlite")
+            if peer is not None:
+                report["chatsky_sqlite"] = peer
+                report["ratio_turns_per_s"] = round(ours["turns_per_s"] / peer["turns_per_s"], 1)
+                report["ratio_p50"] = round(peer["p50_ms"] / ours["p50_ms"], 1)
+        report["targets"] = {"ratio_turns_per_s": ">= 10", "p50_ms": "<= 1.5"}
+        print(json.dumps(report))
+        return
 
     play(PIZZA, 20)  # warm-up, discarded
     ours = play(PIZZA, args.users)
