@@ -81,11 +81,13 @@ class Conversation:
         timer is removed before it runs, so a failing one is not retried)."""
         outputs: list[Output] = []
         errors: list[BubbleError] = []
+        session_seconds = self.session_timeout()
         for _ in range(1000):  # bounded: a timer may schedule another
-            due = timers.next_due(self.state)
-            if due is None or due > self.now().timestamp():
+            due_at = timers.next_due(self.state, session_seconds)
+            if due_at is None or due_at > self.now().timestamp():
                 break
-            timer = self.state.timers.pop(0)
+            timer = timers.pending(self.state, session_seconds)[0]
+            timers.take(self.state, timer)
             result, state = turns.play_turn(self._machine, self.state, lambda m: timers.fire_timer(m, timer))
             self.state = state
             self.errors.extend(result.errors)
@@ -112,6 +114,14 @@ class Conversation:
 
     def send_attachment(self, kind: str, **data: Any) -> list[Output]:
         return self._play(lambda machine: turns.handle_attachment(machine, kind, data))
+
+    def session_timeout(self) -> float:
+        """The bot's `@timeout` in seconds (default 15 minutes), evaluated once per bot."""
+        cached = self.bot.image.cache.get("session_timeout")
+        return cached if cached is not None else timers.session_timeout_seconds(self._machine(self.state))
+
+    def pending_timers(self) -> list[dict[str, Any]]:
+        return timers.pending(self.state, self.session_timeout())
 
     def advance(self, seconds: float) -> list[Output]:
         """Move this conversation's clock forward (tests, `/time +15m`); due timers fire."""

@@ -102,7 +102,7 @@ class DurableConversation(Conversation):
             before_user = dict(self.state.user)
             outputs = play()
             turn.replace_timers([Timer(timer_id=f"{cid}/{t['id']}", conversation_id=cid, due=t["due"],
-                                       payload={"id": t["id"]}) for t in self.state.timers])
+                                       payload={"id": t["id"]}) for t in self.pending_timers()])
             if self.state.user != before_user:
                 turn.save_user(self.bot_id, self.state.user_id, self.state.user)
             turn.commit(self.state.to_plain(), [o.to_plain() for o in outputs], input=input_, message_id=message_id)

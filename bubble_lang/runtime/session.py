@@ -100,8 +100,9 @@ class SessionState:
         return SessionState(
             conversation_id=self.conversation_id, user_id=self.user_id, globals=_copy(self.globals),
             runtime=_copy(self.runtime), user=_copy(self.user),
-            frames=[attrs.evolve(f, locals=_copy(f.locals), stack=_copy(f.stack), wait=_copy(f.wait))
-                    for f in self.frames],
+            frames=[Frame(code=f.code, name=f.name, kind=f.kind, dialog=f.dialog, pc=f.pc, locals=_copy(f.locals),
+                          stack=_copy(f.stack), wait=_copy(f.wait), interrupt=f.interrupt, returning=f.returning,
+                          asked=f.asked) for f in self.frames],
             once=dict(self.once), tags=list(self.tags), history=list(self.history),
             user_utterances=list(self.user_utterances), bot_utterances=list(self.bot_utterances),
             started=self.started, closed=self.closed, seed=self.seed, random_calls=self.random_calls,

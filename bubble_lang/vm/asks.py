@@ -98,7 +98,7 @@ def store_answer(machine: Any, frame: Frame, target: Any, value: Any) -> None:
 
 def match_expecting(machine: Any, expecting: Any, text: str) -> Any:
     """The answer for `text`, or None when it does not satisfy `expecting`."""
-    from .matching import match_pattern_text, match_record
+    from .matching import match_pattern_text, match_record  # matching imports this module
 
     if expecting is None:
         return Text(text)

@@ -11,6 +11,7 @@ import random
 from typing import Any
 
 from ..runtime.errors import ScriptError
+from ..stdlib import lookup
 
 
 class _NoDraws(random.Random):
@@ -46,8 +47,7 @@ class BuiltinCaller:
                        match_text=lambda pattern, text: match_text(machine, pattern, text))
 
     def call(self, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        from ..stdlib import lookup
-        from ..stdlib_impl import call_builtin
+        from ..stdlib_impl import call_builtin  # the implementations load on the first call
 
         declared = lookup(name)
         try:

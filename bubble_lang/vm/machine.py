@@ -20,10 +20,11 @@ from ..runtime.outputs import Output
 from ..runtime.session import Frame, SessionState
 from ..runtime.values import Atom, Record, Text, get_field, plain_text, to_text, truthy, type_name
 from .builtins import BuiltinCaller
-from .operators import binary, unary
+from .operators import binary, equals, unary
+from .statements import run_statement
 from .image import BotImage, DialogEntry, TaskEntry
 
-SUSPEND, RETURN, PUSHED, CLOSED = "suspend", "return", "pushed", "closed"
+from .signals import CLOSED, PUSHED, RETURN, SUSPEND  # noqa: F401 - re-exported for turns.py
 
 # Opcode numbers as plain ints: the hot loop compares against module constants, not enum members.
 _BINARY = int(Op.BINARY)
@@ -261,8 +262,6 @@ class Machine:
 
     def slow_op(self, frame: Frame, op: int, arg: int, constants: tuple[Any, ...], stack: list[Any]) -> str | None:
         """Instructions that build values or talk to the conversation (less hot than the loop's)."""
-        from .statements import run_statement  # the statement handlers live beside the loop
-
         if op == Op.BUILD_LIST:
             items = stack[len(stack) - arg:] if arg else []
             del stack[len(stack) - arg:]
@@ -289,7 +288,6 @@ class Machine:
             pairs = [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
             if not isinstance(target, list):
                 raise ScriptError(f"cannot query {type_name(target)} with `[field: value]`", "query a list of maps")
-            from .operators import equals
             stack.append([item for item in target
                           if all(equals(get_field(item, key), value) for key, value in pairs)])
         elif op == Op.CALL_BUILTIN:

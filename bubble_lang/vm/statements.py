@@ -13,18 +13,18 @@ from ..opcodes import Op
 from ..runtime.errors import ScriptError
 from ..runtime.session import Frame
 from ..runtime.values import Record, Text, plain_text, to_text, type_name
-from .asks import describe_choices
+from ..runtime.outputs import Output
+from .asks import describe_choices, send_question, store_answer
+from .durations import parse_duration
+from .signals import CLOSED, PUSHED, SUSPEND
+from .timers import add_timer, arm_wait_timer, ask_timeout_seconds, cancel_timer, due_at
 
 def _duration_seconds(value: Any) -> float:
-    from .durations import parse_duration
-
     return parse_duration(value)
 
 
 def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tuple[Any, ...],
                   stack: list[Any]) -> str | None:
-    from .machine import CLOSED, PUSHED, SUSPEND
-
     state = machine.state
     if op == Op.SAY:
         options = stack.pop()
@@ -43,9 +43,6 @@ def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tupl
                 "target": constants[arg] if op == Op.ASK else None}
         frame.wait = wait
         frame.asked = 0
-        from .asks import send_question
-        from .timers import arm_wait_timer, ask_timeout_seconds
-
         seconds = ask_timeout_seconds(machine, options) if op == Op.ASK else None
         if seconds is not None:
             dialog = options.get("timeout_dialog")
@@ -105,8 +102,6 @@ def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tupl
         payload = stack.pop()
         name = stack.pop()
         target = control.get("to")
-        from .timers import add_timer, due_at
-
         due = due_at(machine, control)
         if due is not None:
             state.runtime["schedule_id"] = add_timer(state, due, "emit", name=to_text(name), payload=payload,
@@ -116,8 +111,6 @@ def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tupl
             "name": to_text(name), "payload": payload, "to": to_text(target) if target is not None else "client"}))
         return None
     if op == Op.CANCEL:
-        from .timers import cancel_timer
-
         cancel_timer(state, stack.pop())
         return None
     if op == Op.AWAIT:
@@ -128,9 +121,6 @@ def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tupl
                               'write `await event("click")`')
         frame.wait = {"kind": "await", "event": pattern.fields.get("name")}
         if options.get("timeout") is not None:
-            from .durations import parse_duration
-            from .timers import arm_wait_timer
-
             arm_wait_timer(machine, frame, "await_timeout", parse_duration(options["timeout"]))
         return SUSPEND
     if op == Op.EXTENSION:
@@ -180,8 +170,6 @@ def run_statement(machine: Any, frame: Frame, op: int, arg: int, constants: tupl
 
 
 def machine_output(kind: str, text: str, data: dict[str, Any]) -> Any:
-    from ..runtime.outputs import Output
-
     return Output(kind=kind, text=text, data=data)
 
 
@@ -193,8 +181,6 @@ def _as_text(value: Any) -> Text:
 
 def _continue(machine: Any, frame: Frame) -> str:
     """Leave the interrupting dialog(s) and release the nearest waiting frame past its question."""
-    from .machine import PUSHED
-
     frames = machine.state.frames
     for index in range(len(frames) - 1, -1, -1):
         below = frames[index]
@@ -202,8 +188,6 @@ def _continue(machine: Any, frame: Frame) -> str:
             del frames[index + 1:]
             target = below.wait.get("target")
             below.wait = None
-            from .asks import store_answer
-
             store_answer(machine, below, target, None)
             return PUSHED
     # Nothing waits below: `continue` just ends this dialog.

@@ -77,20 +77,48 @@ def arm_wait_timer(machine: Any, frame: Frame, kind: str, seconds: float, dialog
 
 
 def session_timeout_seconds(machine: Any) -> float:
-    value = machine.constant("timeout")
-    return parse_duration(value) if value is not None else DEFAULT_SESSION_TIMEOUT
+    cached = machine.image.cache.get("session_timeout")
+    if cached is None:
+        value = machine.constant("timeout")
+        cached = parse_duration(value) if value is not None else DEFAULT_SESSION_TIMEOUT
+        machine.image.cache["session_timeout"] = cached
+    return cached
 
 
 def touch_session(machine: Any) -> None:
-    """A user input arrived: (re)arm the session timeout."""
-    state = machine.state
-    state.last_seen = machine.now.timestamp()
-    state.timers[:] = [timer for timer in state.timers if timer["kind"] != "session"]
-    add_timer(state, state.last_seen + session_timeout_seconds(machine), "session")
+    """A user input arrived: the session timeout counts from now. It is not a stored timer but
+    derived from `last_seen` (`pending`), which keeps a conversation's state small."""
+    machine.state.last_seen = machine.now.timestamp()
 
 
-def next_due(state: SessionState) -> float | None:
-    return state.timers[0]["due"] if state.timers else None
+SESSION_TIMER_ID = "session"
+
+
+def pending(state: SessionState, session_seconds: float) -> list[dict[str, Any]]:
+    """Every timer of the conversation in due order: the stored ones, plus the session timeout
+    while the conversation is open and has not timed out yet."""
+    timers = list(state.timers)
+    if state.started and not state.closed and not state.timed_out and state.last_seen is not None:
+        timers.append({"id": SESSION_TIMER_ID, "due": state.last_seen + session_seconds, "kind": "session"})
+        timers.sort(key=lambda timer: (timer["due"], timer["id"]))
+    return timers
+
+
+def next_due(state: SessionState, session_seconds: float) -> float | None:
+    """When the next timer falls due (cheap: checked before every turn)."""
+    due = state.timers[0]["due"] if state.timers else None
+    if state.started and not state.closed and not state.timed_out and state.last_seen is not None:
+        session = state.last_seen + session_seconds
+        due = session if due is None else min(due, session)
+    return due
+
+
+def take(state: SessionState, timer: dict[str, Any]) -> None:
+    """Remove a timer about to fire (so it fires once, even if its turn fails)."""
+    if timer["kind"] == "session":
+        state.timed_out = True
+    else:
+        state.timers[:] = [t for t in state.timers if t["id"] != timer["id"]]
 
 
 def fire_timer(machine: Any, timer: dict[str, Any]) -> None:

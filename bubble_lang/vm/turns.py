@@ -19,6 +19,8 @@ from ..runtime.outputs import Output
 from ..runtime.session import Frame, SessionState
 from ..runtime.values import Text, to_text
 from .asks import match_expecting, send_question, store_answer
+from .matching import match_trigger, trigger_candidates
+from .timers import touch_session
 from .widgets import WidgetRejected
 from .machine import CLOSED, PUSHED, RETURN, SUSPEND, Machine, ScriptFailure
 
@@ -109,8 +111,6 @@ def start(machine: Machine) -> None:
     state = machine.state
     state.started = True
     state.closed = False
-    from .timers import touch_session
-
     touch_session(machine)  # opening the conversation counts as activity
     entry_name = machine.image.entry
     if entry_name is None:
@@ -135,8 +135,6 @@ def reopen(state: SessionState) -> None:
 # ---------------------------------------------------------------------------- inputs
 def user_returns(machine: Machine) -> None:
     """Every user input: `__resume__` after a session timeout, then re-arm the timeout."""
-    from .timers import touch_session
-
     state = machine.state
     if state.timed_out:
         state.timed_out = False
@@ -148,8 +146,6 @@ def user_returns(machine: Machine) -> None:
 
 
 def handle_text(machine: Machine, text: str) -> None:
-    from .matching import match_trigger
-
     state = machine.state
     if state.closed:
         reopen(state)
@@ -212,8 +208,6 @@ def handle_text(machine: Machine, text: str) -> None:
 
 
 def _global_candidates(machine: Machine, text: str):
-    from .matching import trigger_candidates
-
     image = machine.image
     return [image.dialogs[i] for i in trigger_candidates(machine, text)]
 

@@ -36,7 +36,7 @@ def test_a_scheduled_emit_fires_once_after_a_restart(tmp_path: Path):
     store = open_store("sqlite", tmp_path)
     first = DurableConversation(bot, store, "c1", clock=lambda: NOW)
     assert texts(first.start()) == ["Name?"]
-    assert sorted(t.payload["id"] for t in store.timers_of("c1")) == ["t1", "t2", "t3"]  # session, emit, ask
+    assert sorted(t.payload["id"] for t in store.timers_of("c1")) == ["session", "t1", "t2"]  # session, emit, ask
     store.close()
 
     # A new process: the store is reopened and the conversation loaded from it.

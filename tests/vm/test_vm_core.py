@@ -337,3 +337,19 @@ def test_random_draws_do_not_depend_on_other_conversations(make_bot):
     first = [o.text for o in bot.conversation("x", seed=5).start()]
     again = [o.text for o in bot.conversation("y", seed=5).start()]
     assert first == again
+
+
+def test_snapshot_copies_every_frame_field(chat):
+    """The rollback snapshot must keep every field of a frame (it is written out by hand)."""
+    import attrs
+
+    from bubble_lang.runtime.session import Frame
+
+    c = chat(FLOW)
+    c.start()
+    frame = c.conversation.state.frames[-1]
+    copy = c.conversation.state.snapshot().frames[-1]
+    assert [f.name for f in attrs.fields(Frame)] == ["code", "name", "kind", "dialog", "pc", "locals", "stack", "wait",
+                                                      "interrupt", "returning", "asked"]
+    assert attrs.asdict(copy) == attrs.asdict(frame)
+    assert copy.locals is not frame.locals and copy.wait is not frame.wait
