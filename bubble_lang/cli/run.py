@@ -53,30 +53,8 @@ def add_parser(commands: Any) -> None:
 
 
 def render_output(output: Output) -> list[str]:
-    """An output record as plain transcript lines."""
-    lines: list[str] = []
-    if output.kind in ("text", "ask"):
-        lines.append(output.text)
-    elif output.kind == "show":
-        kind = output.data.get("kind", "content")
-        target = output.data.get("url") or output.data.get("text") or output.data.get("name") or output.text
-        point = output.data.get("point") or output.data
-        if kind == "location" and isinstance(point, dict) and "lat" in point:
-            target = f"{point['lat']}, {point['lon']}"
-        if isinstance(target, dict):  # a structured name: %{first_name: …, last_name: …}
-            target = " ".join(str(part) for part in target.values())
-        caption = output.data.get("caption")
-        lines.append(f"[{kind}] {target}" + (f" — {caption}" if caption else ""))
-    elif output.kind == "typing":
-        lines.append(f"(typing {output.data.get('seconds', 0):g}s)")
-    elif output.kind == "pause":
-        lines.append(f"(pause {output.data.get('seconds', 0):g}s)")
-    elif output.kind == "emit":
-        lines.append(f"(event {output.data.get('name')} to {output.data.get('to')})")
-    elif output.kind == "step":
-        lines.append(f"(step: {output.text})")
-    elif output.kind == "log":
-        lines.append(f"(log {output.data.get('at')}: {output.text})")
+    """An output record as plain transcript lines: its summary, then its numbered choices."""
+    lines = [output.summary()]
     choices = output.data.get("choices") or output.data.get("quick_replies")
     if choices:
         lines.append("  " + "  ".join(f"[{number}] {choice['title']}" for number, choice in enumerate(choices, 1)))

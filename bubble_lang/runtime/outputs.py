@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from .values import to_plain
+from .values import to_plain, to_text
 
 
 @attrs.frozen(kw_only=True)
@@ -22,3 +22,29 @@ class Output:
 
     def to_plain(self) -> dict[str, Any]:
         return {"kind": self.kind, "text": self.text, **to_plain(self.data)}
+
+    def summary(self) -> str:
+        """The output as one line of a plain transcript (terminal, test reports): messages as
+        written, content as `[kind] target`, the rest in parentheses."""
+        data = self.data
+        if self.kind in ("text", "ask"):
+            return self.text
+        if self.kind == "show":
+            kind = to_text(data.get("kind", "content"))
+            target = data.get("url") or data.get("text") or data.get("name") or self.text
+            point = data.get("point") or data
+            if kind == "location" and isinstance(point, dict) and "lat" in point:
+                target = f"{to_text(point['lat'])}, {to_text(point['lon'])}"
+            if isinstance(target, dict):  # a structured name: %{first_name: …, last_name: …}
+                target = " ".join(to_text(part) for part in target.values())
+            caption = data.get("caption")
+            return f"[{kind}] {to_text(target)}" + (f" — {to_text(caption)}" if caption else "")
+        if self.kind in ("typing", "pause"):
+            return f"({self.kind} {data.get('seconds', 0):g}s)"
+        if self.kind == "emit":
+            return f"(event {to_text(data.get('name'))} to {to_text(data.get('to'))})"
+        if self.kind == "step":
+            return f"(step: {self.text})"
+        if self.kind == "log":
+            return f"(log {to_text(data.get('at'))}: {self.text})"
+        return f"({self.kind} {self.text})"

@@ -70,25 +70,9 @@ def widget_of(output: Output) -> str | None:
 
 def describe_output(output: Output) -> str:
     """One bot output as transcript text (without the `B:` prefix)."""
-    if output.kind in ("text", "ask"):
-        text = output.text
-    elif output.kind == "show":
-        kind = to_text(output.data.get("kind", "content"))
-        target = output.data.get("url") or output.data.get("text") or output.data.get("name") or output.text
-        point = output.data.get("point") or output.data
-        if kind == "location" and isinstance(point, dict) and "lat" in point:
-            target = f"{to_text(point['lat'])}, {to_text(point['lon'])}"
-        text = f"[{kind}] {to_text(target)}"
-    elif output.kind in ("typing", "pause"):
-        return f"({output.kind} {output.data.get('seconds', 0):g}s)"
-    elif output.kind == "emit":
-        return f"(event {to_text(output.data.get('name'))} to {to_text(output.data.get('to'))})"
-    elif output.kind == "step":
-        return f"(step: {output.text})"
-    elif output.kind == "log":
-        return f"(log {to_text(output.data.get('at'))}: {output.text})"
-    else:
-        return f"({output.kind} {output.text})"
+    text = output.summary()
+    if output.kind not in ("text", "ask", "show"):
+        return text
     extras = []
     choices = choices_of(output)
     if choices:
