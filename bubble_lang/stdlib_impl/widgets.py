@@ -19,7 +19,7 @@ import regex
 
 from ..checks.durations import DURATION_HINT, parse_duration
 from ..runtime.values import Atom, Record
-from ..stdlib import WIDGET_KINDS, check_widget_options
+from ..stdlib import check_widget_options
 from .args import bad_argument, describe, is_integer, is_number, is_text, map_arg, text_arg
 from .base import builtin
 from .compare import identity_key

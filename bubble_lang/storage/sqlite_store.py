@@ -83,6 +83,22 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _journal_mode_wal(conn: sqlite3.Connection, busy_seconds: float) -> str:
+    """Switch a connection to WAL. Turning a new database file to WAL needs an exclusive lock and
+    SQLite reports a concurrent opener as busy at once, without its busy handler (two processes
+    opening a fresh store together): retry for the busy timeout."""
+    deadline = time.monotonic() + busy_seconds
+    delay = 0.001
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0])
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+
 class SqliteStore(BaseStore):
     """A WAL-mode SQLite file shared by the threads and processes of one machine."""
 
@@ -126,7 +142,7 @@ class SqliteStore(BaseStore):
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=self.busy_seconds, isolation_level=None,
                                    check_same_thread=False)
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            mode = _journal_mode_wal(conn, self.busy_seconds)
             if mode.lower() != "wal":
                 raise sqlite3.OperationalError(f"cannot use WAL journal mode (got {mode})")
             conn.execute(f"PRAGMA synchronous={self.durability.upper()}")

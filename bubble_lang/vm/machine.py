@@ -24,7 +24,7 @@ from .operators import binary, equals, unary
 from .statements import run_statement
 from .image import BotImage, DialogEntry, TaskEntry
 
-from .signals import CLOSED, PUSHED, RETURN, SUSPEND  # noqa: F401 - re-exported for turns.py
+from .signals import RETURN
 
 # Opcode numbers as plain ints: the hot loop compares against module constants, not enum members.
 _BINARY = int(Op.BINARY)

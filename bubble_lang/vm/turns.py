@@ -17,12 +17,13 @@ from ..diagnostics import BubbleRuntimeError, make_diagnostic
 from ..runtime.errors import ScriptError
 from ..runtime.outputs import Output
 from ..runtime.session import Frame, SessionState
-from ..runtime.values import Text, to_text
+from ..runtime.values import Text
 from .asks import match_expecting, send_question, store_answer
 from .matching import match_trigger, trigger_candidates
 from .timers import touch_session
 from .widgets import WidgetRejected
-from .machine import CLOSED, PUSHED, RETURN, SUSPEND, Machine, ScriptFailure
+from .machine import Machine, ScriptFailure
+from .signals import CLOSED, PUSHED, RETURN, SUSPEND
 
 
 @attrs.frozen
