@@ -115,6 +115,14 @@ class Option(Node):
     key_span: Span = _span()
 
 
+def find_option(options: tuple[Option, ...], key: str) -> Option | None:
+    """The first `key:` option, if given (statements, headers)."""
+    for option in options:
+        if option.key == key:
+            return option
+    return None
+
+
 @attrs.frozen(kw_only=True)
 class Query(Expr):
     """`@menu[title: item]`: elements whose fields equal the values."""
@@ -186,10 +194,8 @@ class Command(Stmt):
     word_span: Span = _span()
 
     def option(self, key: str) -> Expr | None:
-        for option in self.options:
-            if option.key == key:
-                return option.value
-        return None
+        found = find_option(self.options, key)
+        return found.value if found is not None else None
 
 
 @attrs.frozen(kw_only=True)
@@ -260,10 +266,7 @@ class DialogDecl(Decl):
     name_span: Span = _span()
 
     def option(self, key: str) -> Option | None:
-        for option in self.options:
-            if option.key == key:
-                return option
-        return None
+        return find_option(self.options, key)
 
 
 @attrs.frozen(kw_only=True)
@@ -277,10 +280,7 @@ class TaskDecl(Decl):
     name_span: Span = _span()
 
     def option(self, key: str) -> Option | None:
-        for option in self.options:
-            if option.key == key:
-                return option
-        return None
+        return find_option(self.options, key)
 
 
 @attrs.frozen(kw_only=True)
