@@ -94,6 +94,21 @@ _SPACE = re.compile(r"[ \t\f\r]+")
 _EXPR_START = re.compile(r"""["'\[(@:%\d_A-Za-z!]|-(?=\S)""")
 
 
+_str_new = str.__new__
+
+
+def _new_token(type_: str, value: str, start: int, end: int) -> Token:
+    """A Lark token without `Token.__new__`'s argument handling: measured 0.27 µs against 0.80 µs,
+    a seventh of the tokenizer's time. Sets every slot Lark reads (a test checks the slot list)."""
+    token = _str_new(Token, value)
+    token.type = type_
+    token.value = value
+    token.start_pos = start
+    token.end_pos = end
+    token.line = token.column = token.end_line = token.end_column = None
+    return token
+
+
 _OPERATOR_WORD = re.compile(r"(?:in|and|or|when|do|else|end|after)\b")
 
 
@@ -137,7 +152,7 @@ class _Lexer:
     def emit(self, type_: str, value: str, start: int, end: int) -> Token:
         # Line and column are filled in only when an error needs them (`fill_lines`): computing
         # them for every token was a tenth of the tokenizer's time.
-        token = Token(type_, value, start, None, None, None, None, end)
+        token = _new_token(type_, value, start, end)
         self.tokens.append(token)
         self.last_type = type_
         return token

@@ -111,3 +111,18 @@ def test_describe_expected_never_shows_terminal_names(expected: set[str]) -> Non
     assert text
     assert "__ANON" not in text and "$END" not in text
     assert not TERMINAL_LOOKING.search(text), text
+
+
+def test_fast_tokens_set_every_slot_of_a_lark_token():
+    """`lexer._new_token` bypasses `Token.__new__`; it must fill every slot Lark's Token has."""
+    from lark import Token
+
+    from bubble_lang.lexer import _new_token
+
+    assert set(Token.__slots__) == {"type", "start_pos", "value", "line", "column", "end_line", "end_column",
+                                    "end_pos"}
+    token = _new_token("NAME", "abc", 5, 8)
+    reference = Token("NAME", "abc", 5, None, None, None, None, 8)
+    for slot in Token.__slots__:
+        assert getattr(token, slot) == getattr(reference, slot), slot
+    assert token == "abc" and isinstance(token, Token)
