@@ -6,14 +6,8 @@ run, an effect where none is allowed, or a literal (trigger, pattern, duration) 
 
 from __future__ import annotations
 
-from ..diagnostics import Severity
 from .model import CodeInfo
-
-E = Severity.ERROR
-
-
-def _code(code: str, name: str, title: str, what: str, why: str, example: str, fix: str) -> CodeInfo:
-    return CodeInfo(code=code, name=name, severity=E, title=title, what=what, why=why, example=example, fix=fix)
+from .model import error_code as _code
 
 
 CODES: tuple[CodeInfo, ...] = (

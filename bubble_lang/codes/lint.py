@@ -6,14 +6,8 @@ Warnings never stop a bot from loading; `bubble lint --fail-on-warnings` turns t
 
 from __future__ import annotations
 
-from ..diagnostics import Severity
 from .model import CodeInfo
-
-W = Severity.WARNING
-
-
-def _code(code: str, name: str, title: str, what: str, why: str, example: str, fix: str) -> CodeInfo:
-    return CodeInfo(code=code, name=name, severity=W, title=title, what=what, why=why, example=example, fix=fix)
+from .model import warning_code as _code
 
 
 CODES: tuple[CodeInfo, ...] = (

@@ -19,3 +19,15 @@ class CodeInfo:
     why: str
     example: str
     fix: str
+
+
+def error_code(code: str, name: str, title: str, what: str, why: str, example: str, fix: str) -> CodeInfo:
+    """An error entry, positional in the order every family module writes them."""
+    return CodeInfo(code=code, name=name, severity=Severity.ERROR, title=title, what=what, why=why,
+                    example=example, fix=fix)
+
+
+def warning_code(code: str, name: str, title: str, what: str, why: str, example: str, fix: str) -> CodeInfo:
+    """A warning entry (lint rules), otherwise like `error_code`."""
+    return CodeInfo(code=code, name=name, severity=Severity.WARNING, title=title, what=what, why=why,
+                    example=example, fix=fix)
