@@ -3,27 +3,20 @@
 Input: a code, a message and spans. Output: frozen `Diagnostic` records and the `BubbleError`
 exceptions that carry them. Every user-facing failure becomes one of these; a Python traceback is
 shown only for `InternalError` and only with `BUBBLE_DEBUG=1`.
+
+The code registry (`codes/`) sits beside this module in layer 2 and the dependency runs one way:
+`make_diagnostic` reads a code's severity from the registry, and the registry imports nothing from
+here (`Severity`, which both need, is in `severity.py` and re-exported here).
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 
 import attrs
 
+from .severity import Severity
 from .source import Span
-
-
-class Severity(enum.Enum):
-    """How bad a finding is; errors stop the pipeline, warnings do not."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    NOTE = "note"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @attrs.frozen
@@ -66,7 +59,7 @@ def make_diagnostic(
     severity: Severity | None = None,
 ) -> Diagnostic:
     """Build a diagnostic whose severity comes from the code registry unless given."""
-    from .codes import code_info
+    from .codes import code_info  # on first use: a bot that reports nothing never loads the registry
 
     return Diagnostic(
         code=code,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from ..diagnostics import Severity
+from ..severity import Severity
 
 
 @attrs.frozen(kw_only=True)

@@ -6,7 +6,7 @@ failure is, like a bad option or data file, about the environment bubble runs in
 
 from __future__ import annotations
 
-from ..diagnostics import Severity
+from ..severity import Severity
 from .model import CodeInfo
 
 E = Severity.ERROR
