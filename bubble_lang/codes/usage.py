@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..diagnostics import Severity
+from ..severity import Severity
 from .model import CodeInfo
 
 E = Severity.ERROR
