@@ -10,7 +10,8 @@ context and values; the lint warnings of `checks/` come separately from `run_che
 The whole bot is resolved at once, so a name defined in another file of a directory bot counts.
 Resolution never stops at the first problem and never evaluates anything: constants, guards and
 patterns are only read. The body walk lives in `checks/resolution.py`, header checks in
-`checks/headers.py`.
+`checks/headers.py`, the reserved names (entry and special dialogs, settings) in
+`checks/reserved.py`; those modules never import this one at run time, only for type hints.
 """
 
 from __future__ import annotations
@@ -20,29 +21,13 @@ from collections.abc import Mapping
 import attrs
 
 from . import nodes as n
+from .checks.reserved import ENTRY_NAMES
 from .checks.resolution import Resolver
 from .checks.walk import walk_exprs
 from .diagnostics import Diagnostic, Label, make_diagnostic
 from .limits import DEFAULT_LIMITS, Limits
 from .patterns import LegacyPattern, Pattern
 from .source import Span
-
-ENTRY_NAMES = ("__main__", "main")
-"""Where a new conversation starts: `__main__` if defined, else `main` (SPEC §1)."""
-
-SPECIAL_DIALOGS = frozenset({
-    "__main__", "__root__", "__unknown__", "__unknown_event__", "__unknown_location__",
-    "__unknown_attachment__", "__returning__", "__timeout__", "__resume__", "__ask_timeout__",
-    "__closed__", "__error__",
-})
-"""Dialogs the runtime runs by name (SPEC §6)."""
-
-BEFORE_SPECIALS = ("__user_message__", "__resolve__")
-"""`task before:` targets that are moments of message handling, not dialogs."""
-
-SETTINGS = ("timeout", "ask_timeout")
-"""Constants the runtime reads as settings; they exist only when a script defines them."""
-
 
 @attrs.define(eq=False)
 class DialogInfo:

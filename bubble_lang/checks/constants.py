@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, make_diagnostic
+from .reserved import SETTINGS
 
 if TYPE_CHECKING:
     from ..resolve import Program
 
 
 def check_unused_constants(program: Program) -> Iterator[Diagnostic]:
-    from ..resolve import SETTINGS
-
     for name, decl in program.constants.items():
         if name in SETTINGS or program.usage.constants.get(name):
             continue

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .. import nodes as n
 from ..patterns import LegacyPattern
 from ..source import Span
+from .reserved import BEFORE_SPECIALS
 from .suggest import did_you_mean, nearest
 
 if TYPE_CHECKING:
@@ -131,8 +132,6 @@ def check_location(resolver: Resolver, value: n.Expr) -> None:
 
 def check_task_header(resolver: Resolver, decl: n.TaskDecl) -> None:
     """`before:` names a dialog or a moment; `event:` is a string."""
-    from ..resolve import BEFORE_SPECIALS
-
     for option in decl.options:
         value = option.value
         if option.key == "before":

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, make_diagnostic
+from .reserved import SPECIAL_DIALOGS
 from .suggest import nearest
 
 if TYPE_CHECKING:
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
 
 
 def check_special_names(program: Program) -> Iterator[Diagnostic]:
-    from ..resolve import SPECIAL_DIALOGS
-
     for info in program.all_dialogs:
         name = info.name
         if name is None or not (name.startswith("__") and name.endswith("__") and len(name) > 4):
