@@ -8,7 +8,6 @@ that code on that line; an ignore that hides nothing is itself a warning (B501).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from ..diagnostics import Diagnostic, Severity, make_diagnostic
 from ..frontend import BotCheck, check_bot, discover_bots
 from ..render import FORMATS, render_diagnostics, summary_line
 from ..source import SourceFile
+from .common import use_color, version
 
 IGNORE_COMMENT = re.compile(r"#\s*bubble:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 TOOL_FAILURES = frozenset({"B500", "B504"})
@@ -61,17 +61,7 @@ def apply_ignores(sources: tuple[SourceFile, ...], diagnostics: list[Diagnostic]
     return kept
 
 
-def use_color(choice: str) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
 def run_lint(args: argparse.Namespace) -> int:
-    from .main import version
-
     diagnostics: list[Diagnostic] = []
     tool_failed = False
     for raw in args.paths:

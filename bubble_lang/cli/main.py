@@ -19,6 +19,7 @@ from . import disasm as disasm_command
 from . import init as init_command
 from . import run as run_command
 from . import test as test_command
+from .common import version
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -52,15 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
         planned = commands.add_parser(name, help=f"{summary} (not built yet)")
         planned.add_argument("args", nargs="*")
     return parser
-
-
-def version() -> str:
-    try:
-        from importlib.metadata import version as package_version
-
-        return package_version("bubble-lang")
-    except Exception:  # not installed as a distribution (a source checkout)
-        return "0.1.0"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

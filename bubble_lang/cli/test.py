@@ -24,7 +24,7 @@ from ..testing.coverage import coverage_json, render_table, total_of
 from ..testing.driver import DEFAULT_SEED, TestOutcome
 from ..testing.report import outcome_place, render_failure, render_handled, summary
 from ..testing.suite import LoadedBot, load_bots, run_suite
-from .lint import use_color
+from .common import use_color
 
 COVERAGE_KINDS = ("dialogs", "branches", "asks", "triggers", "all")
 

@@ -1,0 +1,29 @@
+"""What several `bubble` commands share (layer 11): the tool's version and the colour choice.
+
+Its own module so the commands and the entry point that registers them (`cli/main.py`) depend on
+it and never on each other: `main` imports every command, so a command that needed `main.version`
+imported `main` back (an import cycle).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def version() -> str:
+    try:
+        from importlib.metadata import version as package_version
+
+        return package_version("bubble-lang")
+    except Exception:  # not installed as a distribution (a source checkout)
+        return "0.1.0"
+
+
+def use_color(choice: str) -> bool:
+    """`--color auto|always|never`: auto colours a terminal unless `NO_COLOR` is set."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
