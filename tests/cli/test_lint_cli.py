@@ -11,7 +11,7 @@ import pytest
 
 from bubble_lang.cli.main import main
 from bubble_lang.codes import CODES
-from bubble_lang.codes.docs import render_codes_markdown
+from bubble_lang.codes.markdown import render_codes_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -136,7 +136,7 @@ def test_console_script_runs_as_a_process(tmp_path):
 def test_diagnostics_doc_is_in_sync():
     on_disk = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     assert on_disk == render_codes_markdown(), (
-        "docs/diagnostics.md is stale: run `python -m bubble_lang.codes.docs > docs/diagnostics.md`")
+        "docs/diagnostics.md is stale: run `python -m bubble_lang.codes.markdown > docs/diagnostics.md`")
 
 
 def test_every_code_is_documented_in_house_style():

@@ -6,7 +6,7 @@ import pytest
 
 from bubble_lang.build import parse_script
 from bubble_lang.codes import CODES
-from bubble_lang.codes.syntax import CODES as SYNTAX_CODES
+from bubble_lang.codes.syntax_codes import CODES as SYNTAX_CODES
 from bubble_lang.diagnostics import BubbleSyntaxError
 from bubble_lang.source import SourceFile
 from bubble_lang.syntax_hints import CATALOGUE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..severity import Severity
-from .model import CodeInfo
+from .entry import CodeInfo
 
 E = Severity.ERROR
 W = Severity.WARNING

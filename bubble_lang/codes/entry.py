@@ -1,4 +1,4 @@
-"""The shape of one registry entry."""
+"""The shape of one registry entry (`CodeInfo`) and the factories the family modules write them with."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ each points at the test statement that failed, never at Python code.
 
 from __future__ import annotations
 
-from .model import CodeInfo
-from .model import error_code as _code
+from .entry import CodeInfo
+from .entry import error_code as _code
 
 
 CODES: tuple[CodeInfo, ...] = (

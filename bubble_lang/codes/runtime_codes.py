@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .model import CodeInfo
-from .model import error_code as _code
+from .entry import CodeInfo
+from .entry import error_code as _code
 
 
 CODES: tuple[CodeInfo, ...] = (

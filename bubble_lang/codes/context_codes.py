@@ -6,8 +6,8 @@ run, an effect where none is allowed, or a literal (trigger, pattern, duration) 
 
 from __future__ import annotations
 
-from .model import CodeInfo
-from .model import error_code as _code
+from .entry import CodeInfo
+from .entry import error_code as _code
 
 
 CODES: tuple[CodeInfo, ...] = (

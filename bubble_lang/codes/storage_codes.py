@@ -7,7 +7,7 @@ failure is, like a bad option or data file, about the environment bubble runs in
 from __future__ import annotations
 
 from ..severity import Severity
-from .model import CodeInfo
+from .entry import CodeInfo
 
 E = Severity.ERROR
 

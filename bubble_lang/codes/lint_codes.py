@@ -6,8 +6,8 @@ Warnings never stop a bot from loading; `bubble lint --fail-on-warnings` turns t
 
 from __future__ import annotations
 
-from .model import CodeInfo
-from .model import warning_code as _code
+from .entry import CodeInfo
+from .entry import warning_code as _code
 
 
 CODES: tuple[CodeInfo, ...] = (

@@ -1,6 +1,6 @@
 """`docs/diagnostics.md`, generated from the code registry so the two never drift.
 
-Regenerate with `python -m bubble_lang.codes.docs > docs/diagnostics.md`; a test compares.
+Regenerate with `python -m bubble_lang.codes.markdown > docs/diagnostics.md`; a test compares.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def render_codes_markdown() -> str:
         "",
         "Every message bubble prints carries a code. `bubble explain CODE` prints the same text as",
         "this page. This file is generated from `bubble_lang/codes/`; do not edit it by hand",
-        "(`python -m bubble_lang.codes.docs > docs/diagnostics.md`).",
+        "(`python -m bubble_lang.codes.markdown > docs/diagnostics.md`).",
         "",
     ]
     for prefix, title in _FAMILIES:
