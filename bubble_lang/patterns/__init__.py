@@ -12,10 +12,14 @@ otherwise `parse_bml`.
 
 from __future__ import annotations
 
+# The node classes as one namespace, `from bubble_lang.patterns import nodes as n`, as the runtime's
+# matcher reads them (runtime/matching/engine.py). The module is `tree.py`: a `nodes.py` here would
+# repeat the basename of the AST module `bubble_lang/nodes.py`.
+from . import tree as nodes
 from .bml import parse_bml
-from .errors import PatternError
 from .legacy import is_legacy_trigger, parse_legacy
-from .nodes import (
+from .pattern_error import PatternError
+from .tree import (
     ENTITY_KINDS,
     Alt,
     Any,

@@ -13,8 +13,8 @@ import attrs
 
 from ..limits import Limits
 from ..spelling import nearest_name
-from .errors import PatternError
-from .nodes import ENTITY_KINDS, Compound, Literal, Regex, Rule, Word
+from .pattern_error import PatternError
+from .tree import ENTITY_KINDS, Compound, Literal, Regex, Rule, Word
 from .regexes import check_regex, read_regex_source
 from .words import normalize_word
 

@@ -32,8 +32,8 @@ import attrs
 
 from ..limits import DEFAULT_LIMITS, Limits
 from .atoms import Block, Cursor, is_word_char
-from .errors import PatternError
-from .nodes import (
+from .pattern_error import PatternError
+from .tree import (
     Alt,
     Any,
     Capture,

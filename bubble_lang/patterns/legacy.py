@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from ..limits import DEFAULT_LIMITS, Limits
 from .atoms import is_name
-from .errors import PatternError
-from .nodes import LegacyPattern
+from .pattern_error import PatternError
+from .tree import LegacyPattern
 from .regexes import check_regex
 
 

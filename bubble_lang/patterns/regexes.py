@@ -19,7 +19,7 @@ import attrs
 import regex
 
 from ..limits import Limits
-from .errors import PatternError
+from .pattern_error import PatternError
 
 REGEX_FLAGS = regex.IGNORECASE | regex.UNICODE | regex.VERSION0
 """Flags every pattern regex is compiled with, here and by the matcher."""

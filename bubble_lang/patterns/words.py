@@ -13,7 +13,7 @@ import unicodedata
 
 import regex
 
-from .nodes import (
+from .tree import (
     Alt,
     Capture,
     Compound,
