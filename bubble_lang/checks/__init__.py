@@ -29,7 +29,7 @@ def rules() -> tuple[Rule, ...]:
     from .specials import check_special_names
     from .variables import check_unassigned_globals
     from .variants import check_unreachable_variants
-    from .widgets import check_widget_kinds
+    from .widget_kinds import check_widget_kinds
 
     return (
         check_unreachable_variants,
