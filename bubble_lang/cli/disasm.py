@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from ..diagnostics import BubbleError
-from ..disasm import disassemble
+from ..disassembler import disassemble
 from ..engine.bot import load_bot
 from ..render import render_diagnostics
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bubble_lang.cli.main import main
-from bubble_lang.disasm import disassemble
+from bubble_lang.disassembler import disassemble
 from bubble_lang.engine.bot import load_bot
 from bubble_lang.opcodes import BY_NUMBER, OPCODES, stack_effect
 
