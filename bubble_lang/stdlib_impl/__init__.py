@@ -33,7 +33,7 @@ from . import (  # noqa: F401 - importing a category module registers its builti
     widgets,
 )
 from .args import BAD_ARGUMENT
-from .base import REGISTERED, Implementation
+from .binding import REGISTERED, Implementation
 from .context import Context
 from .guards import validate_value
 from .literal import render_text

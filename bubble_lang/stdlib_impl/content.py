@@ -17,7 +17,7 @@ from typing import Any
 
 from ..runtime.values import Atom, Record, get_field
 from .args import bad_argument, describe, is_number, is_text, list_arg, map_arg, text_arg, type_error
-from .base import builtin
+from .binding import builtin
 from .context import Context
 from .guards import check_items, check_text, text_bytes, validate_value
 

@@ -26,7 +26,7 @@ from .args import (
     text_arg,
     type_error,
 )
-from .base import builtin
+from .binding import builtin
 from .context import Context
 from .date_text import (
     read_formatted,

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..runtime.values import Record
 from .args import bad_argument, text_arg
-from .base import builtin
+from .binding import builtin
 from .context import Context
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .args import text_arg
-from .base import builtin
+from .binding import builtin
 from .context import Context
 from .guards import check_text
 

@@ -22,7 +22,7 @@ from .args import (
     name_arg,
     order_arg,
 )
-from .base import builtin
+from .binding import builtin
 from .compare import identity_key, sort_keys
 from .context import Context
 from .guards import check_depth, check_float, check_integer, check_items

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..runtime.values import Atom, Captured, Record, Text, get_field
 from .args import is_integer, is_text, map_arg, type_error
-from .base import builtin
+from .binding import builtin
 from .context import Context
 from .guards import check_items
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..runtime.values import Record
 from .args import bad_argument, is_text, text_arg, type_error
-from .base import builtin
+from .binding import builtin
 from .context import Context
 from .guards import check_items, check_text
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..runtime.errors import ScriptError
 from .args import bad_argument, integer_arg, number_arg
-from .base import builtin
+from .binding import builtin
 from .context import Context
 from .guards import check_float, check_integer, check_number
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..runtime.errors import ScriptError
 from ..runtime.values import Atom
 from .args import TYPE_ERROR, describe, is_text, list_arg, optional_text, text_arg, type_error
-from .base import builtin
+from .binding import builtin
 from .compare import identity_key
 from .context import Context
 from .guards import check_items, check_text, check_text_size, text_bytes

@@ -17,7 +17,7 @@ from typing import Any
 from ..runtime.errors import LimitError
 from ..runtime.values import Captured, Text
 from .args import bad_argument, integer_arg, is_number, number_arg, optional_text
-from .base import builtin
+from .binding import builtin
 from .context import Context
 from .guards import check_float, check_integer, check_number, check_text_size, text_bytes
 

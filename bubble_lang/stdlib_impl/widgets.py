@@ -21,7 +21,7 @@ from ..checks.durations import DURATION_HINT, parse_duration
 from ..runtime.values import Atom, Record
 from ..stdlib import check_widget_options
 from .args import bad_argument, describe, is_integer, is_number, is_text, map_arg, text_arg
-from .base import builtin
+from .binding import builtin
 from .compare import identity_key
 from .context import Context
 from .date_text import read_iso, zone_named

@@ -10,7 +10,7 @@ import pytest
 from bubble_lang.runtime.errors import ScriptError
 from bubble_lang.stdlib import ANY_KEYWORD, BUILTINS
 from bubble_lang.stdlib_impl import IMPLEMENTATIONS, Context, call_builtin
-from bubble_lang.stdlib_impl.base import read_arity
+from bubble_lang.stdlib_impl.binding import read_arity
 
 from .helpers import call, fails
 
