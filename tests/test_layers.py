@@ -4,7 +4,8 @@ The table maps each top-level module or package of `bubble_lang` to its layer; a
 be added here, so the layering is decided when the module is created, not discovered later.
 Within a layer the order is not written down, so a second rule keeps it honest: no module imports
 itself through others, counting imports inside functions (only `if TYPE_CHECKING:` blocks, which
-never run, are left out).
+never run, are left out). A third keeps names unambiguous: a module's basename appears in one
+package only, so `widgets.py` in a traceback, a search or a review means one file.
 """
 
 from __future__ import annotations
@@ -228,3 +229,28 @@ def test_the_edge_walker_counts_lazy_imports_but_not_type_checking_blocks():
     assert module_edges(text, "p.sub.y", False, modules) == {
         "p.sub": 3, "p.b": 4, "p": 4, "p.sub.x": 5, "p.a": 9, "p.d": 13}
     assert module_edges("from . import x\nfrom .x import k\n", "p.sub", True, modules) == {"p.sub.x": 1}
+
+
+# ------------------------------------------------------------------------------ module names
+def repeated_basenames(paths: Iterable[Path]) -> dict[str, list[str]]:
+    """Basenames (file stems; `__init__` and `__main__` left out) found in more than one package,
+    each with its files relative to `bubble_lang/`."""
+    places: dict[str, list[Path]] = {}
+    for path in paths:
+        if path.stem not in ("__init__", "__main__"):
+            places.setdefault(path.stem, []).append(path)
+    return {stem: sorted(str(p.relative_to(PACKAGE)) for p in found)
+            for stem, found in sorted(places.items()) if len({p.parent for p in found}) > 1}
+
+
+def test_module_basenames_do_not_repeat_across_packages():
+    repeats = repeated_basenames(FILES)
+    assert not repeats, (
+        "module basenames repeated across packages (rename one so each name means one module):\n"
+        + "\n".join(f"  {stem}: {', '.join(files)}" for stem, files in repeats.items()))
+
+
+def test_repeated_basenames_are_found():
+    files = [PACKAGE / "vm" / "widgets.py", PACKAGE / "checks" / "widgets.py", PACKAGE / "nodes.py",
+             PACKAGE / "vm" / "__init__.py", PACKAGE / "checks" / "__init__.py", PACKAGE / "statements.py"]
+    assert repeated_basenames(files) == {"widgets": ["checks/widgets.py", "vm/widgets.py"]}
