@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from ..diagnostics import Diagnostic, Severity
 from .concise import concise_line, render_concise
 from .full import render_full
-from .machine import render_github, render_json, render_sarif
+from .structured import render_github, render_json, render_sarif
 from .ordering import count_phrase, sort_diagnostics
 from .runtime import render_stack
 

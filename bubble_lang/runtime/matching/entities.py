@@ -17,8 +17,8 @@ import pendulum
 import regex
 
 from ...limits import DEFAULT_LIMITS, Limits
-from .dates import extract_times
-from .numbers import (
+from .date_entities import extract_times
+from .number_entities import (
     NUMBER_WORDS,
     SPELLED,
     plain_number,

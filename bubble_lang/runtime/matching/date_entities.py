@@ -24,7 +24,7 @@ import attrs
 import pendulum
 import regex
 
-from .numbers import SPELLED, spelled_number
+from .number_entities import SPELLED, spelled_number
 from .scan import FLAGS, EntitySpan, Scan, alternation
 
 _MONTHS = {

@@ -10,7 +10,7 @@ from render_cases import CASES, SHOP
 from bubble_lang.codes import CODES, CodeInfo
 from bubble_lang.diagnostics import Diagnostic, Severity
 from bubble_lang.render import render_github, render_json, render_sarif
-from bubble_lang.render.machine import artifact_uri, escape_data, escape_property
+from bubble_lang.render.structured import artifact_uri, escape_data, escape_property
 from bubble_lang.source import SourceFile
 
 JSON_KEYS = [
