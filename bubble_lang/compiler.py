@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import nodes as n
-from .opcodes import CodeObject, Op, stack_effect
+from .opcodes import BINARY_OPCODES, UNARY_OPCODES, CodeObject, Op, stack_effect
 from .source import Span
 from .statements import RUNTIME_VARIABLES
 
@@ -31,15 +31,26 @@ class _Emitter:
         self.args: list[int] = []
         self.spans: list[Span | None] = []
         self.constants: list[Any] = []
+        self.pool: dict[Any, int] = {}
         self.loops: list[list[int]] = []  # per open `repeat`: jumps to patch to its end
         self.hidden = 0
+        self.onces = 0  # `once` blocks so far: each counts per conversation under `name#onceN`
 
     def constant(self, value: Any) -> int:
-        for index, existing in enumerate(self.constants):
-            if type(existing) is type(value) and existing == value:
-                return index
-        self.constants.append(value)
-        return len(self.constants) - 1
+        """The index of `value` in the pool, adding it once (a dict lookup: a 20,000-line bot
+        must not search the pool linearly for each constant)."""
+        try:
+            key = (type(value), value)
+            found = self.pool.get(key)
+        except TypeError:  # unhashable (a tuple holding a list): search, rare
+            key, found = None, next((i for i, c in enumerate(self.constants)
+                                     if type(c) is type(value) and c == value), None)
+        if found is None:
+            found = len(self.constants)
+            self.constants.append(value)
+            if key is not None:
+                self.pool[key] = found
+        return found
 
     def emit(self, op: Op, arg: int = 0, span: Span | None = None) -> int:
         self.ops.append(int(op))
@@ -164,11 +175,11 @@ class Compiler:
             e.patch(jump)
             return
         self.expression(e, expr.right)
-        e.emit(Op.BINARY, e.constant(expr.op), expr.op_span or expr.span)
+        e.emit(Op[BINARY_OPCODES[expr.op]], 0, expr.op_span or expr.span)
 
     def expr_Unary(self, e: _Emitter, expr: n.Unary) -> None:
         self.expression(e, expr.operand)
-        e.emit(Op.UNARY, e.constant(expr.op), expr.span)
+        e.emit(Op[UNARY_OPCODES[expr.op]], 0, expr.span)
 
     def options_map(self, e: _Emitter, options: tuple[n.Option, ...], span: Span | None) -> None:
         for option in options:
@@ -206,9 +217,11 @@ class Compiler:
             node = node.target
         e.emit(Op.STORE_USER, e.constant(tuple(path)), target.span)
 
-    def target_descriptor(self, target: n.Expr | None) -> Any:
+    def target_descriptor(self, target: n.Expr | None) -> tuple[str, ...]:
+        """Where `x = ask …` stores its answer: `("global", x)`, `("local", _x)` or
+        `("user", key, …)`; `()` for a plain `ask`."""
         if target is None:
-            return None
+            return ()
         if isinstance(target, n.Name):
             return ("local" if target.name.startswith("_") else "global", target.name)
         path: list[str] = []
@@ -216,12 +229,12 @@ class Compiler:
         while isinstance(node, n.Field):
             path.insert(0, node.name)
             node = node.target
-        return ("user", tuple(path))
+        return ("user", *path)
 
     def stmt_If(self, e: _Emitter, stmt: n.If) -> None:
         self.expression(e, stmt.condition)
         if stmt.negated:
-            e.emit(Op.UNARY, e.constant("not"), stmt.condition.span)
+            e.emit(Op.NOT, 0, stmt.condition.span)
         to_else = e.emit(Op.JUMP_IF_FALSE, 0, stmt.condition.span)
         self.block(e, stmt.then)
         if stmt.else_ is None:
@@ -244,7 +257,7 @@ class Compiler:
             if subject is not None:
                 e.emit(Op.LOAD_LOCAL, e.constant(subject), arm.condition.span)
                 self.expression(e, arm.condition)
-                e.emit(Op.BINARY, e.constant("=="), arm.condition.span)
+                e.emit(Op.COMPARE_EQUAL, 0, arm.condition.span)
             else:
                 self.expression(e, arm.condition)
             skip = e.emit(Op.JUMP_IF_FALSE, 0, arm.condition.span)
@@ -293,7 +306,12 @@ class Compiler:
         end = e.here
         for jump in ends:
             e.patch(jump, end)
-        key = f"{span.file.name}:{span.line}:{span.column}" if span is not None else e.name
+        # The counter key names the code and the block's ordinal in it, not a source position, so
+        # a comment added above a `once` keeps its count (SPEC §14).
+        key = ""
+        if op == Op.SWITCH_ONCE:
+            e.onces += 1
+            key = f"{e.name}#once{e.onces}"
         table = (key, tuple(targets), after_target if after is not None else end)
         e.args[load] = e.constant(table)
 
@@ -392,8 +410,8 @@ class Compiler:
         self.with_options(e, stmt, Op.EXTENSION)
 
     def user_path(self, stmt: n.Command) -> tuple[str, ...]:
-        descriptor = self.target_descriptor(stmt.args[0]) if stmt.args else None
-        return descriptor[1] if descriptor and descriptor[0] == "user" else ()
+        descriptor = self.target_descriptor(stmt.args[0]) if stmt.args else ()
+        return descriptor[1:] if descriptor[:1] == ("user",) else ()
 
     def cmd_remember(self, e: _Emitter, stmt: n.Command) -> None:
         e.emit(Op.REMEMBER, e.constant(self.user_path(stmt)), stmt.span)

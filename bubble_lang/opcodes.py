@@ -2,7 +2,8 @@
 
 Input: nothing. Output: `OPCODES` (number, name, stack effect, one-line picture) and the
 `CodeObject` the compiler produces. The compiler sums stack effects for `max_stack`, `disasm`
-prints the pictures, and a test checks every opcode has a VM handler. Bump `BYTECODE_VERSION`
+prints the pictures, and the VM builds its dispatch table from this list (a missing handler fails
+at import). Bump `BYTECODE_VERSION`
 when an opcode or the state format changes: stored conversations of another version are refused.
 
 Every instruction has one integer argument (0 when unused); its meaning is in the picture:
@@ -18,7 +19,7 @@ from typing import Any
 
 import attrs
 
-BYTECODE_VERSION = 1
+BYTECODE_VERSION = 2
 
 
 @attrs.frozen
@@ -50,9 +51,20 @@ _TABLE: list[tuple[str, int, str]] = [
     ("GET_FIELD", 0, "v -> v.<constants[k]>"),
     ("GET_INDEX", -1, "v i -> v[i]"),
     ("QUERY", 0, "v k1 v1 … kn vn -> elements of v whose fields equal (n pairs)"),
-    # operators
-    ("BINARY", -1, "a b -> a <op constants[k]> b"),
-    ("UNARY", 0, "a -> <op constants[k]> a"),
+    # operators (`and`/`or` compile to jumps)
+    ("ADD", -1, "a b -> a + b (numbers, text, lists, date-time + duration)"),
+    ("SUBTRACT", -1, "a b -> a - b"),
+    ("MULTIPLY", -1, "a b -> a * b"),
+    ("DIVIDE", -1, "a b -> a / b (exact integer division gives an integer)"),
+    ("COMPARE_EQUAL", -1, "a b -> a == b"),
+    ("COMPARE_NOT_EQUAL", -1, "a b -> a != b"),
+    ("COMPARE_LESS", -1, "a b -> a < b"),
+    ("COMPARE_LESS_EQUAL", -1, "a b -> a <= b"),
+    ("COMPARE_GREATER", -1, "a b -> a > b"),
+    ("COMPARE_GREATER_EQUAL", -1, "a b -> a >= b"),
+    ("MEMBER_OF", -1, "a b -> a in b"),
+    ("NOT", 0, "a -> not a"),
+    ("NEGATE", 0, "a -> -a"),
     ("CALL_BUILTIN", 0, "a1 … an kwnames -> builtin(a…) with constants[k] = (name, n, kwnames)"),
     # control flow
     ("JUMP", 0, "-> (pc = t)"),
@@ -97,7 +109,15 @@ _TABLE: list[tuple[str, int, str]] = [
     ("TEST_ATTACHMENT", -2, "kind options -> (send an attachment)"),
     ("TEST_ADVANCE", -1, "duration -> (move the test clock)"),
     ("TEST_ASSERT", -1, "c -> (fail the test unless c)"),
+    # coverage (only in code instrumented by `bubble test --coverage`)
+    ("COVER", 0, "-> (record probe constants[k])"),
 ]
+
+# The opcode for each binary operator of the grammar (`and`/`or` are jumps, not opcodes).
+BINARY_OPCODES = {"+": "ADD", "-": "SUBTRACT", "*": "MULTIPLY", "/": "DIVIDE", "==": "COMPARE_EQUAL",
+                  "!=": "COMPARE_NOT_EQUAL", "<": "COMPARE_LESS", "<=": "COMPARE_LESS_EQUAL",
+                  ">": "COMPARE_GREATER", ">=": "COMPARE_GREATER_EQUAL", "in": "MEMBER_OF"}
+UNARY_OPCODES = {"not": "NOT", "-": "NEGATE"}
 
 # Opcodes whose stack effect depends on their argument n.
 _VARIABLE = {

@@ -36,6 +36,8 @@ def run_disasm(args: argparse.Namespace) -> int:
 
 
 def _names(key: str, name: str) -> bool:
+    """Whether a code key (`dialog:main#0`, `dialog:main#0/greet#0:guard`, `task:save#1`) is
+    of the dialog or task called `name`."""
     kind, _, rest = key.partition(":")
-    label = rest.split("@")[0].split(":")[0]
+    label = rest.rsplit("/", 1)[-1].split("#")[0]
     return label == name and kind in ("dialog", "task")

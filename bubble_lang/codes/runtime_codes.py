@@ -19,16 +19,22 @@ CODES: tuple[CodeInfo, ...] = (
           "The call cannot produce a meaningful result.", 'date_diff(a, b, :fortnights)',
           "Check the builtin's documentation with `bubble explain fn:NAME`."),
     _code("B404", "not-supported-yet", "not supported yet",
-          "The script uses something this release of bubble does not run yet: an extension server call, or a "
-          "widget that needs a rich channel (`upload`, `captcha`, `form`, `multi_values`, `location`).",
-          "Those need the extension and widget layers, which are planned; failing clearly beats silently "
-          "ignoring the statement.",
-          'extension "search_pokemon", server: "pokemon"',
+          "The script uses something this release of bubble does not run yet: a widget that needs a rich "
+          "channel (`upload`, `captcha`, `form`, `multi_values`, `location`).",
+          "Those need the widget layer, which is planned; failing clearly beats silently ignoring the statement.",
+          'name = ask "Your file?", expecting: input_method("upload")',
           "Leave the statement out for now, or use a form listed in the README."),
     _code("B405", "no-guard-holds", "no dialog variant applies",
           "`invoke` or `goto` named a dialog all of whose variants have guards, and none of them holds.",
           "bubble cannot choose a dialog to run.", "dialog greet when morning do … end\n…\ninvoke greet",
           "Add a variant without `when` as the fallback."),
+    _code("B470", "extension-failed", "an extension call failed",
+          "An `extension` call did not give a usable answer: the server could not be reached, was too slow, "
+          "answered with an error or with something that is not Chatto's response, or no server is configured.",
+          "A turn must not go on with half of what the extension would have done; it is rolled back, the bot "
+          "says its error text and `__error__` runs, and the conversation goes on.",
+          'extension "search_pokemon", server: "pokemon"',
+          "Check that the server named by `server:` is configured in bubble.toml and answers; see docs/extensions.md."),
     _code("B499", "internal-error", "internal error in bubble",
           "bubble itself failed while running a turn: this is a bug in bubble, not in the script.",
           "The conversation is rolled back to the start of the turn and goes on; the report helps fix the bug.",

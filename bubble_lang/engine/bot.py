@@ -1,14 +1,18 @@
 """The embedding API (layer 9): `load_bot(path)` → `Bot`; `bot.conversation(id=…)` →
 `Conversation` with `send_text`, `send_event`, `send_location`, `send_attachment`.
 
-Each send plays one turn and returns the bot's output records. The clock is injectable (tests and
-`--fast` runs use a fixed one); randomness is seeded per conversation. State lives in memory here;
-durable stores come with the storage layer.
+Each send plays one turn on the VM's `step` and returns the bot's output records; an `extension`
+call the turn stops at is made through the conversation's extension adapter, synchronously, and
+the turn goes on. Timers that fell due meanwhile are played first, each as its own turn. The
+clock is injectable (tests and `--now` runs use a fixed one); randomness is seeded per
+conversation. State lives in memory here: `engine/durable.py` keeps it in a store, and
+`engine/runner.py` is the asynchronous host for many conversations at once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,17 +21,31 @@ import pendulum
 
 from ..diagnostics import BubbleCompileError, BubbleError, BubbleUsageError, Severity, make_diagnostic
 from ..frontend import BotCheck, check_bot, discover_bots
+from ..runtime.inputs import (
+    AttachmentInput,
+    EventInput,
+    ExtensionResult,
+    LocationInput,
+    StartInput,
+    StepInput,
+    TextInput,
+    TimerInput,
+)
 from ..runtime.outputs import Output
 from ..runtime.session import SessionState
-from ..vm import timers, turns
-from ..vm.image import BotImage, link_bot
-from ..vm.machine import Machine
+from ..runtime.steps import Extension, Idle, Step, Waiting
+from ..runtime.waits import AnyTimer
+from ..vm import timers
+from ..vm.linker import BotImage, link_bot
+from ..vm.step import step
+from .extension_io import ExtensionCaller, NoExtensions
 
 Clock = Callable[[], pendulum.DateTime]
+log = logging.getLogger("bubble")
 
 
 class Bot:
-    """A compiled, linked bot; conversations share it."""
+    """A compiled, linked bot; conversations share it (the image is read-only)."""
 
     def __init__(self, image: BotImage, check: BotCheck):
         self.image = image
@@ -36,63 +54,82 @@ class Bot:
 
     @property
     def name(self) -> str:
-        return self.check.files.scripts[0].stem if self.check.files.scripts else "bot"
+        """The bot's identity in a store: its directory for a directory bot, else its file's
+        name without `.bot`. Conversations of two bots never share a key (SPEC §14)."""
+        files = self.check.files
+        if files.config is not None:
+            return files.root.name
+        if files.scripts:
+            return files.scripts[0].name.removesuffix(".bot").removesuffix(".test")
+        return "bot"
 
     def conversation(self, id: str = "default", *, user_id: str | None = None, clock: Clock | None = None,
-                     seed: int | None = None) -> Conversation:
+                     seed: int | None = None, extensions: ExtensionCaller | None = None,
+                     tracer: Any = None) -> Conversation:
+        return Conversation(self, self.new_state(id, user_id=user_id, seed=seed),
+                            clock or (lambda: pendulum.now(self.image.config.timezone)),
+                            extensions=extensions, tracer=tracer)
+
+    def new_state(self, id: str, *, user_id: str | None = None, seed: int | None = None) -> SessionState:
+        """A fresh conversation's state; the seed defaults to one derived from the id."""
         if seed is None:
             seed = int(hashlib.sha256(id.encode()).hexdigest()[:8], 16)
-        state = SessionState(conversation_id=id, user_id=user_id or id, seed=seed)
-        return Conversation(self, state, clock or (lambda: pendulum.now(self.image.config.timezone)))
+        return SessionState(conversation_id=id, user_id=user_id or id, seed=seed)
 
 
 class Conversation:
     """One conversation: plays turns against the bot and keeps the state between them."""
 
-    def __init__(self, bot: Bot, state: SessionState, clock: Clock):
+    def __init__(self, bot: Bot, state: SessionState, clock: Clock, *, extensions: ExtensionCaller | None = None,
+                 tracer: Any = None):
         self.bot = bot
         self.state = state
         self.clock = clock
+        self.extensions = extensions or NoExtensions()
+        self.tracer = tracer
         self.errors: list[BubbleError] = []
         self.last_errors: tuple[BubbleError, ...] = ()
-
-    def _machine(self, state: SessionState) -> Machine:
-        now = self.clock()
-        if state.clock_offset:
-            now = now.add(seconds=state.clock_offset)
-        return Machine(self.bot.image, state, now)
-
-    def _play(self, action: Callable[[Machine], None]) -> list[Output]:
-        """Fire the timers that fell due, then play the input; each is one turn."""
-        outputs = self.fire_due_timers()
-        errors = list(self.last_errors)
-        result, state = turns.play_turn(self._machine, self.state, action)
-        self.state = state
-        self.errors.extend(result.errors)
-        self.last_errors = tuple(errors) + result.errors
-        return outputs + list(result.outputs)
+        self.waiting: Waiting = Idle()
 
     def now(self) -> pendulum.DateTime:
         now = self.clock()
         return now.add(seconds=self.state.clock_offset) if self.state.clock_offset else now
+
+    def play(self, input: StepInput) -> tuple[list[Output], Step]:
+        """One whole turn: step, make the extension calls it stops at, step on. The clock is read
+        once, so a turn sees one moment however long its calls take."""
+        now = self.now()
+        result = step(self.bot.image, self.state, input, now=now, tracer=self.tracer)
+        while isinstance(result.waiting, Extension):
+            answer: ExtensionResult = self.extensions.call_sync(result.waiting.request)
+            result = step(self.bot.image, self.state, answer, now=now, tracer=self.tracer)
+        for note in result.notes:
+            log.info("conversation %s: %s", self.state.conversation_id, note)
+        self.errors.extend(result.errors)
+        self.waiting = result.waiting
+        return list(result.outputs), result
+
+    def _turn(self, input: StepInput) -> list[Output]:
+        """Fire the timers that fell due, then play the input; each is one turn."""
+        outputs = self.fire_due_timers()
+        errors = list(self.last_errors)
+        played, result = self.play(input)
+        self.last_errors = tuple(errors) + result.errors
+        return outputs + played
 
     def fire_due_timers(self) -> list[Output]:
         """Play every timer whose time has come, in order, each as its own turn (fired once: a
         timer is removed before it runs, so a failing one is not retried)."""
         outputs: list[Output] = []
         errors: list[BubbleError] = []
-        session_seconds = self.session_timeout()
         for _ in range(1000):  # bounded: a timer may schedule another
-            due_at = timers.next_due(self.state, session_seconds)
+            due_at = timers.next_due(self.state, self.bot.image.session_timeout)
             if due_at is None or due_at > self.now().timestamp():
                 break
-            timer = timers.pending(self.state, session_seconds)[0]
-            timers.take(self.state, timer)
-            result, state = turns.play_turn(self._machine, self.state, lambda m: timers.fire_timer(m, timer))
-            self.state = state
-            self.errors.extend(result.errors)
+            timer = timers.pending(self.state, self.bot.image.session_timeout)[0]
+            played, result = self.play(TimerInput(timer_id=timer.id))
             errors.extend(result.errors)
-            outputs.extend(result.outputs)
+            outputs.extend(played)
         self.last_errors = tuple(errors)
         return outputs
 
@@ -100,27 +137,25 @@ class Conversation:
         """Open the conversation (runs the entry dialog) if it is not open yet."""
         if self.state.started and not self.state.closed:
             return []
-        return self._play(lambda machine: turns.start(machine) if not machine.state.closed
-                          else (turns.reopen(machine.state), turns.start(machine)))
+        return self._turn(StartInput())
 
     def send_text(self, text: str) -> list[Output]:
-        return self._play(lambda machine: turns.handle_text(machine, text[: 1 << 20]))
+        return self._turn(TextInput(text=text))
 
     def send_event(self, name: str, payload: Any = None) -> list[Output]:
-        return self._play(lambda machine: turns.handle_event(machine, name, payload))
+        return self._turn(EventInput(name=name, payload=payload))
 
     def send_location(self, lat: float, lon: float) -> list[Output]:
-        return self._play(lambda machine: turns.handle_location(machine, lat, lon))
+        return self._turn(LocationInput(lat=lat, lon=lon))
 
     def send_attachment(self, kind: str, **data: Any) -> list[Output]:
-        return self._play(lambda machine: turns.handle_attachment(machine, kind, data))
+        return self._turn(AttachmentInput(kind=kind, data=data))
 
     def session_timeout(self) -> float:
-        """The bot's `@timeout` in seconds (default 15 minutes), evaluated once per bot."""
-        cached = self.bot.image.cache.get("session_timeout")
-        return cached if cached is not None else timers.session_timeout_seconds(self._machine(self.state))
+        """The bot's `@timeout` in seconds (default 15 minutes)."""
+        return self.bot.image.session_timeout
 
-    def pending_timers(self) -> list[dict[str, Any]]:
+    def pending_timers(self) -> list[AnyTimer]:
         return timers.pending(self.state, self.session_timeout())
 
     def advance(self, seconds: float) -> list[Output]:

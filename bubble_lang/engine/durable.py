@@ -1,22 +1,22 @@
 """Durable conversations (layer 9): every turn under the store's lock, committed before delivery.
 
-Input: a `Bot`, a store from `storage.open_store`, a conversation id. Output: a
-`DurableConversation` with the same methods as `Conversation` (`start`, `send_text`,
-`send_event`, `send_location`, `send_attachment`, `advance`), each of which:
+Input: a `Bot`, a store from `storage.open_store`, a conversation id. Output: `StoredTurn`, one
+turn of a stored conversation in the pieces a host drives it by, and `DurableConversation`, the
+synchronous `Conversation` API on top of it. Each turn:
 
-1. takes the conversation's lock and loads its committed state (`store.begin_turn`);
-2. plays the turn on the VM (due timers first);
-3. writes state, timers, the user record and the transcript entry in ONE transaction;
-4. only then returns the outputs (SPEC §14: a turn is acknowledged only after its commit).
+1. takes the conversation's lock and loads its committed state (`begin`);
+2. plays on the VM (due timers first), the host making any extension call in between;
+3. writes state, timers, the user record and the transcript entry in ONE transaction (`finish`);
+4. only then hands the outputs out (SPEC §14: a turn is acknowledged only after its commit).
 
-A stored state that cannot be read is moved aside (`store.quarantine`) and the user gets a fresh
-conversation, with a diagnostic naming the conversation; other conversations are untouched. A
-state written by a newer bubble is refused rather than thrown away.
+Conversations are stored under `{bot}/{conversation id}`, so two bots in one folder never see
+each other's state (SPEC §14). A stored state that cannot be read is moved aside
+(`store.quarantine`) and the user gets a fresh conversation, with a diagnostic naming it; other
+conversations are untouched. A state written by a newer bubble is refused, never thrown away.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -24,92 +24,153 @@ from ..diagnostics import BubbleError, BubbleUsageError, make_diagnostic
 from ..runtime.outputs import Output
 from ..runtime.session import SessionState
 from ..storage import CorruptState, Timer
+from ..vm import timers
 from .bot import Bot, Clock, Conversation
+from .extension_io import ExtensionCaller
+
+
+def store_key(bot_id: str, conversation_id: str) -> str:
+    """Where a bot's conversation lives in a store."""
+    return f"{bot_id}/{conversation_id}"
+
+
+class StoredTurn:
+    """One turn of a stored conversation, in the pieces a host drives: `begin` (lock, load),
+    then the VM, then `finish` (one commit) or `abort` (release, write nothing). `begin` and
+    `finish` block on the store; an asynchronous host runs them off its event loop."""
+
+    def __init__(self, bot: Bot, store: Any, key: str, fresh: Callable[[], SessionState],
+                 problems: list[BubbleError]):
+        self.bot = bot
+        self.store = store
+        self.key = key
+        self.fresh = fresh
+        self.problems = problems
+        self.bot_id = key.split("/", 1)[0]
+        self.state: SessionState | None = None
+        self._context: Any = None
+        self._turn: Any = None
+        self._user_before: dict[str, Any] = {}
+
+    def begin(self, message_id: str | None = None) -> list[Output] | None:
+        """Lock and load. Returns the outputs of the committed turn that already handled
+        `message_id` (a client retry: nothing is played twice), else None and `state` is set."""
+        try:
+            self._context = self.store.begin_turn(self.key)
+            self._turn = self._context.__enter__()
+        except CorruptState as error:
+            quarantine(self.store, error, self.problems)
+            self._context = self.store.begin_turn(self.key)
+            self._turn = self._context.__enter__()
+        try:
+            if message_id is not None:
+                previous = self._turn.find_message(message_id)
+                if previous is not None:
+                    self.abort()
+                    return [Output.from_plain(plain) for plain in previous]
+            state = decode(self.store, self.key, self._turn.state, self.problems) if self._turn.state else None
+            self.state = state if state is not None else self.fresh()
+            user = self._turn.load_user(self.bot_id, self.state.user_id)
+            if user:
+                self.state.user = dict(user)
+            self._user_before = dict(self.state.user)
+            return None
+        except BaseException:
+            self.abort()
+            raise
+
+    def claim(self, timer_id: str) -> bool:
+        """Take a stored timer to fire it in this turn (the commit fails if another took it)."""
+        return bool(self._turn.claim(timer_id))
+
+    def renew(self) -> bool:
+        """Keep the lease while the turn waits on IO."""
+        return bool(self._turn.renew())
+
+    def finish(self, state: SessionState, outputs: list[Output], input: Any, message_id: str | None = None) -> None:
+        """Commit state, timers, user record and transcript entry in one transaction."""
+        try:
+            self._turn.replace_timers([
+                Timer(timer_id=f"{self.key}/{timer.id}", conversation_id=self.key, due=timer.due,
+                      payload={"id": timer.id})
+                for timer in timers.pending(state, self.bot.image.session_timeout)])
+            if state.user != self._user_before:
+                self._turn.save_user(self.bot_id, state.user_id, state.user)
+            self._turn.commit(state.to_plain(), [o.to_plain() for o in outputs], input=input, message_id=message_id)
+        except BaseException:
+            self.abort()
+            raise
+        self._close(None)
+
+    def abort(self) -> None:
+        """Release the lock without writing anything."""
+        self._close(None)
+
+    def _close(self, error: BaseException | None) -> None:
+        context, self._context = self._context, None
+        if context is not None:
+            context.__exit__(None, None, None)
+
+
+def decode(store: Any, key: str, data: dict[str, Any], problems: list[BubbleError]) -> SessionState | None:
+    """A stored state read back, or None (moved aside) when this bubble cannot use it."""
+    try:
+        return SessionState.from_plain(data)
+    except (KeyError, TypeError, ValueError) as error:
+        quarantine(store, CorruptState(key, f"the state does not fit this bubble: {error}"), problems)
+        return None
+
+
+def quarantine(store: Any, error: CorruptState, problems: list[BubbleError]) -> None:
+    """Set an unreadable conversation aside so its user starts afresh; a newer one is refused."""
+    if getattr(error, "newer", False):
+        raise error  # a rollback of bubble must not throw conversations away
+    store.quarantine(error.conversation_id, error.reason)
+    problems.append(BubbleUsageError([make_diagnostic(
+        "B564", f"conversation `{error.conversation_id}` could not be read and starts afresh: {error.reason}",
+        None, hint="the stored data was kept aside; see `store.quarantined(id)`")]))
 
 
 class DurableConversation(Conversation):
     """A conversation whose state lives in a store; see the module docstring."""
 
     def __init__(self, bot: Bot, store: Any, conversation_id: str, *, user_id: str | None = None,
-                 clock: Clock | None = None, seed: int | None = None, bot_id: str | None = None):
+                 clock: Clock | None = None, seed: int | None = None, bot_id: str | None = None,
+                 extensions: ExtensionCaller | None = None):
         template = bot.conversation(conversation_id, user_id=user_id, clock=clock, seed=seed)
-        super().__init__(bot, template.state, template.clock)
+        super().__init__(bot, template.state, template.clock, extensions=extensions)
         self.store = store
-        self.bot_id = bot_id or bot.name
+        self.key = store_key(bot_id or bot.name, conversation_id)
         self.problems: list[BubbleError] = []
+        self._seed = template.state.seed
         self.resumed = False
-        stored = self._read(conversation_id)
-        if stored is not None:
-            self.state = stored
-            self.resumed = stored.started
-
-    # ------------------------------------------------------------------ loading
-    def _read(self, conversation_id: str) -> SessionState | None:
         try:
-            stored = self.store.load(conversation_id)
+            stored = store.load(self.key)
         except CorruptState as error:
-            self._quarantine(error)
-            return None
-        if stored is None or stored.state is None:
-            return None
-        return self._decode(conversation_id, stored.state)
+            quarantine(store, error, self.problems)
+            stored = None
+        if stored is not None and stored.state is not None:
+            state = decode(store, self.key, stored.state, self.problems)
+            if state is not None:
+                self.state = state
+                self.resumed = state.started
 
-    def _decode(self, conversation_id: str, data: dict[str, Any]) -> SessionState | None:
-        try:
-            return SessionState.from_plain(data)
-        except (KeyError, TypeError, ValueError) as error:
-            self._quarantine(CorruptState(conversation_id, f"the state does not fit this bubble: {error}"))
-            return None
+    def _fresh(self) -> SessionState:
+        return SessionState(conversation_id=self.state.conversation_id, user_id=self.state.user_id, seed=self._seed)
 
-    def _quarantine(self, error: CorruptState) -> None:
-        if getattr(error, "newer", False):
-            raise error  # a rollback of bubble must not throw conversations away
-        self.store.quarantine(error.conversation_id, error.reason)
-        self.problems.append(BubbleUsageError([make_diagnostic(
-            "B564", f"conversation `{error.conversation_id}` could not be read and starts afresh: {error.reason}",
-            None, hint="the stored data was kept aside; see `store.quarantined(id)`")]))
-
-    # ------------------------------------------------------------------ turns
-    def _durable(self, play: Callable[[], list[Output]], input_: Any, message_id: str | None = None) -> list[Output]:
-        cid = self.state.conversation_id
+    def _durable(self, play: Callable[[], list[Output]], input: Any, message_id: str | None = None) -> list[Output]:
+        turn = StoredTurn(self.bot, self.store, self.key, self._fresh, self.problems)
+        previous = turn.begin(message_id)
+        if previous is not None:
+            return previous
+        assert turn.state is not None
+        self.state = turn.state
         try:
-            turn_context = self.store.begin_turn(cid)
-            turn = turn_context.__enter__()
-        except CorruptState as error:
-            self._quarantine(error)
-            turn_context = self.store.begin_turn(cid)
-            turn = turn_context.__enter__()
-        try:
-            if message_id is not None:
-                previous = turn.find_message(message_id)
-                if previous is not None:  # a client retry: the turn was already committed
-                    turn_context.__exit__(None, None, None)
-                    return [Output(kind=o.get("kind", "text"), text=o.get("text", ""),
-                                   data={k: v for k, v in o.items() if k not in ("kind", "text")})
-                            for o in previous]
-            fresh = self.state
-            if turn.state is not None:
-                loaded = self._decode(cid, turn.state)
-                if loaded is not None:
-                    self.state = loaded
-                else:
-                    self.state = SessionState(conversation_id=cid, user_id=fresh.user_id, seed=fresh.seed)
-            else:
-                self.state = SessionState(conversation_id=cid, user_id=fresh.user_id, seed=fresh.seed)
-            user = turn.load_user(self.bot_id, self.state.user_id)
-            if user:
-                self.state.user = dict(user)
-            before_user = dict(self.state.user)
             outputs = play()
-            turn.replace_timers([Timer(timer_id=f"{cid}/{t['id']}", conversation_id=cid, due=t["due"],
-                                       payload={"id": t["id"]}) for t in self.pending_timers()])
-            if self.state.user != before_user:
-                turn.save_user(self.bot_id, self.state.user_id, self.state.user)
-            turn.commit(self.state.to_plain(), [o.to_plain() for o in outputs], input=input_, message_id=message_id)
         except BaseException:
-            turn_context.__exit__(*sys.exc_info())
+            turn.abort()
             raise
-        turn_context.__exit__(None, None, None)
+        turn.finish(self.state, outputs, input, message_id)
         return outputs
 
     def start(self) -> list[Output]:
@@ -133,12 +194,13 @@ class DurableConversation(Conversation):
         return self._durable(lambda: Conversation.advance(self, seconds), {"kind": "advance", "seconds": seconds})
 
     def restart(self) -> list[Output]:
-        """Start over: a fresh state replaces the stored one (in one committed turn)."""
-        cid = self.state.conversation_id
-        template = self.bot.conversation(cid, user_id=self.state.user_id, clock=self.clock)
-
+        """Start over: a fresh state replaces the stored one (in one committed turn); the output
+        sequence goes on, so a channel never sees a `seq` twice."""
         def reset() -> list[Output]:
-            self.state = template.state
+            fresh = self._fresh()
+            fresh.output_seq = self.state.output_seq
+            fresh.user = self.state.user
+            self.state = fresh
             return Conversation.start(self)
 
-        return self._durable(lambda: reset(), {"kind": "restart"})
+        return self._durable(reset, {"kind": "restart"})

@@ -2,26 +2,40 @@
 
 Channels render these: the terminal prints text and numbered choices, the server sends frames,
 tests match them. `kind` is one of: text, show, ask (a question with its choices or widget),
-typing, pause, emit (an event to the client), step, log.
+typing, pause, emit (an event to the client), step, log. `seq` numbers a conversation's outputs
+from 1, without gaps, so a channel that reconnects can ask for what it missed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
+from .records import record, value_field
 from .values import to_plain, to_text
 
 
-@attrs.frozen(kw_only=True)
+@record("output", frozen=True)
 class Output:
     kind: str
     text: str = ""
-    data: dict[str, Any] = attrs.field(factory=dict)
+    data: dict[str, Any] = value_field(factory=dict)
+    seq: int = 0
 
     def to_plain(self) -> dict[str, Any]:
-        return {"kind": self.kind, "text": self.text, **to_plain(self.data)}
+        """The wire and transcript form: kind, text, seq and the data's fields side by side."""
+        plain = {"kind": self.kind, "text": self.text, **to_plain(self.data)}
+        if self.seq:
+            plain["seq"] = self.seq
+        return plain
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> Output:
+        """Read back what `to_plain` wrote (a stored transcript entry)."""
+        from .values import from_plain
+
+        data = {key: from_plain(value) for key, value in plain.items() if key not in ("kind", "text", "seq")}
+        return cls(kind=str(plain.get("kind", "text")), text=str(plain.get("text", "")), data=data,
+                   seq=int(plain.get("seq", 0) or 0))
 
     def summary(self) -> str:
         """The output as one line of a plain transcript (terminal, test reports): messages as

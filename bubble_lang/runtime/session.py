@@ -1,74 +1,62 @@
 """Conversation state (layer 6): everything the VM needs between turns, as plain data.
 
 `SessionState.to_plain()` gives JSON-ready data (versioned) and `from_plain` reads it back, so a
-conversation waiting in the middle of an `ask` can be stored and resumed in another process.
-Values inside go through `values.to_plain`; never pickle.
+conversation waiting in the middle of an `ask` — or a turn stopped at an `extension` call — can
+be stored and resumed in another process. How each field is stored, read and copied is derived
+from the field declarations (`records.py`); never pickle.
+
+Frames refer to code by a stable identity (`dialog:main#0`: kind, name, variant ordinal) and
+carry the code's hash, so a bot edited between two turns is reconciled instead of resumed at a
+stale position (SPEC §14, `vm/reconcile.py`).
 """
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import attrs
 
-from .values import from_plain, to_plain
+from .agenda import Job
+from .inputs import ExtensionRequest, StepInput
+from .outputs import Output
+from .records import clone, dump, load, record, transient_field, value_field
+from .waits import FrameWait, StoredTimer
 
-STATE_VERSION = 1
-
-
-def _copy(value: Any) -> Any:
-    """Copy lists and dicts (which the VM mutates in place); share everything else."""
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value
+STATE_VERSION = 2
 
 
-@attrs.define(kw_only=True)
+@record("frame")
 class Frame:
-    """One running dialog or task: code, position, locals and operand stack.
+    """One running dialog, task or test: code, position, locals and operand stack.
 
-    `wait` is what the frame waits for (`{"kind": "ask" | "prompt" | "await", …}`); `interrupt`
-    marks a dialog pushed by a trigger on top of a waiting frame (SPEC §7 step 5).
+    `code` is the code's stable identity and `hash` its code hash when the frame began. `wait`
+    is what the frame waits for; `interrupt` marks a dialog pushed by a trigger on top of a
+    waiting frame (SPEC §7 step 5); `returning` a `__returning__` (or `__error__`) dialog, after
+    which the question below is asked again.
     """
 
     code: str
     name: str
-    kind: str = "dialog"  # dialog | task
-    dialog: int = -1  # index of the dialog entry in the bot image (-1 for tasks)
+    hash: str = ""
+    kind: str = "dialog"  # dialog | task | test
     pc: int = 0
-    locals: dict[str, Any] = attrs.field(factory=dict)
-    stack: list[Any] = attrs.field(factory=list)
-    wait: dict[str, Any] | None = None
+    locals: dict[str, Any] = value_field(factory=dict)
+    stack: list[Any] = value_field(factory=list)
+    wait: FrameWait | None = None
     interrupt: bool = False
-    returning: bool = False  # a `__returning__` dialog: when it ends, the question below is asked again
-    asked: int = 0  # how often the pending prompt was shown (prompt [first, later])
-
-    def to_plain(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "kind": self.kind, "dialog": self.dialog, "pc": self.pc,
-                "locals": to_plain(self.locals), "stack": to_plain(self.stack),
-                "wait": to_plain(self.wait), "interrupt": self.interrupt, "returning": self.returning,
-                "asked": self.asked}
-
-    @classmethod
-    def from_plain(cls, data: dict[str, Any]) -> Frame:
-        return cls(code=data["code"], name=data["name"], kind=data["kind"], dialog=data["dialog"], pc=data["pc"],
-                   locals=from_plain(data["locals"]), stack=from_plain(data["stack"]),
-                   wait=from_plain(data["wait"]), interrupt=data["interrupt"], returning=data.get("returning", False),
-                   asked=data.get("asked", 0))
+    returning: bool = False
+    asked: int = 0  # how often the pending question was shown (prompt [first, later])
 
 
-@attrs.define(kw_only=True)
+@record("session")
 class SessionState:
     """The whole state of one conversation."""
 
     conversation_id: str
     user_id: str
-    globals: dict[str, Any] = attrs.field(factory=dict)
-    runtime: dict[str, Any] = attrs.field(factory=dict)  # message, answer, event, location, …
-    user: dict[str, Any] = attrs.field(factory=dict)
+    globals: dict[str, Any] = value_field(factory=dict)
+    runtime: dict[str, Any] = value_field(factory=dict)  # message, answer, event, location, …
+    user: dict[str, Any] = value_field(factory=dict)
     frames: list[Frame] = attrs.field(factory=list)
     once: dict[str, int] = attrs.field(factory=dict)
     tags: list[str] = attrs.field(factory=list)
@@ -80,56 +68,43 @@ class SessionState:
     seed: int = 0
     random_calls: int = 0
     clock_offset: float = 0.0
-    # Timers (SPEC §5 `emit … in:/at:`, ask and await timeouts, the session timeout): plain records
-    # `{"id", "due" (unix seconds), "kind", …}`, kept sorted by `due`.
-    timers: list[dict[str, Any]] = attrs.field(factory=list)
+    timers: list[StoredTimer] = attrs.field(factory=list)  # kept in due order
     timer_seq: int = 0
     last_seen: float | None = None  # unix seconds of the last user input (session timeout)
     timed_out: bool = False
-
-    def rng(self) -> random.Random:
-        """The conversation's random source: seeded, advanced by the number of draws so far."""
-        generator = random.Random(self.seed)
-        for _ in range(self.random_calls):
-            generator.random()
-        return generator
+    output_seq: int = 0  # the `seq` of the last output sent
+    bot: str = ""  # the revision of the bot the frames were last reconciled with
+    turn: TurnProgress | None = None  # only while a turn is stopped for host IO
 
     def snapshot(self) -> SessionState:
-        """A copy to roll back to: containers copied, leaf values shared (they are immutable).
-        Measured 3x cheaper than a `to_plain`/`from_plain` round trip per turn."""
-        return SessionState(
-            conversation_id=self.conversation_id, user_id=self.user_id, globals=_copy(self.globals),
-            runtime=_copy(self.runtime), user=_copy(self.user),
-            frames=[Frame(code=f.code, name=f.name, kind=f.kind, dialog=f.dialog, pc=f.pc, locals=_copy(f.locals),
-                          stack=_copy(f.stack), wait=_copy(f.wait), interrupt=f.interrupt, returning=f.returning,
-                          asked=f.asked) for f in self.frames],
-            once=dict(self.once), tags=list(self.tags), history=list(self.history),
-            user_utterances=list(self.user_utterances), bot_utterances=list(self.bot_utterances),
-            started=self.started, closed=self.closed, seed=self.seed, random_calls=self.random_calls,
-            clock_offset=self.clock_offset, timers=_copy(self.timers), timer_seq=self.timer_seq,
-            last_seen=self.last_seen, timed_out=self.timed_out)
+        """A copy to roll back to: containers copied, leaf values shared (they are immutable)."""
+        return clone(self)
 
     def to_plain(self) -> dict[str, Any]:
-        return {"version": STATE_VERSION, "conversation_id": self.conversation_id, "user_id": self.user_id,
-                "globals": to_plain(self.globals), "runtime": to_plain(self.runtime), "user": to_plain(self.user),
-                "frames": [frame.to_plain() for frame in self.frames], "once": dict(self.once),
-                "tags": list(self.tags), "history": list(self.history),
-                "user_utterances": list(self.user_utterances), "bot_utterances": list(self.bot_utterances),
-                "started": self.started, "closed": self.closed, "seed": self.seed,
-                "random_calls": self.random_calls, "clock_offset": self.clock_offset,
-                "timers": to_plain(self.timers), "timer_seq": self.timer_seq, "last_seen": self.last_seen,
-                "timed_out": self.timed_out}
+        return {"version": STATE_VERSION, **dump(self)}
 
     @classmethod
     def from_plain(cls, data: dict[str, Any]) -> SessionState:
         if data.get("version") != STATE_VERSION:
             raise ValueError(f"conversation state version {data.get('version')} is not {STATE_VERSION}")
-        return cls(conversation_id=data["conversation_id"], user_id=data["user_id"],
-                   globals=from_plain(data["globals"]), runtime=from_plain(data["runtime"]),
-                   user=from_plain(data["user"]), frames=[Frame.from_plain(f) for f in data["frames"]],
-                   once=dict(data["once"]), tags=list(data["tags"]), history=list(data["history"]),
-                   user_utterances=list(data["user_utterances"]), bot_utterances=list(data["bot_utterances"]),
-                   started=data["started"], closed=data["closed"], seed=data["seed"],
-                   random_calls=data["random_calls"], clock_offset=data.get("clock_offset", 0.0),
-                   timers=from_plain(data.get("timers", [])), timer_seq=data.get("timer_seq", 0),
-                   last_seen=data.get("last_seen"), timed_out=data.get("timed_out", False))
+        return load(cls, {key: value for key, value in data.items() if key != "version"})
+
+
+@record("turn")
+class TurnProgress:
+    """A turn under way; in the state only while it is stopped for host IO (DESIGN §1b).
+
+    `rollback` is the state as the turn found it (SPEC §7 step 9: a failing turn goes back to
+    it); `outputs` what the bot said so far (delivered only when the turn ends and commits);
+    `pending` the extension call it waits for; `bot` the bot revision it began on.
+    """
+
+    input: StepInput
+    agenda: list[Job] = attrs.field(factory=list)
+    outputs: list[Output] = attrs.field(factory=list)
+    rollback: SessionState | None = None
+    pending: ExtensionRequest | None = None
+    steps: int = 0
+    recovering: bool = False  # running `__error__` after a failure: a second failure gives the error text
+    bot: str = ""
+    errors: list[Any] = transient_field(factory=list)  # BubbleRuntimeErrors so far (reported, not stored)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..spelling import nearest_name
 from . import (  # noqa: F401 - importing a category module registers its builtins
     content,

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import pendulum
 
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..runtime.values import Atom, Captured, Record, Text, type_name
 
 TYPE_ERROR = "B401"

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..stdlib import BUILTINS, Builtin, check_arguments
 from .args import BAD_ARGUMENT
 from .context import Context

@@ -14,7 +14,7 @@ from typing import Any
 import pendulum
 
 from ..limits import Limits
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..runtime.values import Atom, Captured, Record, Text
 from .args import TYPE_ERROR, describe, is_number
 from .guards import check_depth

@@ -16,7 +16,7 @@ import attrs
 import pendulum
 
 from ..limits import DEFAULT_LIMITS, Limits
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 
 
 def _same_text(text: str) -> str:

@@ -21,7 +21,7 @@ from pendulum.tz.exceptions import InvalidTimezone
 
 from ..stdlib import DATE_DIRECTIVES
 from ..spelling import nearest_name
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from .args import bad_argument
 
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}\Z")

@@ -14,7 +14,7 @@ from typing import Any
 import pendulum
 
 from ..limits import Limits
-from ..runtime.errors import LimitError
+from ..runtime.script_errors import LimitError
 from ..runtime.values import Captured, Record, Text
 
 _MIB = 1024 * 1024

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..runtime.errors import LimitError, ScriptError
+from ..runtime.script_errors import LimitError, ScriptError
 from .args import (
     ABSENT,
     TYPE_ERROR,

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from decimal import Context as DecimalContext
 from typing import Any
 
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from .args import bad_argument, integer_arg, number_arg
 from .binding import builtin
 from .context import Context

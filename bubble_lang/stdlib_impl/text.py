@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..runtime.values import Atom
 from .args import TYPE_ERROR, describe, is_text, list_arg, optional_text, text_arg, type_error
 from .binding import builtin

@@ -14,7 +14,7 @@ from decimal import Context as DecimalContext
 import re
 from typing import Any
 
-from ..runtime.errors import LimitError
+from ..runtime.script_errors import LimitError
 from ..runtime.values import Captured, Text
 from .args import bad_argument, integer_arg, is_number, number_arg, optional_text
 from .binding import builtin

@@ -103,6 +103,10 @@ class Store(Protocol):
     lock_seconds: float
 
     def load(self, conversation_id: str) -> StoredConversation | None: ...
+    def renew(self, conversation_id: str, token: str, lock_seconds: float | None = None) -> bool: ...
+    def outputs_since(self, conversation_id: str, after_seq: int) -> list[dict[str, Any]]: ...
+    def delivered(self, conversation_id: str) -> int: ...
+    def mark_delivered(self, conversation_id: str, seq: int) -> None: ...
     def begin_turn(self, conversation_id: str, *, lock_seconds: float | None = None,
                    wait_seconds: float | None = None) -> AbstractContextManager[Turn]: ...
     def transcript(self, conversation_id: str) -> list[TranscriptEntry]: ...
@@ -184,6 +188,11 @@ class Turn:
                 del wanted[timer.timer_id]  # unchanged: no write
         for timer in wanted.values():
             self.schedule(timer.timer_id, timer.due, timer.payload)
+
+    def renew(self, lock_seconds: float | None = None) -> bool:
+        """Extend this turn's lease while it waits on IO (an extension call); False when the lease
+        was lost (expired and taken), after which `commit` fails with `TurnConflict`."""
+        return self.store.renew(self.conversation_id, self.token, lock_seconds)
 
     def find_message(self, message_id: str) -> list[Any] | None:
         """The outputs of the committed turn that handled `message_id`, or None: a client retrying
@@ -267,6 +276,21 @@ class BaseStore(abc.ABC):
         """Whether a timer is stored (not yet claimed or cancelled)."""
         return self._timer(timer_id) is not None
 
+    def renew(self, conversation_id: str, token: str, lock_seconds: float | None = None) -> bool:
+        """Extend a lease we hold by its lifetime from now; False when it is no longer ours."""
+        return self._renew(conversation_id, token, self.lock_seconds if lock_seconds is None else lock_seconds)
+
+    def outputs_since(self, conversation_id: str, after_seq: int) -> list[dict[str, Any]]:
+        """The committed outputs of a conversation whose `seq` is above `after_seq`, in order: what
+        a channel that was away missed (the outbox is the transcript)."""
+        missed: list[dict[str, Any]] = []
+        for entry in reversed(self.transcript(conversation_id)):
+            newer = [o for o in entry.outputs if isinstance(o, dict) and int(o.get("seq", 0) or 0) > after_seq]
+            missed[:0] = newer
+            if len(newer) < len(entry.outputs):
+                break
+        return missed
+
     def __enter__(self) -> BaseStore:
         return self
 
@@ -278,6 +302,17 @@ class BaseStore(abc.ABC):
 
     @abc.abstractmethod
     def _release(self, conversation_id: str, token: str) -> None: ...
+
+    @abc.abstractmethod
+    def _renew(self, conversation_id: str, token: str, lifetime: float) -> bool: ...
+
+    @abc.abstractmethod
+    def delivered(self, conversation_id: str) -> int:
+        """The `seq` of the last output handed to a channel (0: none)."""
+
+    @abc.abstractmethod
+    def mark_delivered(self, conversation_id: str, seq: int) -> None:
+        """Outputs up to `seq` reached a channel; the cursor only moves forward."""
 
     @abc.abstractmethod
     def _commit(self, writes: TurnWrites) -> None: ...

@@ -22,9 +22,30 @@ SCHEMA_VERSION = 1
 
 Migrate = Callable[[dict[str, Any]], dict[str, Any]]
 
+
+
+def _state_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 named frames by source position (`dialog:order@shop.bot:35:1`); version 2 by
+    stable identity and code hash (SPEC §14). A named dialog's frame becomes `dialog:NAME#0` with
+    no hash, so it starts again from its top (variables kept) when next played; an unnamed
+    dialog's frame cannot be placed and is left. Waits, ask/await timeouts and `once` counters
+    (keyed by position) go with them; scheduled emits are kept."""
+    frames = []
+    for frame in data.get("frames") or []:
+        name, code, kind = str(frame.get("name", "")), str(frame.get("code", "")), frame.get("kind", "dialog")
+        named = kind == "dialog" and "@" not in name and code.startswith(f"dialog:{name}@")
+        frames.append({"code": f"dialog:{name}#0" if named else f"version-1:{code}", "name": name, "kind": kind})
+    timers = [{"$r": "emit_timer", "id": t.get("id"), "due": t.get("due"), "name": t.get("name"),
+               "payload": t.get("payload"), "to": t.get("to")}
+              for t in data.get("timers") or [] if isinstance(t, dict) and t.get("kind") == "emit"]
+    migrated = {key: value for key, value in data.items() if key not in ("frames", "timers", "once")}
+    migrated.update(version=2, frames=frames, timers=timers)
+    return migrated
+
+
 # State migrations: STATE_MIGRATIONS[n] turns version-n data into version n+1. Each entry needs a
 # golden file of version n in the tests when it is added (reliability.md DUR-5).
-STATE_MIGRATIONS: dict[int, Migrate] = {}
+STATE_MIGRATIONS: dict[int, Migrate] = {1: _state_1_to_2}
 
 
 def migrate_state(data: dict[str, Any]) -> dict[str, Any]:

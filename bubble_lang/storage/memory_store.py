@@ -33,6 +33,7 @@ class MemoryStore(BaseStore):
         self._users: dict[tuple[str, str], dict[str, str]] = {}
         self._timers: dict[str, tuple[str, float, str]] = {}  # id -> (conversation, due, payload JSON)
         self._set_aside: dict[str, list[dict[str, Any]]] = {}
+        self._delivered: dict[str, int] = {}
 
     # -- locking -------------------------------------------------------------------------------
     def _try_lock(self, conversation_id: str, token: str, lifetime: float) -> bool:
@@ -46,6 +47,22 @@ class MemoryStore(BaseStore):
     def _pause(self, conversation_id: str, seconds: float) -> None:
         with self._cond:
             self._cond.wait(seconds)
+
+    def _renew(self, conversation_id: str, token: str, lifetime: float) -> bool:
+        with self._cond:
+            held = self._leases.get(conversation_id)
+            if held is None or held[0] != token or held[1] <= time.monotonic():
+                return False
+            self._leases[conversation_id] = (token, time.monotonic() + lifetime)
+            return True
+
+    def delivered(self, conversation_id: str) -> int:
+        with self._cond:
+            return self._delivered.get(conversation_id, 0)
+
+    def mark_delivered(self, conversation_id: str, seq: int) -> None:
+        with self._cond:
+            self._delivered[conversation_id] = max(seq, self._delivered.get(conversation_id, 0))
 
     def _release(self, conversation_id: str, token: str) -> None:
         with self._cond:

@@ -13,6 +13,7 @@ Input: the `Store` calls. Output: keys under a prefix (default `bubble`):
     bubble:timer:{timer id}       {"conversation_id", "due", "payload"}
     bubble:convtimers:{id}        set of a conversation's timer ids
     bubble:quarantine:{id}        list of set-aside states and transcripts (JSON)
+    bubble:delivered:{id}         seq of the last output handed to a channel
 
 Locks: `SET NX PX` with a random token; released by a compare-and-delete script, so a holder
 whose lock expired never deletes the next holder's lock. Commit: WATCH the lock and state keys,
@@ -43,6 +44,15 @@ R = TypeVar("R")
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+"""
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_RAISE = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
 """
 
 
@@ -81,6 +91,8 @@ class RedisStore(BaseStore):
             raise StoreUnavailable(f"cannot reach Redis at {_redacted(url)}: {error}",
                                    hint="start the Redis server, or check host, port and database") from None
         self._release_script = self.client.register_script(_RELEASE)
+        self._renew_script = self.client.register_script(_RENEW)
+        self._raise_script = self.client.register_script(_RAISE)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
@@ -93,6 +105,21 @@ class RedisStore(BaseStore):
     def _try_lock(self, conversation_id: str, token: str, lifetime: float) -> bool:
         key = self._key("lock", conversation_id)
         return bool(self.client.set(key, token, nx=True, px=max(1, int(lifetime * 1000))))
+
+    @_guarded
+    def _renew(self, conversation_id: str, token: str, lifetime: float) -> bool:
+        """Compare-and-extend: only the holder's own, still existing lock gets longer."""
+        return bool(self._renew_script(keys=[self._key("lock", conversation_id)],
+                                       args=[token, max(1, int(lifetime * 1000))]))
+
+    @_guarded
+    def delivered(self, conversation_id: str) -> int:
+        found = self.client.get(self._key("delivered", conversation_id))
+        return int(found) if found is not None else 0
+
+    @_guarded
+    def mark_delivered(self, conversation_id: str, seq: int) -> None:
+        self._raise_script(keys=[self._key("delivered", conversation_id)], args=[int(seq)])
 
     @_guarded
     def _release(self, conversation_id: str, token: str) -> None:

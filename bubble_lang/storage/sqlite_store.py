@@ -59,6 +59,7 @@ CREATE INDEX IF NOT EXISTS timers_due ON timers (due, id);
 CREATE INDEX IF NOT EXISTS timers_conversation ON timers (conversation_id);
 CREATE TABLE IF NOT EXISTS locks (
   conversation_id TEXT PRIMARY KEY, token TEXT NOT NULL, owner TEXT NOT NULL, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (conversation_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS quarantine (
   id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL, at REAL NOT NULL, reason TEXT NOT NULL,
   state TEXT, transcript TEXT NOT NULL);
@@ -196,6 +197,25 @@ class SqliteStore(BaseStore):
             conn.execute("INSERT OR REPLACE INTO locks VALUES (?, ?, ?, ?)",
                          (conversation_id, token, self._owner, now + lifetime))
         return True
+
+    @_guarded
+    def _renew(self, conversation_id: str, token: str, lifetime: float) -> bool:
+        """One UPDATE: atomic, and only while the lease is ours and alive."""
+        now = time.time()
+        return self._connection().execute(
+            "UPDATE locks SET expires = ? WHERE conversation_id = ? AND token = ? AND expires > ?",
+            (now + lifetime, conversation_id, token, now)).rowcount == 1
+
+    @_guarded
+    def delivered(self, conversation_id: str) -> int:
+        row = self._connection().execute("SELECT seq FROM deliveries WHERE conversation_id = ?",
+                                         (conversation_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    @_guarded
+    def mark_delivered(self, conversation_id: str, seq: int) -> None:
+        self._connection().execute("INSERT INTO deliveries VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE "
+                                   "SET seq = max(seq, excluded.seq)", (conversation_id, seq))
 
     @_guarded
     def _release(self, conversation_id: str, token: str) -> None:

@@ -1,41 +1,39 @@
 """Test coverage (layer 11): which dialogs, branches, asks and triggers the tests reached.
 
 Input: a linked bot. Output: an instrumented copy of it whose conversations record what runs,
-and `BotCoverage` totals built from the records. The VM is not changed and pays nothing when
-coverage is off:
+and `BotCoverage` totals built from the records. The VM pays nothing when coverage is off: it
+tells its `tracer`, when it has one, what happens:
 
-- dialogs entered and triggers fired are seen in `push_dialog` (a trigger fires when input
-  handling pushes a dialog with `trigger:`, `label:`, `event:`, `location:` or `attachment:`, not
-  an `invoke`/`goto` of it);
-- an ask is answered when its frame resumes right after the `ASK` with a non-nil `answer`;
-- branches: each `JUMP_IF_FALSE` (`if`, `unless`, `branch` arms) has two outcomes. The copy's code
-  gets a probe on each edge — a `PERFORM` of a `("$cover", …)` constant right after the jump (the
-  true side) and a trampoline at the end of the code (probe, then `JUMP` to the old target) for
-  the false side — with every jump target and `random`/`once` table relocated.
+- `entered(entry)`: a dialog started; `triggered(entry)`: input handling started it because its
+  `trigger:`, `label:`, `event:`, `location:` or `attachment:` fit (not an `invoke`/`goto`);
+- `answered(frame)`: the ask the frame waited on got a (non-nil) answer;
+- `branch(probe)`: a branch probe ran. Each `JUMP_IF_FALSE` (`if`, `unless`, `branch` arms) has
+  two outcomes; the copy's code gets a `COVER` probe on each edge — right after the jump (the
+  true side) and in a trampoline at the end of the code (probe, then `JUMP` to the old target)
+  for the false side — with every jump target and `random`/`once` table relocated.
 """
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import attrs
 
-from ..engine.bot import Bot, Conversation
+from ..engine.bot import Bot
 from ..opcodes import CodeObject, Op
-from ..runtime.session import Frame, SessionState
+from ..runtime.session import Frame
 from ..source import Span
-from ..vm.image import DialogEntry
-from ..vm.machine import Machine
+from ..vm.linker import DialogEntry
 
 KINDS = ("dialogs", "branches", "asks", "triggers")
 TRIGGER_KINDS = frozenset({"trigger", "label", "event", "location", "attachment"})
 PROBE = "$cover"
 
 _JIF = int(Op.JUMP_IF_FALSE)
-_PERFORM = int(Op.PERFORM)
+_COVER = int(Op.COVER)
 _JUMP = int(Op.JUMP)
 _ASK = int(Op.ASK)
-_DIRECTED = (int(Op.INVOKE), int(Op.GOTO))
 _RELOCATED = frozenset(int(op) for op in (Op.JUMP, Op.JUMP_IF_FALSE_KEEP, Op.JUMP_IF_TRUE_KEEP, Op.ITER_NEXT))
 _SWITCHES = frozenset(int(op) for op in (Op.SWITCH_RANDOM, Op.SWITCH_ONCE))
 
@@ -77,12 +75,12 @@ def instrument_code(code: CodeObject) -> tuple[CodeObject, list[Span | None]]:
         if op == _JIF:
             sites.append((len(out_ops), arg, span))
             emit(op, arg, span)
-            emit(_PERFORM, probe(len(sites) - 1, True), span)
+            emit(_COVER, probe(len(sites) - 1, True), span)
             continue
         emit(op, arg, span)
     for site, (at, old_target, span) in enumerate(sites):
         out_args[at] = len(out_ops)
-        emit(_PERFORM, probe(site, False), span)
+        emit(_COVER, probe(site, False), span)
         emit(_JUMP, new_pos[old_target], span)
     instrumented = CodeObject(name=code.name, kind=code.kind, ops=tuple(out_ops), args=tuple(out_args),
                               constants=tuple(constants), spans=tuple(out_spans), max_stack=code.max_stack,
@@ -92,12 +90,26 @@ def instrument_code(code: CodeObject) -> tuple[CodeObject, list[Span | None]]:
 
 @attrs.define(eq=False)
 class CoverageRecorder:
-    """What one bot's tests reached; filled by `CoverageMachine`s."""
+    """What one bot's tests reached: the VM's tracer (see the module docstring)."""
 
     dialogs: set[int] = attrs.field(factory=set)
     triggers: set[int] = attrs.field(factory=set)
     asks: set[tuple[str, int]] = attrs.field(factory=set)
     branches: set[tuple[str, int, bool]] = attrs.field(factory=set)
+
+    def entered(self, entry: DialogEntry) -> None:
+        self.dialogs.add(entry.index)
+
+    def triggered(self, entry: DialogEntry) -> None:
+        if entry.kind in TRIGGER_KINDS:
+            self.triggers.add(entry.index)
+
+    def answered(self, frame: Frame) -> None:
+        if frame.kind == "dialog" and frame.pc:
+            self.asks.add((frame.code, frame.pc - 1))
+
+    def branch(self, probe: tuple[str, str, int, bool]) -> None:
+        self.branches.add((probe[1], probe[2], probe[3]))
 
 
 @attrs.define(eq=False)
@@ -117,59 +129,8 @@ def instrument_bot(bot: Bot, name: str) -> CoveredBot:
     for key, code in bot.image.codes.items():
         if code.kind in ("dialog", "task"):
             codes[key], sites[key] = instrument_code(code)
-    image = attrs.evolve(bot.image, codes=codes, cache={})
+    image = attrs.evolve(bot.image, codes=types.MappingProxyType(codes))
     return CoveredBot(name=name, bot=Bot(image, bot.check), recorder=CoverageRecorder(), branch_sites=sites)
-
-
-class CoverageMachine(Machine):
-    """A machine that tells its recorder what it runs (see the module docstring)."""
-
-    def __init__(self, image: Any, state: SessionState, now: Any, recorder: CoverageRecorder):
-        super().__init__(image, state, now)
-        self.recorder = recorder
-        self.directed = 0  # inside an `invoke`/`goto`: a dialog pushed now was not triggered
-
-    def push_dialog(self, entry: DialogEntry, *, interrupt: bool = False, message: Any = None) -> Frame:
-        frame = super().push_dialog(entry, interrupt=interrupt, message=message)
-        self.recorder.dialogs.add(entry.index)
-        if not self.directed and entry.kind in TRIGGER_KINDS:
-            self.recorder.triggers.add(entry.index)
-        return frame
-
-    def execute(self, frame: Frame) -> str:
-        if frame.pc and frame.kind == "dialog":
-            code = self.image.codes[frame.code]
-            if code.ops[frame.pc - 1] == _ASK and self.state.runtime.get("answer") is not None:
-                self.recorder.asks.add((frame.code, frame.pc - 1))
-        return super().execute(frame)
-
-    def slow_op(self, frame: Frame, op: int, arg: int, constants: tuple[Any, ...], stack: list[Any]) -> str | None:
-        if op == _PERFORM:
-            target = constants[arg]
-            if isinstance(target, tuple) and target and target[0] == PROBE:
-                self.recorder.branches.add((target[1], target[2], target[3]))
-                return None
-        if op in _DIRECTED:
-            self.directed += 1
-            try:
-                return super().slow_op(frame, op, arg, constants, stack)
-            finally:
-                self.directed -= 1
-        return super().slow_op(frame, op, arg, constants, stack)
-
-
-class RecordingConversation(Conversation):
-    """A conversation whose turns run on `CoverageMachine`s."""
-
-    def __init__(self, bot: Bot, state: SessionState, clock: Any, recorder: CoverageRecorder):
-        super().__init__(bot, state, clock)
-        self.recorder = recorder
-
-    def _machine(self, state: SessionState) -> Machine:
-        now = self.clock()
-        if state.clock_offset:
-            now = now.add(seconds=state.clock_offset)
-        return CoverageMachine(self.bot.image, state, now, self.recorder)
 
 
 # ------------------------------------------------------------------------------ totals
@@ -236,10 +197,8 @@ def measure(covered: CoveredBot) -> BotCoverage:
 
 
 def _dialog_name(image: Any, key: str) -> str:
-    for entry in image.dialogs:
-        if entry.code == key:
-            return entry.display
-    return key
+    entry = image.entries.get(key)
+    return entry.display if entry is not None else key
 
 
 def total_of(bots: list[BotCoverage]) -> dict[str, KindCoverage]:

@@ -21,13 +21,13 @@ import pendulum
 
 from ..diagnostics import BubbleRuntimeError, Diagnostic, make_diagnostic
 from ..engine.bot import Bot, Conversation
-from ..opcodes import Op
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..runtime.outputs import Output
-from ..runtime.session import Frame, SessionState
+from ..runtime.session import Frame
+from ..runtime.waits import PendingAsk
 from ..runtime.values import Atom, Record, plain_text, to_text, truthy
 from ..source import Span
-from ..vm.image import TestEntry
+from ..vm.linker import TestEntry
 from ..vm.machine import Machine, ScriptFailure
 from . import expectations
 from .expectations import TestFailed
@@ -35,9 +35,6 @@ from .transcript import MESSAGE_KINDS, Line, describe_output, show_value
 
 DEFAULT_SEED = 1
 ATTACHMENT_KINDS = ("image", "video", "audio", "file", "voice")
-_TEST_OPS = frozenset(int(op) for op in (Op.TEST_SAY, Op.TEST_EXPECT, Op.TEST_EXPECT_END, Op.TEST_SUBMIT,
-                                         Op.TEST_EVENT, Op.TEST_LOCATION, Op.TEST_ATTACHMENT, Op.TEST_ADVANCE,
-                                         Op.TEST_ASSERT))
 
 
 def test_clock(bot: Bot) -> pendulum.DateTime:
@@ -61,32 +58,23 @@ class TestOutcome:
 
 
 class TestMachine(Machine):
-    """A machine for test code: test instructions go to the `Driver`, the rest to the VM."""
+    """A machine for test code: the VM runs it, and hands test instructions to the `Driver`
+    (its `tester`); the conversation under test plays its own turns in between."""
 
     __test__ = False
 
     def __init__(self, driver: Driver):
-        super().__init__(driver.conversation.bot.image, driver.conversation.state, driver.now())
+        super().__init__(driver.conversation.bot.image, driver.conversation.state, driver.now(), tester=driver)
         self.driver = driver
 
-    def slow_op(self, frame: Frame, op: int, arg: int, constants: tuple[Any, ...], stack: list[Any]) -> str | None:
-        if op not in _TEST_OPS:
-            return super().slow_op(frame, op, arg, constants, stack)
-        code = self.image.codes[frame.code]
-        span = code.spans[frame.pc - 1] or self.driver.header
-        kind = constants[arg] if op == Op.TEST_EXPECT else None  # the other test ops take no constant
-        self.driver.run_test_op(frame, op, kind, stack, span)
-        self.sync()
-        return None
-
     def sync(self) -> None:
-        """After a turn: read the conversation's (maybe rolled back) state, clock and a fresh budget."""
+        """After a turn: the conversation's state, clock and a fresh budget."""
         driver = self.driver
         self.state = driver.conversation.state
         self.now = driver.now()
         self.steps = 0
         self.regex_budget = None
-        self.sentence_cache = {}
+        self.sentences = {}
         for output in self.outputs:  # `log` in a test
             driver.lines.append(Line("note", describe_output(output), None))
         self.outputs.clear()
@@ -172,45 +160,51 @@ class Driver:
         self.absorb(outputs_of(), span)
 
     # -------------------------------------------------------------------------------- statements
-    def run_test_op(self, frame: Frame, op: int, kind: Any, stack: list[Any], span: Span) -> None:
-        """One test instruction; pops its operands (opcodes.py has the stack pictures)."""
+    def run_test_op(self, frame: Frame, name: str, kind: Any, stack: list[Any], pc: int) -> None:
+        """One test instruction (the VM's `ops_test` calls it); pops its operands (opcodes.py
+        has the stack pictures)."""
+        span = self.conversation.bot.image.codes[frame.code].spans[pc] or self.header
+        self._test_op(frame, name, kind, stack, span)
+        self.machine.sync()
+
+    def _test_op(self, frame: Frame, name: str, kind: Any, stack: list[Any], span: Span) -> None:
         conversation = self.conversation
-        if op == Op.TEST_ADVANCE:
+        if name == "TEST_ADVANCE":
             self.advance(stack.pop(), span)
             return
         self.ensure_started(span)
-        if op == Op.TEST_SAY:
+        if name == "TEST_SAY":
             text = to_text(plain_text(stack.pop()))
             self.user(text)
             self.send(lambda: conversation.send_text(text), span)
-        elif op == Op.TEST_EXPECT:
+        elif name == "TEST_EXPECT":
             stack.pop()  # options: none yet
             expectations.expect(self, kind, stack.pop(), span)
-        elif op == Op.TEST_EXPECT_END:
+        elif name == "TEST_EXPECT_END":
             expectations.expect_end(self, span)
-        elif op == Op.TEST_ASSERT:
+        elif name == "TEST_ASSERT":
             if not truthy(stack.pop()):
                 expectations.assert_holds(self, frame, span)
-        elif op == Op.TEST_SUBMIT:
+        elif name == "TEST_SUBMIT":
             self.submit(stack.pop(), span)
-        elif op == Op.TEST_EVENT:
+        elif name == "TEST_EVENT":
             stack.pop()
             payload = stack.pop()
-            name = to_text(plain_text(stack.pop()))
+            event = to_text(plain_text(stack.pop()))
             payload = payload if payload != {} else None
-            self.user(f"(event {name}{' ' + show_value(payload) if payload is not None else ''})", "note")
-            self.send(lambda: conversation.send_event(name, payload), span)
-        elif op == Op.TEST_LOCATION:
+            self.user(f"(event {event}{' ' + show_value(payload) if payload is not None else ''})", "note")
+            self.send(lambda: conversation.send_event(event, payload), span)
+        elif name == "TEST_LOCATION":
             lat, lon = _point(stack.pop(), span)
             self.user(f"(location {to_text(lat)}, {to_text(lon)})", "note")
             self.send(lambda: conversation.send_location(lat, lon), span)
-        elif op == Op.TEST_ATTACHMENT:
+        elif name == "TEST_ATTACHMENT":
             self.attachment(stack.pop(), stack.pop(), span)
 
     def submit(self, value: Any, span: Span) -> None:
         frames = self.conversation.state.frames
         top = frames[-1] if frames else None
-        if top is None or top.wait is None or top.wait.get("kind") not in ("ask", "prompt"):
+        if top is None or not isinstance(top.wait, PendingAsk):
             raise TestFailed([make_diagnostic(
                 "B483", "nothing to submit: the bot is not waiting for an answer", span,
                 label="no question is open", hint="check the conversation below: `submit` answers an open `ask`")])
@@ -230,7 +224,7 @@ class Driver:
 
     def advance(self, value: Any, span: Span) -> None:
         """Move the test clock; timers that fall due fire now (timeouts, scheduled emits)."""
-        from ..vm.durations import parse_duration
+        from ..vm.duration_values import parse_duration
 
         seconds = parse_duration(value)
         self.lines.append(Line("note", f"(clock +{_duration_words(seconds)})"))
@@ -283,13 +277,7 @@ def new_conversation(bot: Bot, *, seed: int = DEFAULT_SEED, now: pendulum.DateTi
                      recorder: Any = None) -> Conversation:
     """A fresh conversation on the fixed test clock; with a coverage recorder, one that records."""
     moment = now if now is not None else test_clock(bot)
-    if recorder is None:
-        conversation = bot.conversation("test", clock=lambda: moment, seed=seed)
-    else:
-        from .coverage import RecordingConversation
-
-        state = SessionState(conversation_id="test", user_id="test", seed=seed)
-        conversation = RecordingConversation(bot, state, lambda: moment, recorder)
+    conversation = bot.conversation("test", clock=lambda: moment, seed=seed, tracer=recorder)
     conversation.last_errors = ()
     return conversation
 

@@ -23,10 +23,12 @@ import attrs
 
 from .. import nodes as n
 from ..diagnostics import Diagnostic, make_diagnostic
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..runtime.outputs import Output
 from ..runtime.values import Atom, plain_text, to_text
 from ..source import Span
+from ..vm.machine import ScriptFailure
+from ..vm.pattern_match import fold, pattern_for, run_match
 from .transcript import choices_of, show_value, widget_of
 
 _SPACES = re.compile(r"\s+")
@@ -53,10 +55,6 @@ def loosen(text: str) -> str:
     return _SPACES.sub(" ", _EDGE_PUNCTUATION.sub(" ", text)).strip()
 
 
-def fold(text: str) -> str:
-    return _SPACES.sub(" ", text.strip()).casefold()
-
-
 @attrs.frozen
 class Check:
     """One expectation: what it wants in words, which outputs it may read, and the test itself."""
@@ -70,13 +68,11 @@ class Check:
 def build_check(driver: Any, kind: str, value: Any) -> Check:
     """The check for `expect <kind>: value` (kind "text" for a plain `expect "…"`)."""
     if kind == "text":
-        from ..vm.matching import compile_text, run_match
-
         if isinstance(value, (list, dict)) or value is None:
             raise ScriptError(f"`expect` needs a text pattern, got {show_value(value)}",
                               'write the pattern as a string, like `expect "hello"`')
         pattern = to_text(plain_text(value))
-        compiled = compile_text(driver.machine, pattern)
+        compiled = pattern_for(driver.machine, pattern)
 
         def matches(output: Output) -> bool:
             if output.kind not in ("text", "ask"):
@@ -217,14 +213,14 @@ def _written_out(expr: n.Expr) -> bool:
 
 
 def _evaluate(driver: Any, frame: Any, expr: n.Expr, key: str) -> str:
+    """The value of one part of a failed `assert`, for the failure report (compiled on the side:
+    the bot's image is never written to)."""
     from ..compiler import Compiler
-    from ..vm.machine import ScriptFailure
 
     machine = driver.machine
-    if key not in machine.image.codes:
-        machine.image.codes[key] = Compiler().compile_expression(key, "guard", expr)
     try:
-        return show_value(machine.evaluate(key, dict(frame.locals)))
+        code = Compiler().compile_expression(key, "guard", expr)
+        return show_value(machine.evaluate_code(code, dict(frame.locals)))
     except (ScriptFailure, ScriptError) as failure:
         return f"an error ({failure})"
 

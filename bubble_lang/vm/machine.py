@@ -1,55 +1,37 @@
-"""The instruction loop (layer 7).
+"""The instruction loop and the frame operations (layer 7).
 
-Input: a `BotImage`, a `SessionState` and the turn's clock. Output: `Output` records appended to
-`self.outputs`, and the state left as the script left it. The loop runs the top frame until it
-suspends (`ask`, `prompt`, `await`), returns, pushes another frame, or closes the conversation.
-Every instruction counts against the step budget; errors raise `ScriptError` with the span of the
-instruction being run. The VM does no IO (DESIGN §1).
+Input: a linked `BotImage`, a `SessionState` and the turn's clock. Output: `Output` records in
+`self.outputs`, and the state as the script left it. `execute` runs one frame until it returns,
+waits, pushes another frame or job, closes the conversation, or suspends the turn for host IO;
+every instruction goes through the dispatch table built from `OPCODES` (`dispatch.py`) and counts
+against the step budget. Errors raise `ScriptFailure` with the instruction's span and the dialog
+stack. The VM does no IO (DESIGN §1): an `extension` call is a request the host answers.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pendulum
 
 from ..diagnostics import BubbleRuntimeError, make_diagnostic
-from ..opcodes import Op
-from ..runtime.errors import LimitError, ScriptError
+from ..opcodes import CodeObject
+from ..runtime.agenda import Job, RunHooks
+from ..runtime.inputs import ExtensionRequest
 from ..runtime.outputs import Output
+from ..runtime.script_errors import LimitError, ScriptError
 from ..runtime.session import Frame, SessionState
-from ..runtime.values import Atom, Record, Text, get_field, plain_text, to_text, truthy, type_name
-from .builtins import BuiltinCaller
-from .operators import binary, equals, unary
-from .statements import run_statement
-from .image import BotImage, DialogEntry, TaskEntry
+from ..runtime.values import truthy
+from .calls import BuiltinCaller
+from .dispatch import TABLE
+from .signals import Signal
 
-from .signals import RETURN
-
-# Opcode numbers as plain ints: the hot loop compares against module constants, not enum members.
-_BINARY = int(Op.BINARY)
-_DUP = int(Op.DUP)
-_GET_FIELD = int(Op.GET_FIELD)
-_JUMP = int(Op.JUMP)
-_JUMP_IF_FALSE = int(Op.JUMP_IF_FALSE)
-_JUMP_IF_FALSE_KEEP = int(Op.JUMP_IF_FALSE_KEEP)
-_JUMP_IF_TRUE_KEEP = int(Op.JUMP_IF_TRUE_KEEP)
-_LOAD_ATOM = int(Op.LOAD_ATOM)
-_LOAD_CONST = int(Op.LOAD_CONST)
-_LOAD_CONSTANT = int(Op.LOAD_CONSTANT)
-_LOAD_GLOBAL = int(Op.LOAD_GLOBAL)
-_LOAD_LOCAL = int(Op.LOAD_LOCAL)
-_LOAD_RUNTIME = int(Op.LOAD_RUNTIME)
-_POP = int(Op.POP)
-_RETURN = int(Op.RETURN)
-_RETURN_VALUE = int(Op.RETURN_VALUE)
-_STORE_GLOBAL = int(Op.STORE_GLOBAL)
-_STORE_LOCAL = int(Op.STORE_LOCAL)
-_UNARY = int(Op.UNARY)
+if TYPE_CHECKING:
+    from .linker import BotImage, DialogEntry, TaskEntry
 
 
 class ScriptFailure(Exception):
-    """A ScriptError with the place it happened, on its way to `turns.py`."""
+    """A ScriptError with the place it happened, on its way to `step.py`."""
 
     def __init__(self, error: ScriptError, span: Any, stack: tuple[str, ...]):
         super().__init__(error.message)
@@ -67,33 +49,53 @@ class ScriptFailure(Exception):
 
 
 class Machine:
-    """Runs frames of one conversation for one turn."""
+    """Runs the frames of one conversation for one step of a turn.
 
-    def __init__(self, image: BotImage, state: SessionState, now: pendulum.DateTime):
+    `agenda` is the turn's job stack (`runtime/agenda.py`); frame operations that must run
+    tasks first (a dialog with `before:` hooks) push jobs onto it. `tracer` (coverage) and
+    `tester` (conversation tests) are optional observers; the VM calls them only when set.
+    """
+
+    def __init__(self, image: BotImage, state: SessionState, now: pendulum.DateTime, *,
+                 agenda: list[Job] | None = None, tracer: Any = None, tester: Any = None):
         self.image = image
         self.state = state
         self.now = now
         self.limits = image.config.limits
+        self.budget = self.limits.vm_steps_per_turn
         self.outputs: list[Output] = []
         self.steps = 0
-        self.builtins = BuiltinCaller(self)
-        self.task_depth = 0
-        self.sentence_cache: dict[tuple[str, bool], Any] = {}  # the message, tokenized (vm/matching.py)
+        self.agenda: list[Job] = agenda if agenda is not None else []
+        self.calls = BuiltinCaller(self)
+        self.sentences: dict[tuple[str, bool], Any] = {}  # the message, tokenized (pattern_match.py)
+        self.patterns: dict[str, Any] = {}  # patterns compiled during this turn (not in the image)
         self.regex_budget: Any = None
+        self.io: ExtensionRequest | None = None  # set by `extension`: the turn stops for the host
+        self.tracer = tracer
+        self.tester = tester
 
-    # ------------------------------------------------------------------ helpers
+    # ------------------------------------------------------------------ errors and outputs
     def fail(self, error: ScriptError, frame: Frame | None, pc: int) -> ScriptFailure:
         span = None
         if frame is not None:
-            code = self.image.codes[frame.code]
-            span = code.spans[min(pc, len(code.spans) - 1)] if code.spans else None
+            code = self.image.codes.get(frame.code)
+            if code is not None and code.spans:
+                span = code.spans[max(0, min(pc, len(code.spans) - 1))]
         stack = tuple(f"{f.kind} `{f.name}`" for f in reversed(self.state.frames))
         if frame is not None and (not self.state.frames or frame is not self.state.frames[-1]):
             stack = (f"{frame.kind} `{frame.name}`",) + stack
         return ScriptFailure(error, span, stack)
 
+    def emit(self, kind: str, text: str = "", data: dict[str, Any] | None = None) -> Output:
+        """Send an output: numbered in the conversation's sequence (SPEC §15 `seq`)."""
+        state = self.state
+        state.output_seq += 1
+        output = Output(kind=kind, text=text, data=data or {}, seq=state.output_seq)
+        self.outputs.append(output)
+        return output
+
     def say(self, text: str, **data: Any) -> None:
-        self.outputs.append(Output(kind="text", text=text, data=data))
+        self.emit("text", text, data)
         self.remember_bot(text)
 
     def remember_bot(self, text: str) -> None:
@@ -101,28 +103,25 @@ class Machine:
         utterances.insert(0, text)
         del utterances[5:]
 
+    # ------------------------------------------------------------------ values
     def constant(self, name: str) -> Any:
-        values = self.image.cache.setdefault("constants", {})
-        if name in values:
-            return values[name]
-        if name in self.image.data:
-            return self.image.data[name]
-        key = self.image.constant_codes.get(name)
-        if key is None:
-            return None  # resolver rejects unknown constants; `@timeout` etc. read as nil
-        values[name] = self.evaluate(key, {})
-        return values[name]
+        """`@name`: evaluated when the bot was linked (constants are pure)."""
+        return self.image.constants.get(name)
 
-    def evaluate(self, key: str, local_values: dict[str, Any]) -> Any:
-        """Run a guard or constant code object to its value (it cannot suspend)."""
-        frame = Frame(code=key, name=key, kind="task", locals=dict(local_values))
-        signal = self.execute(frame)
-        if signal != RETURN:  # pragma: no cover - guards and constants have no statements
-            raise ScriptError("a guard or constant did not produce a value")
+    def evaluate(self, key: str, local_values: dict[str, Any] | None = None) -> Any:
+        """Run a guard or trigger expression of the image to its value on a fresh frame. Guards
+        are pure expressions (no statements), so they can neither suspend nor push: nothing of
+        them is kept in the state."""
+        return self.evaluate_code(self.image.codes[key], local_values)
+
+    def evaluate_code(self, code: CodeObject, local_values: dict[str, Any] | None = None) -> Any:
+        frame = Frame(code=code.name, name=code.name, kind="guard", locals=dict(local_values or {}))
+        if self.execute(frame, code) is not Signal.RETURNED:  # pragma: no cover - guards have no statements
+            raise ScriptError("a guard did not produce a value")
         return frame.locals.get("$result")
 
     def guard_holds(self, guard: str | None) -> bool:
-        return guard is None or truthy(self.evaluate(guard, {}))
+        return guard is None or truthy(self.evaluate(guard))
 
     def runtime_variable(self, name: str) -> Any:
         state = self.state
@@ -140,218 +139,80 @@ class Machine:
         return state.runtime.get(name)
 
     # ------------------------------------------------------------------ frames
-    def push_dialog(self, entry: DialogEntry, *, interrupt: bool = False, message: Any = None) -> Frame:
-        if len(self.state.frames) >= self.limits.stack_depth:
-            raise LimitError(f"dialog stack too deep: more than {self.limits.stack_depth} dialogs",
-                             "check for an `invoke` that calls itself without end")
-        if entry.name is not None:
-            for task in self.image.before.get(entry.name, []):
-                self.run_task(task)
-        frame = Frame(code=entry.code, name=entry.display, dialog=entry.index, interrupt=interrupt)
-        self.state.frames.append(frame)
-        self.state.history.insert(0, entry.display)
-        del self.state.history[50:]
-        return frame
-
-    def choose(self, variants: list[DialogEntry]) -> DialogEntry | None:
+    def choose(self, variants: Any) -> Any:
+        """The first variant whose guard holds (SPEC §6)."""
         for entry in variants:
-            if self.guard_holds(entry.guard):
+            if entry.guard is None or truthy(self.evaluate(entry.guard)):
                 return entry
         return None
 
     def chain(self) -> list[int]:
-        return [f.dialog for f in self.state.frames if f.kind == "dialog" and f.dialog >= 0]
+        """Dialog-entry indexes of the dialog frames, outermost first (for inner dialogs)."""
+        entries = self.image.entries
+        return [entries[f.code].index for f in self.state.frames if f.kind == "dialog" and f.code in entries]
 
-    def run_task(self, task: TaskEntry) -> bool:
-        """Run one task synchronously if its guard holds; tasks never touch the dialog stack."""
+    def push_dialog(self, entry: DialogEntry, *, interrupt: bool = False, returning: bool = False) -> Frame:
+        """Start a dialog: its frame goes on the stack; its `before:` tasks run first (as a job
+        above it, so they can suspend too)."""
+        frames = self.state.frames
+        if len(frames) >= self.limits.stack_depth:
+            raise LimitError(f"dialog stack too deep: more than {self.limits.stack_depth} frames",
+                             "check for an `invoke` that calls itself without end")
+        frame = Frame(code=entry.ref, name=entry.display, hash=entry.code_hash, interrupt=interrupt,
+                      returning=returning)
+        frames.append(frame)
+        history = self.state.history
+        history.insert(0, entry.display)
+        del history[50:]
+        if entry.name is not None and entry.name in self.image.before:
+            self.agenda.append(RunHooks(hook=entry.name))
+        if self.tracer is not None:
+            self.tracer.entered(entry)
+        return frame
+
+    def push_task(self, task: TaskEntry) -> bool:
+        """Run a task next (above the current frame) if its guard holds; tasks never touch the
+        dialog stack or history."""
         if not self.guard_holds(task.guard):
             return False
-        self.task_depth += 1
-        if self.task_depth > self.limits.stack_depth:
-            raise LimitError(f"tasks nested too deep: more than {self.limits.stack_depth}",
+        if len(self.state.frames) >= self.limits.stack_depth:
+            raise LimitError(f"tasks nested too deep: more than {self.limits.stack_depth} frames",
                              "check for a task that performs itself")
-        try:
-            frame = Frame(code=task.code, name=task.name, kind="task")
-            self.execute(frame)
-        finally:
-            self.task_depth -= 1
+        self.state.frames.append(Frame(code=task.ref, name=task.name, hash=task.code_hash, kind="task"))
         return True
 
-    def perform(self, name: str) -> None:
-        for task in self.image.tasks.get(name, []):
-            if self.run_task(task):
-                return
+    def perform(self, name: str) -> bool:
+        """`perform name`: the first variant whose guard holds runs now."""
+        return any(self.push_task(task) for task in self.image.tasks.get(name, ()))
 
     # ------------------------------------------------------------------ the loop
-    def execute(self, frame: Frame) -> str:
-        """Run `frame` until it suspends, returns, pushes a frame or closes."""
-        code = self.image.codes[frame.code]
+    def execute(self, frame: Frame, code: CodeObject | None = None) -> Signal:
+        """Run `frame` (on `code`, else the image's code of the frame) until it returns, waits,
+        pushes, closes or suspends."""
+        if code is None:
+            code = self.image.codes[frame.code]
         ops, args, constants = code.ops, code.args, code.constants
+        table = TABLE
         stack = frame.stack
-        limits = self.limits
-        budget = limits.vm_steps_per_turn
         pc = frame.pc
+        steps = self.steps
+        budget = self.budget
         try:
             while True:
-                op = ops[pc]
-                arg = args[pc]
-                pc += 1
-                self.steps += 1
-                if self.steps > budget:
+                steps += 1
+                if steps > budget:
                     raise LimitError(f"the script ran too long: more than {budget} steps in one turn",
                                      "look for a loop that never ends, or raise `vm_steps_per_turn`")
-                if op == _LOAD_CONST:
-                    stack.append(constants[arg])
-                elif op == _LOAD_GLOBAL:
-                    stack.append(self.state.globals.get(constants[arg]))
-                elif op == _STORE_GLOBAL:
-                    self.state.globals[constants[arg]] = stack.pop()
-                elif op == _LOAD_LOCAL:
-                    stack.append(frame.locals.get(constants[arg]))
-                elif op == _STORE_LOCAL:
-                    frame.locals[constants[arg]] = stack.pop()
-                elif op == _LOAD_RUNTIME:
-                    stack.append(self.runtime_variable(constants[arg]))
-                elif op == _LOAD_CONSTANT:
-                    stack.append(self.constant(constants[arg]))
-                elif op == _LOAD_ATOM:
-                    stack.append(Atom(constants[arg]))
-                elif op == _GET_FIELD:
-                    stack.append(get_field(stack.pop(), constants[arg]))
-                elif op == _BINARY:
-                    right = stack.pop()
-                    stack.append(binary(constants[arg], stack.pop(), right, limits))
-                elif op == _UNARY:
-                    stack.append(unary(constants[arg], stack.pop(), limits))
-                elif op == _JUMP:
-                    pc = arg
-                elif op == _JUMP_IF_FALSE:
-                    if not truthy(stack.pop()):
-                        pc = arg
-                elif op == _JUMP_IF_FALSE_KEEP:
-                    if not truthy(stack[-1]):
-                        pc = arg
-                    else:
-                        stack.pop()
-                elif op == _JUMP_IF_TRUE_KEEP:
-                    if truthy(stack[-1]):
-                        pc = arg
-                    else:
-                        stack.pop()
-                elif op == _POP:
-                    stack.pop()
-                elif op == _DUP:
-                    stack.append(stack[-1])
-                elif op == _RETURN:
-                    frame.pc = pc
-                    stack.clear()
-                    return RETURN
-                elif op == _RETURN_VALUE:
-                    frame.locals["$result"] = stack.pop()
-                    frame.pc = pc
-                    stack.clear()
-                    return RETURN
+                result = table[ops[pc]](self, frame, stack, constants, args[pc], pc)
+                if result is None:
+                    pc += 1
+                elif result.__class__ is int:
+                    pc = result
                 else:
-                    frame.pc = pc
-                    signal = self.slow_op(frame, op, arg, constants, stack)
-                    pc = frame.pc
-                    if signal is not None:
-                        return signal
+                    frame.pc = pc + 1
+                    return result
         except ScriptError as error:
-            raise self.fail(error, frame, pc - 1) from None
-
-    def slow_op(self, frame: Frame, op: int, arg: int, constants: tuple[Any, ...], stack: list[Any]) -> str | None:
-        """Instructions that build values or talk to the conversation (less hot than the loop's)."""
-        if op == Op.BUILD_LIST:
-            items = stack[len(stack) - arg:] if arg else []
-            del stack[len(stack) - arg:]
-            stack.append(items)
-        elif op == Op.BUILD_MAP:
-            flat = stack[len(stack) - 2 * arg:] if arg else []
-            del stack[len(stack) - 2 * arg:]
-            stack.append({to_text(plain_text(flat[i])): flat[i + 1] for i in range(0, len(flat), 2)})
-        elif op == Op.BUILD_STRING:
-            parts = stack[len(stack) - arg:] if arg else []
-            del stack[len(stack) - arg:]
-            text = "".join(to_text(part) for part in parts)
-            if len(text) > self.limits.string_bytes:
-                raise LimitError(f"text too long: more than {self.limits.string_bytes} characters")
-            stack.append(text)
-        elif op == Op.GET_INDEX:
-            index = plain_text(stack.pop())
-            target = plain_text(stack.pop())
-            stack.append(_index(target, index))
-        elif op == Op.QUERY:
-            flat = stack[len(stack) - 2 * arg:]
-            del stack[len(stack) - 2 * arg:]
-            target = stack.pop()
-            pairs = [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
-            if not isinstance(target, list):
-                raise ScriptError(f"cannot query {type_name(target)} with `[field: value]`", "query a list of maps")
-            stack.append([item for item in target
-                          if all(equals(get_field(item, key), value) for key, value in pairs)])
-        elif op == Op.CALL_BUILTIN:
-            name, positional, keywords = constants[arg]
-            values = stack[len(stack) - positional - len(keywords):] if positional + len(keywords) else []
-            del stack[len(stack) - positional - len(keywords):]
-            args = values[:positional]
-            kwargs = dict(zip(keywords, values[positional:]))
-            stack.append(self.builtins.call(name, args, kwargs))
-        elif op == Op.STORE_USER:
-            path = constants[arg]
-            value = stack.pop()
-            target = self.state.user
-            for key in path[:-1]:
-                nxt = target.get(key)
-                if not isinstance(nxt, dict):
-                    nxt = {}
-                    target[key] = nxt
-                target = nxt
-            target[path[-1]] = value
-        elif op == Op.ITER_START:
-            items = stack.pop()
-            if isinstance(items, dict):
-                items = [{"key": key, "value": value} for key, value in items.items()]
-            elif isinstance(items, (str, Text)):
-                items = list(plain_text(items))
-            elif items is None:
-                items = []
-            elif not isinstance(items, list):
-                raise ScriptError(f"cannot repeat over {type_name(items)}", "repeat over a list")
-            stack.append([list(items), 0])
-        elif op == Op.ITER_NEXT:
-            iterator = stack[-1]
-            if iterator[1] >= len(iterator[0]):
-                stack.pop()
-                frame.pc = arg
-            else:
-                stack.append(iterator[0][iterator[1]])
-                iterator[1] += 1
-        elif op in (Op.SWITCH_RANDOM, Op.SWITCH_ONCE):
-            key, targets, after = stack.pop()
-            if op == Op.SWITCH_RANDOM:
-                frame.pc = targets[self.builtins.rng().randrange(len(targets))] if targets else after
-            else:
-                count = self.state.once.get(key, 0)
-                self.state.once[key] = count + 1
-                frame.pc = targets[count] if count < len(targets) else after
-        else:
-            return run_statement(self, frame, op, arg, constants, stack)
-        return None
-
-
-def _index(target: Any, index: Any) -> Any:
-    if isinstance(target, list):
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise ScriptError(f"a list index must be an integer, got {type_name(index)}", "write `list[0]`")
-        return target[index] if -len(target) <= index < len(target) else None
-    if isinstance(target, dict):
-        return target.get(to_text(index))
-    if isinstance(target, str):
-        if isinstance(index, int) and not isinstance(index, bool):
-            return target[index] if -len(target) <= index < len(target) else None
-    if target is None:
-        return None
-    if isinstance(target, Record):
-        return target.fields.get(to_text(index))
-    raise ScriptError(f"cannot index {type_name(target)}", "index lists with numbers and maps with keys")
+            frame.pc = pc
+            raise self.fail(error, frame, pc) from None
+        finally:
+            self.steps = steps

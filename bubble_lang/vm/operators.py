@@ -1,8 +1,9 @@
 """Operator semantics (layer 7): SPEC §3, with errors in an author's words, never Python's.
 
-`+` adds numbers, joins text (a number beside text becomes text) and concatenates lists; `/` on
-two integers that divide exactly gives an integer. Comparing a message or answer with an intent
-constant is true when that intent matched (`answer == @yes`).
+One function per operator opcode (`ADD`, `COMPARE_LESS`, …), so the VM dispatches on the opcode
+instead of comparing operator strings. `+` adds numbers, joins text (a number beside text becomes
+text) and concatenates lists; `/` on two integers that divide exactly gives an integer. Comparing
+a message or answer with an intent constant is true when that intent matched (`answer == @yes`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any
 import pendulum
 
 from ..limits import Limits
-from ..runtime.errors import LimitError, ScriptError
-from ..runtime.values import Captured, Record, Text, plain_text, to_text, truthy, type_name
+from ..runtime.script_errors import LimitError, ScriptError
+from ..runtime.values import Captured, Record, Text, plain_text, to_text, type_name
 
 _NUMBER = (int, float)
 
@@ -39,6 +40,8 @@ def _type_error(op: str, left: Any, right: Any) -> ScriptError:
 
 
 def equals(left: Any, right: Any) -> bool:
+    """`==`: numbers by value, text by text, lists and maps item by item; an answer equals an
+    intent constant when that intent matched."""
     if isinstance(right, Record) and right.kind == "intent" and isinstance(left, Text):
         return left.fields.get("intent") == right
     if isinstance(left, Record) and left.kind == "intent" and isinstance(right, Text):
@@ -55,75 +58,93 @@ def equals(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def binary(op: str, left: Any, right: Any, limits: Limits) -> Any:
-    """Apply a binary operator (not `and`/`or`, which the compiler turns into jumps)."""
-    if op == "==":
-        return equals(left, right)
-    if op == "!=":
-        return not equals(left, right)
-    if op == "+":
-        if _is_number(left) and _is_number(right):
-            return check_integer(left + right, limits)
-        if _is_text(left) or _is_text(right):
-            result = to_text(left) + to_text(right)
-            if len(result) > limits.string_bytes:
-                raise LimitError(f"text too long: more than {limits.string_bytes} characters",
-                                 "build shorter messages")
-            return result
-        if isinstance(left, list) and isinstance(right, list):
-            if len(left) + len(right) > limits.collection_items:
-                raise LimitError(f"list too long: more than {limits.collection_items} items", "keep lists smaller")
-            return left + right
-        if isinstance(left, pendulum.DateTime) and isinstance(right, pendulum.Duration):
-            return left + right
-        raise _type_error(op, left, right)
-    if op in ("-", "*", "/"):
-        if op == "-" and isinstance(left, pendulum.DateTime):
-            if isinstance(right, pendulum.Duration):
-                return left - right
-            if isinstance(right, pendulum.DateTime):
-                return left - right
-        if not (_is_number(left) and _is_number(right)):
-            raise _type_error(op, left, right)
-        if op == "-":
-            return check_integer(left - right, limits)
-        if op == "*":
-            return check_integer(left * right, limits)
-        if right == 0:
-            raise ScriptError("division by zero", "check the divisor before dividing", code="B402")
-        if isinstance(left, int) and isinstance(right, int) and left % right == 0:
-            return left // right
-        return left / right
-    if op in ("<", "<=", ">", ">="):
-        a, b = plain_text(left), plain_text(right)
-        comparable = (_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str)) \
-            or (isinstance(a, pendulum.DateTime) and isinstance(b, pendulum.DateTime))
-        if not comparable:
-            raise _type_error(op, left, right)
-        if op == "<":
-            return a < b
-        if op == "<=":
-            return a <= b
-        if op == ">":
-            return a > b
-        return a >= b
-    if op == "in":
-        container = plain_text(right)
-        if isinstance(container, list):
-            return any(equals(left, item) for item in container)
-        if isinstance(container, str):
-            if not _is_text(left):
-                raise _type_error(op, left, right)
-            return plain_text(left) in container
-        if isinstance(container, dict):
-            return to_text(left) in container
-        raise _type_error(op, left, right)
-    raise ScriptError(f"unknown operator `{op}`")  # pragma: no cover - the parser has no others
+def add(left: Any, right: Any, limits: Limits) -> Any:
+    """`+`: numbers, text (with anything beside it), lists, a date-time plus a duration."""
+    if _is_number(left) and _is_number(right):
+        return check_integer(left + right, limits)
+    if _is_text(left) or _is_text(right):
+        result = to_text(left) + to_text(right)
+        if len(result) > limits.string_bytes:
+            raise LimitError(f"text too long: more than {limits.string_bytes} characters", "build shorter messages")
+        return result
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) + len(right) > limits.collection_items:
+            raise LimitError(f"list too long: more than {limits.collection_items} items", "keep lists smaller")
+        return left + right
+    if isinstance(left, pendulum.DateTime) and isinstance(right, pendulum.Duration):
+        return left + right
+    raise _type_error("+", left, right)
 
 
-def unary(op: str, value: Any, limits: Limits) -> Any:
-    if op == "not":
-        return not truthy(value)
+def subtract(left: Any, right: Any, limits: Limits) -> Any:
+    """`-`: numbers; a date-time minus a duration or another date-time."""
+    if isinstance(left, pendulum.DateTime) and isinstance(right, (pendulum.Duration, pendulum.DateTime)):
+        return left - right
+    if not (_is_number(left) and _is_number(right)):
+        raise _type_error("-", left, right)
+    return check_integer(left - right, limits)
+
+
+def multiply(left: Any, right: Any, limits: Limits) -> Any:
+    if not (_is_number(left) and _is_number(right)):
+        raise _type_error("*", left, right)
+    return check_integer(left * right, limits)
+
+
+def divide(left: Any, right: Any, limits: Limits) -> Any:
+    """`/`: an integer when two integers divide exactly, else a float; by zero is an error."""
+    if not (_is_number(left) and _is_number(right)):
+        raise _type_error("/", left, right)
+    if right == 0:
+        raise ScriptError("division by zero", "check the divisor before dividing", code="B402")
+    if isinstance(left, int) and isinstance(right, int) and left % right == 0:
+        return left // right
+    return left / right
+
+
+def _comparable(op: str, left: Any, right: Any) -> tuple[Any, Any]:
+    a, b = plain_text(left), plain_text(right)
+    if (_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str)) \
+            or (isinstance(a, pendulum.DateTime) and isinstance(b, pendulum.DateTime)):
+        return a, b
+    raise _type_error(op, left, right)
+
+
+def less(left: Any, right: Any, limits: Limits) -> bool:
+    a, b = _comparable("<", left, right)
+    return bool(a < b)
+
+
+def less_equal(left: Any, right: Any, limits: Limits) -> bool:
+    a, b = _comparable("<=", left, right)
+    return bool(a <= b)
+
+
+def greater(left: Any, right: Any, limits: Limits) -> bool:
+    a, b = _comparable(">", left, right)
+    return bool(a > b)
+
+
+def greater_equal(left: Any, right: Any, limits: Limits) -> bool:
+    a, b = _comparable(">=", left, right)
+    return bool(a >= b)
+
+
+def member_of(left: Any, right: Any, limits: Limits) -> bool:
+    """`a in b`: an item of a list, a part of a text, a key of a map."""
+    container = plain_text(right)
+    if isinstance(container, list):
+        return any(equals(left, item) for item in container)
+    if isinstance(container, str):
+        if not _is_text(left):
+            raise _type_error("in", left, right)
+        return plain_text(left) in container
+    if isinstance(container, dict):
+        return to_text(left) in container
+    raise _type_error("in", left, right)
+
+
+def negate(value: Any, limits: Limits) -> Any:
     if _is_number(value):
         return check_integer(-value, limits)
     raise ScriptError(f"cannot negate {type_name(value)}", "use `-` only on numbers")

@@ -47,6 +47,6 @@ def test_max_stack_matches_a_simulated_run():
 def test_disasm_command(capsys):
     assert main(["disasm", str(ROOT / "samples" / "pizza.bot"), "choose_pizza"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("dialog dialog:choose_pizza@")
+    assert out.startswith("dialog dialog:choose_pizza#0 ")
     assert "ASK" in out and "INVOKE" in out
     assert main(["disasm", str(ROOT / "samples" / "pizza.bot"), "nope"]) == 2

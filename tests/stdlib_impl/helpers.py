@@ -10,7 +10,7 @@ import pendulum
 import pytest
 
 from bubble_lang.limits import Limits
-from bubble_lang.runtime.errors import ScriptError
+from bubble_lang.runtime.script_errors import ScriptError
 from bubble_lang.stdlib_impl import Context, call_builtin
 
 ZONE = "Europe/Amsterdam"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bubble_lang.runtime.errors import ScriptError
+from bubble_lang.runtime.script_errors import ScriptError
 from bubble_lang.stdlib import ANY_KEYWORD, BUILTINS
 from bubble_lang.stdlib_impl import IMPLEMENTATIONS, Context, call_builtin
 from bubble_lang.stdlib_impl.binding import read_arity

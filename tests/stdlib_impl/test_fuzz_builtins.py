@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bubble_lang.limits import Limits
-from bubble_lang.runtime.errors import ScriptError
+from bubble_lang.runtime.script_errors import ScriptError
 from bubble_lang.runtime.values import Atom, Captured, Record, Text
 from bubble_lang.stdlib import ANY_KEYWORD, BUILTINS, WIDGET_KINDS, WIDGET_OPTIONS
 from bubble_lang.stdlib_impl import call_builtin, validate_value

@@ -8,7 +8,7 @@ import pendulum
 import pytest
 
 from bubble_lang.limits import Limits
-from bubble_lang.runtime.errors import LimitError
+from bubble_lang.runtime.script_errors import LimitError
 from bubble_lang.runtime.values import Captured, Record, Text
 from bubble_lang.stdlib_impl import Context, call_builtin, validate_value
 

@@ -36,7 +36,7 @@ def test_a_scheduled_emit_fires_once_after_a_restart(tmp_path: Path):
     store = open_store("sqlite", tmp_path)
     first = DurableConversation(bot, store, "c1", clock=lambda: NOW)
     assert texts(first.start()) == ["Name?"]
-    assert sorted(t.payload["id"] for t in store.timers_of("c1")) == ["session", "t1", "t2"]  # session, emit, ask
+    assert sorted(t.payload["id"] for t in store.timers_of(first.key)) == ["session", "t1", "t2"]  # session, emit, ask
     store.close()
 
     # A new process: the store is reopened and the conversation loaded from it.
@@ -47,5 +47,5 @@ def test_a_scheduled_emit_fires_once_after_a_restart(tmp_path: Path):
     assert texts(again.advance(60 * 60)) == []  # fired once
     store.close()
     store = open_store("sqlite", tmp_path)
-    assert "reminder" not in str([t.payload for t in store.timers_of("c1")])
+    assert "reminder" not in str([t.payload for t in store.timers_of(first.key)])
     store.close()

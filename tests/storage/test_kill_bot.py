@@ -51,7 +51,7 @@ def stored_counts(db: Path, folder: Path) -> dict[str, tuple[int, list[str]]]:
             count = (stored.state or {}).get("globals", {}).get("count") or 0
             replies = [o.get("text") for entry in store.transcript(cid) for o in entry.outputs
                        if o.get("kind") == "text"]
-            result[cid] = (count, replies)
+            result[cid.split("/", 1)[1]] = (count, replies)  # stored as `counter/c000`
         return result
     finally:
         store.close()

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from bubble_lang.runtime.session import STATE_VERSION
 from bubble_lang.storage import StoreBusy
 
 from .conftest import Backend, worker_command, worker_env
@@ -61,7 +62,7 @@ def test_a_holder_killed_mid_turn_lets_the_next_one_in(shared_backend: Backend):
     with store.begin_turn("c", wait_seconds=30) as turn:
         waited = time.monotonic() - killed
         assert turn.state is None
-        turn.commit({"version": 1, "count": 1}, [])
+        turn.commit({"version": STATE_VERSION, "count": 1}, [])
     assert store.load("c").revision == 1
     assert store.load_user("hold", "u") == {}  # the dead holder's staged write never landed
     assert waited < lifetime + 10  # generous: the point is that it is bounded, not how fast

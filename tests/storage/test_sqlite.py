@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bubble_lang.runtime.session import STATE_VERSION
 from bubble_lang.storage import SqliteStore, StoreBusy
 
 
@@ -27,19 +28,20 @@ def test_a_database_locked_too_long_is_store_busy_not_a_hang(tmp_path: Path):
         blocker.execute("ROLLBACK")
         blocker.close()
     with store.begin_turn("c") as turn:  # and it recovers once the lock is gone
-        turn.commit({"version": 1}, [])
+        turn.commit({"version": STATE_VERSION}, [])
     store.close()
 
 
 RACE = """
 import os, sys, time
+from bubble_lang.runtime.session import STATE_VERSION
 from bubble_lang.storage import open_store
 path, go = sys.argv[1], sys.argv[2]
 while not os.path.exists(go):
     time.sleep(0.0005)
 store = open_store("sqlite:///" + path, os.path.dirname(path))
 with store.begin_turn("x") as turn:
-    turn.commit({"version": 1}, [])
+    turn.commit({"version": STATE_VERSION}, [])
 store.close()
 print("ok")
 """

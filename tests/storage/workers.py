@@ -18,6 +18,8 @@ import sys
 import time
 from typing import Any
 
+from bubble_lang.runtime.session import STATE_VERSION
+
 CONVERSATIONS = 100
 TURNS_PER_CONVERSATION = 10
 USERS = 10
@@ -49,9 +51,9 @@ def user_of(conversation: str) -> str:
 
 def next_state(previous: dict[str, Any] | None, conversation: str, turn: int) -> dict[str, Any]:
     """The state after `turn`, computed only from the state before it (as a VM turn would be)."""
-    before = previous or {"version": 1, "conversation": conversation, "count": 0, "digest": "", "recent": []}
+    before = previous or {"version": STATE_VERSION, "conversation": conversation, "count": 0, "digest": "", "recent": []}
     digest = hashlib.sha256(f"{before['digest']}|{conversation}:{turn}".encode()).hexdigest()[:16]
-    return {"version": 1, "conversation": conversation, "count": before["count"] + 1, "digest": digest,
+    return {"version": STATE_VERSION, "conversation": conversation, "count": before["count"] + 1, "digest": digest,
             "recent": (before["recent"] + [turn])[-3:]}
 
 
@@ -102,7 +104,7 @@ def run_exclusion(url: str, conversation: str, turns: int, sleep: float, go: str
             count = current.state["count"] if current.state else 0
             time.sleep(sleep)
             end = time.monotonic()
-            current.commit({"version": 1, "count": count + 1}, [])
+            current.commit({"version": STATE_VERSION, "count": count + 1}, [])
         print(json.dumps({"start": start, "end": end}), flush=True)
         time.sleep(0.02)  # a client's think time, longer than a waiter's longest backoff (10 ms)
     store.close()

@@ -93,9 +93,9 @@ def test_instrument_code_puts_a_probe_on_both_edges(tmp_path):
     instrumented, sites = instrument_code(code)
     assert len(sites) == 1 and sites[0].line == 2
     jump = instrumented.ops.index(int(Op.JUMP_IF_FALSE))
-    assert instrumented.ops[jump + 1] == int(Op.PERFORM)
+    assert instrumented.ops[jump + 1] == int(Op.COVER)
     trampoline = instrumented.args[jump]
-    assert instrumented.ops[trampoline:trampoline + 2] == (int(Op.PERFORM), int(Op.JUMP))
+    assert instrumented.ops[trampoline:trampoline + 2] == (int(Op.COVER), int(Op.JUMP))
     assert len(instrumented.ops) == len(code.ops) + 3
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pendulum
 
 from ..checks.durations import parse_duration as parse_text_duration
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..runtime.values import plain_text
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..stdlib import lookup
+from .pattern_match import match_text
 
 
 class _NoDraws(random.Random):
@@ -38,7 +39,6 @@ class BuiltinCaller:
         """The call's context; only builtins that draw random numbers advance the conversation's
         draw count (so evaluating a constant, or any other call, never shifts `random`)."""
         from ..stdlib_impl import Context
-        from .matching import match_text
 
         machine = self.machine
         rng = self.rng() if draws else _NO_DRAWS

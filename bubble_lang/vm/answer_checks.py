@@ -16,8 +16,9 @@ import pendulum
 import regex
 
 from ..checks.durations import parse_duration
-from ..runtime.errors import ScriptError
+from ..runtime.script_errors import ScriptError
 from ..runtime.values import Record, Text, plain_text, to_text
+from .pattern_match import fold
 
 _YES = {"yes", "y", "true", "ok", "sure", "yep", "1"}
 _NO = {"no", "n", "false", "nope", "0"}
@@ -29,10 +30,6 @@ class WidgetRejected(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip()).casefold()
 
 
 def _items(widget: Record) -> list[tuple[str, Any]]:
@@ -49,13 +46,13 @@ def _items(widget: Record) -> list[tuple[str, Any]]:
 
 
 def _pick(widget: Record, text: str, *, prefix: bool = False) -> tuple[str, Any] | None:
-    wanted = _fold(text)
+    wanted = fold(text)
     for title, value in _items(widget):
         plain = to_text(value.get("value", title)) if isinstance(value, dict) else to_text(value)
-        if wanted in (_fold(title), _fold(plain)):
+        if wanted in (fold(title), fold(plain)):
             return title, value
     if prefix:
-        found = [(t, v) for t, v in _items(widget) if _fold(t).startswith(wanted)]
+        found = [(t, v) for t, v in _items(widget) if fold(t).startswith(wanted)]
         if len(found) == 1:
             return found[0]
     return None
@@ -86,7 +83,7 @@ def answer_widget(widget: Record, text: str, now: pendulum.DateTime, timezone: s
     if kind in ("multi_choice", "multi_list_choice"):
         return _multi_answer(widget, text)
     if kind == "confirm":
-        folded = _fold(text)
+        folded = fold(text)
         if folded in _YES:
             return True  # type: ignore[return-value]
         if folded in _NO:
@@ -149,7 +146,7 @@ def _check_range(options: dict[str, Any], value: Any, what: str, convert: Any) -
 
 def _multi_answer(widget: Record, text: str) -> Text:
     parts = [part.strip() for part in re.split(r",|\band\b", text) if part.strip()]
-    if _fold(text) in ("", "none", "nothing"):
+    if fold(text) in ("", "none", "nothing"):
         parts = []
     chosen = []
     for part in parts:

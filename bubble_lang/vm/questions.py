@@ -8,19 +8,14 @@ bound for a list item is the item as written; `answer.text` is what the user typ
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from ..runtime.errors import ScriptError
-from ..runtime.outputs import Output
+from ..runtime.script_errors import ScriptError
 from ..runtime.session import Frame
 from ..runtime.values import Record, Text, plain_text, to_text, type_name
-
-_SPACES = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    return _SPACES.sub(" ", text.strip()).casefold()
+from ..runtime.waits import PendingAsk
+from .answer_checks import answer_widget
+from .pattern_match import fold, match_pattern_text, match_record
 
 
 def describe_choices(items: Any) -> list[dict[str, Any]]:
@@ -48,69 +43,79 @@ def describe_choices(items: Any) -> list[dict[str, Any]]:
     return choices
 
 
-def question_text(frame: Frame) -> str:
-    question = frame.wait["question"] if frame.wait else ""
+def question_text(frame: Frame, shown: int) -> str:
+    """The question a frame waits on, the time it is `shown` (0 the first): `prompt [first,
+    later]` says `later` from the second time on."""
+    question = frame.wait.question if isinstance(frame.wait, PendingAsk) else ""
     if isinstance(question, list) and question:
-        return to_text(question[0] if frame.asked == 0 or len(question) == 1 else question[1])
+        return to_text(question[0] if shown == 0 or len(question) == 1 else question[1])
     return to_text(question)
 
 
-def send_question(machine: Any, frame: Frame) -> None:
-    """Send (or send again) the question a frame waits on."""
-    wait = frame.wait or {}
-    options = wait.get("options") or {}
-    data: dict[str, Any] = {"wait": wait.get("kind")}
+def question_view(m: Any, frame: Frame, shown: int) -> tuple[str, list[dict[str, Any]], dict[str, Any] | None]:
+    """(text, choices, widget) of the question `frame` waits on, the time it is `shown`: what a
+    channel draws."""
+    wait = frame.wait
+    assert isinstance(wait, PendingAsk)
+    options = wait.options
     expecting = options.get("expecting")
     choices = describe_choices(options["quick_replies"]) if options.get("quick_replies") else []
     if not choices and expecting is not None and not isinstance(expecting, str):
         choices = describe_choices(expecting)
-    if wait.get("kind") == "prompt" and not choices and frame.dialog >= 0:
-        image = machine.image
-        choices = [{"title": image.dialogs[i].label, "value": image.dialogs[i].label}
-                   for i in image.dialogs[frame.dialog].inner if image.dialogs[i].kind == "label"]
+    if wait.prompt and not choices and frame.kind == "dialog" and frame.code in m.image.entries:
+        dialogs = m.image.dialogs
+        choices = [{"title": dialogs[i].label, "value": dialogs[i].label}
+                   for i in m.image.entries[frame.code].inner if dialogs[i].kind == "label"]
+    widget = dict(expecting.fields) if isinstance(expecting, Record) and expecting.kind == "widget" else None
+    return question_text(frame, shown), choices, widget
+
+
+def send_question(m: Any, frame: Frame) -> None:
+    """Send (or send again) the question a frame waits on."""
+    text, choices, widget = question_view(m, frame, frame.asked)
+    data: dict[str, Any] = {"wait": "prompt" if frame.wait.prompt else "ask"}  # type: ignore[union-attr]
     if choices:
         data["choices"] = choices
-    if isinstance(expecting, Record) and expecting.kind == "widget":
-        data["widget"] = dict(expecting.fields)
-    text = question_text(frame)
+    if widget is not None:
+        data["widget"] = widget
     frame.asked += 1
-    machine.outputs.append(Output(kind="ask", text=text, data=data))
-    machine.remember_bot(text)
+    m.emit("ask", text, data)
+    m.remember_bot(text)
 
 
-def store_answer(machine: Any, frame: Frame, target: Any, value: Any) -> None:
+def store_answer(m: Any, frame: Frame, target: tuple[str, ...], value: Any) -> None:
     """Bind an answer: to `answer`, and to the `x` of `x = ask …` when there is one."""
-    if target is None:
-        machine.state.runtime["answer"] = value
-        return
-    kind, name = target
-    if kind == "global":
-        machine.state.globals[name] = value
-    elif kind == "local":
-        frame.locals[name] = value
-    else:
-        user = machine.state.user
-        for key in name[:-1]:
-            user = user.setdefault(key, {})
-        user[name[-1]] = value
-    machine.state.runtime["answer"] = value
+    if target:
+        kind = target[0]
+        if kind == "global":
+            m.state.globals[target[1]] = value
+        elif kind == "local":
+            frame.locals[target[1]] = value
+        else:
+            user = m.state.user
+            for key in target[1:-1]:
+                nxt = user.get(key)
+                if not isinstance(nxt, dict):
+                    nxt = user[key] = {}
+                user = nxt
+            user[target[-1]] = value
+    m.state.runtime["answer"] = value
+    if m.tracer is not None and value is not None:
+        m.tracer.answered(frame)
 
 
-def match_expecting(machine: Any, expecting: Any, text: str) -> Any:
+def match_expecting(m: Any, expecting: Any, text: str) -> Any:
     """The answer for `text`, or None when it does not satisfy `expecting`."""
-    from .matching import match_pattern_text, match_record  # matching imports this module
-
     if expecting is None:
         return Text(text)
     if isinstance(expecting, list):
         for item in expecting:
-            found = literal_choice(item, text) if isinstance(item, (str, Text)) else \
-                match_expecting(machine, item, text)
+            found = literal_choice(item, text) if isinstance(item, (str, Text)) else match_expecting(m, item, text)
             if found is not None:
                 return found
         return None
     if isinstance(expecting, (str, Text)):
-        return match_pattern_text(machine, plain_text(expecting), text)
+        return match_pattern_text(m, plain_text(expecting), text)
     if isinstance(expecting, dict):
         title = to_text(expecting.get("title", expecting.get("value")))
         if fold(text) in (fold(title), fold(to_text(expecting.get("value", title)))):
@@ -118,11 +123,9 @@ def match_expecting(machine: Any, expecting: Any, text: str) -> Any:
         return None
     if isinstance(expecting, Record):
         if expecting.kind in ("intent", "entity_matcher"):
-            return match_record(machine, expecting, text)
+            return match_record(m, expecting, text)
         if expecting.kind == "widget":
-            from .widgets import answer_widget
-
-            return answer_widget(expecting, text, machine.now, machine.image.config.timezone)
+            return answer_widget(expecting, text, m.now, m.image.config.timezone)
     if isinstance(expecting, (int, float)):
         return Text(text) if fold(text) == fold(to_text(expecting)) else None
     raise ScriptError(f"`expecting:` cannot use {type_name(expecting)}",

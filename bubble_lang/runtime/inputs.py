@@ -1,0 +1,86 @@
+"""What a turn is played for (layer 6): the inputs of `step`, as typed records.
+
+A channel turns what a user did into one of these: a message (`TextInput`), an event, a
+location, an attachment, opening the conversation (`StartInput`). The host adds two of its own:
+a due timer (`TimerInput`) and the result of an extension call (`ExtensionResult`), which
+resumes a turn that stopped at `extension` (`ExtensionRequest`). All are frozen plain data, so a
+turn stopped for IO is plain data too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Union
+
+from .records import record, value_field
+
+
+@record("start_input", frozen=True)
+class StartInput:
+    """Open the conversation (its entry dialog runs) if it is not open yet."""
+
+
+@record("text_input", frozen=True)
+class TextInput:
+    text: str
+
+
+@record("event_input", frozen=True)
+class EventInput:
+    name: str
+    payload: Any = value_field(default=None)
+
+
+@record("location_input", frozen=True)
+class LocationInput:
+    lat: float
+    lon: float
+
+
+@record("attachment_input", frozen=True)
+class AttachmentInput:
+    kind: str  # image | video | audio | file | voice
+    data: dict[str, Any] = value_field(factory=dict)  # url, name, type, size, …
+
+
+@record("timer_input", frozen=True)
+class TimerInput:
+    """A timer of this conversation fell due (`timer_id` as in the state, e.g. `t3`, `session`)."""
+
+    timer_id: str
+
+
+@record("extension_request", frozen=True)
+class ExtensionRequest:
+    """`extension "name", server: "srv"`: what the VM asks the host to call (SPEC §11).
+
+    `slots` are the conversation's scalar globals as text, `question` the last user message,
+    `command` the intent or trigger that started the current dialog, `dialog` its display name
+    and `state` its number in the bot's state table (1.. in source order; 0 when none).
+    """
+
+    id: str
+    server: str
+    name: str
+    slots: dict[str, str] = value_field(factory=dict)
+    question: str = ""
+    command: str = ""
+    dialog: str = ""
+    state: int = 0
+
+
+@record("extension_result", frozen=True)
+class ExtensionResult:
+    """The host's answer to an `ExtensionRequest` (same `request_id`). On success, `answers` are
+    sent (`{"text", "image"}` each) and changed `slots` written back; on failure `error` says
+    what went wrong and the turn fails like a script error (rolled back, `__error__`)."""
+
+    request_id: str
+    ok: bool
+    answers: list[Any] = value_field(factory=list)
+    slots: dict[str, Any] = value_field(factory=dict)
+    state: int | None = None
+    error: str = ""
+
+
+UserInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput]
+StepInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput, ExtensionResult]

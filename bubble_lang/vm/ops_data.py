@@ -1,0 +1,179 @@
+"""Handlers of the value instructions (layer 7): loads, stores, building values, field access,
+builtin calls and operators.
+
+Every handler has the dispatch signature `(m, frame, stack, constants, arg, pc)` and returns None
+to go on to the next instruction (`dispatch.py` explains the other results). `HANDLERS` maps
+opcode names to handlers; the dispatch table is built from it and the other `ops_*` modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..runtime.script_errors import LimitError, ScriptError
+from ..runtime.values import Atom, Record, get_field, plain_text, to_text, type_name
+from . import operators
+
+
+def load_const(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.append(constants[arg])
+
+
+def load_atom(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.append(Atom(constants[arg]))
+
+
+def load_global(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.append(m.state.globals.get(constants[arg]))
+
+
+def store_global(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    m.state.globals[constants[arg]] = stack.pop()
+
+
+def load_local(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.append(frame.locals.get(constants[arg]))
+
+
+def store_local(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    frame.locals[constants[arg]] = stack.pop()
+
+
+def load_runtime(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.append(m.runtime_variable(constants[arg]))
+
+
+def load_constant(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.append(m.image.constants.get(constants[arg]))
+
+
+def store_user(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    path = constants[arg]
+    value = stack.pop()
+    target = m.state.user
+    for key in path[:-1]:
+        nxt = target.get(key)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            target[key] = nxt
+        target = nxt
+    target[path[-1]] = value
+
+
+def pop(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.pop()
+
+
+def dup(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.append(stack[-1])
+
+
+def _take(stack: list[Any], count: int) -> list[Any]:
+    if not count:
+        return []
+    items = stack[len(stack) - count:]
+    del stack[len(stack) - count:]
+    return items
+
+
+def build_list(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.append(_take(stack, arg))
+
+
+def build_map(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    flat = _take(stack, 2 * arg)
+    stack.append({to_text(plain_text(flat[i])): flat[i + 1] for i in range(0, len(flat), 2)})
+
+
+def build_string(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    text = "".join(to_text(part) for part in _take(stack, arg))
+    if len(text) > m.limits.string_bytes:
+        raise LimitError(f"text too long: more than {m.limits.string_bytes} characters")
+    stack.append(text)
+
+
+def get_field_op(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack.append(get_field(stack.pop(), constants[arg]))
+
+
+def get_index(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    index = plain_text(stack.pop())
+    target = plain_text(stack.pop())
+    stack.append(_index(target, index))
+
+
+def _index(target: Any, index: Any) -> Any:
+    if isinstance(target, list):
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise ScriptError(f"a list index must be an integer, got {type_name(index)}", "write `list[0]`")
+        return target[index] if -len(target) <= index < len(target) else None
+    if isinstance(target, dict):
+        return target.get(to_text(index))
+    if isinstance(target, str):
+        if isinstance(index, int) and not isinstance(index, bool):
+            return target[index] if -len(target) <= index < len(target) else None
+    if target is None:
+        return None
+    if isinstance(target, Record):
+        return target.fields.get(to_text(index))
+    raise ScriptError(f"cannot index {type_name(target)}", "index lists with numbers and maps with keys")
+
+
+def query(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    flat = _take(stack, 2 * arg)
+    target = stack.pop()
+    pairs = [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+    if not isinstance(target, list):
+        raise ScriptError(f"cannot query {type_name(target)} with `[field: value]`", "query a list of maps")
+    stack.append([item for item in target
+                  if all(operators.equals(get_field(item, key), value) for key, value in pairs)])
+
+
+def call_builtin(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    name, positional, keywords = constants[arg]
+    values = _take(stack, positional + len(keywords))
+    stack.append(m.calls.call(name, values[:positional], dict(zip(keywords, values[positional:]))))
+
+
+# ---------------------------------------------------------------------------------- operators
+def _binary(function: Any) -> Any:
+    def handler(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+        right = stack.pop()
+        stack[-1] = function(stack[-1], right, m.limits)
+
+    handler.__name__ = function.__name__
+    handler.__doc__ = function.__doc__
+    return handler
+
+
+def compare_equal(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    right = stack.pop()
+    stack[-1] = operators.equals(stack[-1], right)
+
+
+def compare_not_equal(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    right = stack.pop()
+    stack[-1] = not operators.equals(stack[-1], right)
+
+
+def not_op(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    value = stack[-1]
+    stack[-1] = value is None or value is False
+
+
+def negate(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    stack[-1] = operators.negate(stack[-1], m.limits)
+
+
+HANDLERS = {
+    "LOAD_CONST": load_const, "LOAD_ATOM": load_atom, "LOAD_GLOBAL": load_global, "STORE_GLOBAL": store_global,
+    "LOAD_LOCAL": load_local, "STORE_LOCAL": store_local, "LOAD_RUNTIME": load_runtime,
+    "LOAD_CONSTANT": load_constant, "STORE_USER": store_user, "POP": pop, "DUP": dup,
+    "BUILD_LIST": build_list, "BUILD_MAP": build_map, "BUILD_STRING": build_string, "GET_FIELD": get_field_op,
+    "GET_INDEX": get_index, "QUERY": query, "CALL_BUILTIN": call_builtin,
+    "ADD": _binary(operators.add), "SUBTRACT": _binary(operators.subtract), "MULTIPLY": _binary(operators.multiply),
+    "DIVIDE": _binary(operators.divide), "COMPARE_EQUAL": compare_equal, "COMPARE_NOT_EQUAL": compare_not_equal,
+    "COMPARE_LESS": _binary(operators.less), "COMPARE_LESS_EQUAL": _binary(operators.less_equal),
+    "COMPARE_GREATER": _binary(operators.greater), "COMPARE_GREATER_EQUAL": _binary(operators.greater_equal),
+    "MEMBER_OF": _binary(operators.member_of), "NOT": not_op, "NEGATE": negate,
+}

@@ -1,0 +1,195 @@
+"""Handlers of the statements that talk to the user or the outside (layer 7): `say`, `ask`,
+`prompt`, `show`, `type`, `pause`, `emit`, `cancel`, `await`, `extension`, `remember`,
+`forget`, `tag`, `untag`, `log`, `step`.
+
+Dispatch signature `(m, frame, stack, constants, arg, pc)` (`dispatch.py`). Each pops its
+operands (a statement's options arrive as one map), changes the state, sends outputs, and
+returns `WAITING` (`ask`, `prompt`, `await`), `SUSPENDED` (`extension`: the host makes the call)
+or None. Timers become timer records in the state (`timers.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..runtime.inputs import ExtensionRequest
+from ..runtime.script_errors import ScriptError
+from ..runtime.values import Record, Text, plain_text, to_text, type_name
+from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait
+from .duration_values import parse_duration
+from .questions import describe_choices, send_question
+from .signals import SUSPENDED, WAITING
+from .timers import add_timer, ask_timeout_seconds, cancel_timer, due_at, next_timer_id
+
+
+def say(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    options = stack.pop()
+    text = to_text(stack.pop())
+    data = {key: value for key, value in options.items() if key in ("class", "as")}
+    quick = options.get("quick_replies")
+    if quick:
+        data["quick_replies"] = describe_choices(quick)
+    m.say(text, **data)
+
+
+def _ask(m: Any, frame: Any, stack: list[Any], target: tuple[str, ...], prompt: bool) -> Any:
+    options = stack.pop()
+    question = stack.pop()
+    timer = None
+    seconds = None if prompt else ask_timeout_seconds(m, options)
+    if seconds is not None:
+        dialog = options.get("timeout_dialog")
+        timer = add_timer(m.state, AskTimer(id=next_timer_id(m.state), due=m.now.timestamp() + seconds,
+                                            depth=len(m.state.frames) - 1,
+                                            dialog=to_text(plain_text(dialog)) if dialog is not None else None))
+    frame.wait = PendingAsk(question=question, options=options, target=target, prompt=prompt, timer=timer)
+    frame.asked = 0
+    send_question(m, frame)
+    return WAITING
+
+
+def ask(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    return _ask(m, frame, stack, constants[arg], False)
+
+
+def prompt(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    return _ask(m, frame, stack, (), True)
+
+
+def show(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    options = stack.pop()
+    content = stack.pop()
+    if isinstance(content, Record) and content.kind == "content":
+        data = dict(content.fields)
+    else:
+        data = {"kind": "text", "text": to_text(content)}
+    data.update(options)
+    if "quick_replies" in data:
+        data["quick_replies"] = describe_choices(data["quick_replies"])
+    m.emit("show", to_text(content), data)
+
+
+def type_op(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    m.emit("typing", "", {"seconds": parse_duration(stack.pop())})
+
+
+def pause(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    m.emit("pause", "", {"seconds": parse_duration(stack.pop())})
+
+
+def emit(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    control = stack.pop()
+    payload = stack.pop()
+    name = to_text(stack.pop())
+    target = control.get("to")
+    to = to_text(target) if target is not None else None
+    due = due_at(m, control)
+    if due is not None:
+        m.state.runtime["schedule_id"] = add_timer(
+            m.state, EmitTimer(id=next_timer_id(m.state), due=due, name=name, payload=payload, to=to))
+        return None
+    m.emit("emit", name, {"name": name, "payload": payload, "to": to if to is not None else "client"})
+    return None
+
+
+def cancel(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    cancel_timer(m.state, stack.pop())
+
+
+def await_op(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    options = stack.pop()
+    pattern = stack.pop()
+    if not (isinstance(pattern, Record) and pattern.kind == "event_pattern"):
+        raise ScriptError(f"`await` needs `event(\"name\")`, got {type_name(pattern)}", 'write `await event("click")`')
+    timer = None
+    if options.get("timeout") is not None:
+        seconds = parse_duration(options["timeout"])
+        timer = add_timer(m.state, AwaitTimer(id=next_timer_id(m.state), due=m.now.timestamp() + seconds,
+                                              depth=len(m.state.frames) - 1))
+    frame.wait = PendingAwait(event=to_text(pattern.fields.get("name")), timer=timer)
+    return WAITING
+
+
+def extension(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    """Stop the turn for the host's call (SPEC §11); `step.py` resumes it with the result."""
+    options = stack.pop()
+    name = to_text(plain_text(stack.pop()))
+    server = options.get("server")
+    if server is None:
+        raise ScriptError("`extension` needs `server:`", 'write `extension "name", server: "my_server"`')
+    m.io = ExtensionRequest(id=f"{m.state.conversation_id}:{m.state.output_seq}:{m.steps}", server=to_text(server),
+                            name=name, **request_context(m))
+    return SUSPENDED
+
+
+def request_context(m: Any) -> dict[str, Any]:
+    """What an extension server is told about the conversation: its scalar variables as text (Go
+    servers reject anything else), the last user message, what started the current dialog, and
+    the dialog's number in the state table (`linker.state_table`)."""
+    slots = {}
+    for key, value in m.state.globals.items():
+        value = plain_text(value)
+        if isinstance(value, (str, int, float, bool)):
+            slots[key] = to_text(value)
+    message = m.state.runtime.get("message")
+    intent = message.fields.get("intent") if isinstance(message, Text) else None
+    command = to_text(intent.fields.get("label") or "") if isinstance(intent, Record) else ""
+    dialog = next((f for f in reversed(m.state.frames) if f.kind == "dialog"), None)
+    entry = m.image.entries.get(dialog.code) if dialog is not None else None
+    return {"slots": slots, "question": to_text(plain_text(message)) if message is not None else "",
+            "command": command, "dialog": dialog.name if dialog is not None else "",
+            "state": entry.index + 1 if entry is not None else 0}
+
+
+def remember(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    key = ".".join(constants[arg])
+    remembered = m.state.runtime.setdefault("$remembered", [])
+    if key not in remembered:
+        remembered.append(key)
+
+
+def forget(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    path = constants[arg]
+    target = m.state.user
+    for part in path[:-1]:
+        target = target.get(part) if isinstance(target.get(part), dict) else {}
+    target.pop(path[-1], None)
+    remembered = m.state.runtime.setdefault("$remembered", [])
+    key = ".".join(path)
+    if key in remembered:
+        remembered.remove(key)
+
+
+def tag(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    value = to_text(stack.pop())
+    tags = m.state.tags
+    if "::" in value:
+        scope = value.split("::", 1)[0] + "::"
+        tags[:] = [t for t in tags if not t.startswith(scope)]
+    if value not in tags:
+        tags.append(value)
+
+
+def untag(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    value = to_text(stack.pop())
+    if value in m.state.tags:
+        m.state.tags.remove(value)
+
+
+def log(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    value = stack.pop()
+    span = m.image.codes[frame.code].spans[pc]
+    m.emit("log", to_text(value), {"at": span.location() if span is not None else frame.name})
+
+
+def step(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    options = stack.pop()
+    title = to_text(stack.pop())
+    m.emit("step", title, {"title": title, "final": bool(options.get("final"))})
+
+
+HANDLERS = {
+    "SAY": say, "ASK": ask, "PROMPT": prompt, "SHOW": show, "TYPE": type_op, "PAUSE": pause, "EMIT": emit,
+    "CANCEL": cancel, "AWAIT": await_op, "EXTENSION": extension, "REMEMBER": remember, "FORGET": forget,
+    "TAG": tag, "UNTAG": untag, "LOG": log, "STEP": step,
+}
