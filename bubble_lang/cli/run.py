@@ -125,8 +125,8 @@ class Session:
                     return [f"the payload is not JSON: {error.msg.lower()}"]
             return self.show(conversation.send_event(name, payload))
         if word == "/time":
-            from ..vm.durations import parse_duration
-            from ..runtime.errors import ScriptError
+            from ..vm.duration_values import parse_duration
+            from ..runtime.script_errors import ScriptError
 
             try:
                 seconds = parse_duration(rest.strip().lstrip("+"))
