@@ -27,3 +27,9 @@ def use_color(choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
+
+
+def stream_color(stream: object) -> bool:
+    """Colour on a stream only when it is a terminal and `NO_COLOR` is not set."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")

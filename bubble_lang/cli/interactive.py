@@ -1,22 +1,25 @@
-"""The interactive terminal of `bubble run` (prompt-toolkit).
+"""The interactive terminal of `bubble run` (prompt-toolkit), on the host.
 
 Bot turns are printed in colour (unless `NO_COLOR`), the offered choices are numbered and Tab
 completes their labels, input history persists in `.bubble/history` beside the bot, and the
-bottom toolbar shows the current dialog and the stack.
+bottom toolbar shows the current dialog and the stack. The prompt is asynchronous, so what the
+bot says while the user is idle (a timer) is printed above the prompt as it happens.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.formatted_text import FormattedText
-from prompt_toolkit.history import FileHistory, InMemoryHistory
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.styles import Style
 
-from .run import COMMANDS, Session, opening_lines
+from ..engine.runner import Runner
+from .chat_session import COMMANDS, ChatSession
 
 STYLE = Style.from_dict({"bot": "ansicyan", "user": "ansigreen bold", "toolbar": "reverse", "note": "ansigray"})
 
@@ -24,7 +27,7 @@ STYLE = Style.from_dict({"bot": "ansicyan", "user": "ansigreen bold", "toolbar":
 class ChoiceCompleter(Completer):
     """Completes the labels of the choices the bot offered last, and the slash commands."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: ChatSession):
         self.session = session
 
     def get_completions(self, document, complete_event):  # type: ignore[no-untyped-def]
@@ -41,7 +44,7 @@ class ChoiceCompleter(Completer):
                 yield Completion(title, start_position=-len(text), display=f"{number}. {title}")
 
 
-def history_for(bot_path: Path):
+def history_for(bot_path: Path) -> History:
     folder = (bot_path if bot_path.is_dir() else bot_path.parent) / ".bubble"
     try:
         folder.mkdir(exist_ok=True)
@@ -50,33 +53,38 @@ def history_for(bot_path: Path):
         return InMemoryHistory()
 
 
-def run_interactive(session: Session, bot_path: Path) -> int:
+async def run_interactive(runner: Runner, conversation_id: str, bot_path: Path, *, fast: bool = False,
+                          errors: Any = None) -> int:
+    import sys
+
     color = not os.environ.get("NO_COLOR")
 
-    def say(lines: list[str], style: str = "class:bot") -> None:
+    def show(lines: list[str], kind: str) -> None:
+        style = "class:note" if kind == "note" else "class:bot"
         for line in lines:
             if color:
                 print_formatted_text(FormattedText([(style, line)]), style=STYLE)
             else:
-                print(line)
+                print_formatted_text(line)
 
-    def toolbar():  # type: ignore[no-untyped-def]
-        stack = session.conversation.stack
-        current = stack[0] if stack else "(idle)"
-        kept = " (continued)" if getattr(session.conversation, "resumed", False) else ""
-        return f" dialog: {current}   stack: {' > '.join(reversed(stack)) or '-'}{kept}   /help for commands "
+    async with runner:
+        session = ChatSession(runner, conversation_id, show, errors or sys.stderr, fast=fast)
 
-    prompt = PromptSession(history=history_for(bot_path), completer=ChoiceCompleter(session),
-                           bottom_toolbar=toolbar, style=STYLE if color else None)
-    say(opening_lines(session))
-    while True:
-        try:
-            line = prompt.prompt([("class:user", "you> ")] if color else "you> ")
-        except (EOFError, KeyboardInterrupt):
-            return 0
-        if not line.strip():
-            continue
-        reply = session.user_line(line)
-        if reply is None:
-            return 0
-        say(reply, "class:bot" if not line.startswith("/") or line.startswith("//") else "class:note")
+        def toolbar() -> str:
+            stack = session.stack
+            current = stack[0] if stack else "(idle)"
+            kept = " (continued)" if session.resumed else ""
+            return f" dialog: {current}   stack: {' > '.join(reversed(stack)) or '-'}{kept}   /help for commands "
+
+        prompt: PromptSession[str] = PromptSession(history=history_for(bot_path), completer=ChoiceCompleter(session),
+                                                   bottom_toolbar=toolbar, style=STYLE if color else None)
+        await session.begin()
+        while True:
+            try:
+                line = await prompt.prompt_async([("class:user", "you> ")] if color else "you> ")
+            except (EOFError, KeyboardInterrupt):
+                return 0
+            if not line.strip():
+                continue
+            if not await session.user_line(line):
+                return 0

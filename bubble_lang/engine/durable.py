@@ -69,7 +69,12 @@ class StoredTurn:
                     self.abort()
                     return [Output.from_plain(plain) for plain in previous]
             state = decode(self.store, self.key, self._turn.state, self.problems) if self._turn.state else None
-            self.state = state if state is not None else self.fresh()
+            if state is None:
+                # A new (or set aside) conversation: its outputs are numbered on from what channels
+                # already saw, so a `seq` never means two different outputs.
+                state = self.fresh()
+                state.output_seq = self.store.delivered(self.key)
+            self.state = state
             user = self._turn.load_user(self.bot_id, self.state.user_id)
             if user:
                 self.state.user = dict(user)

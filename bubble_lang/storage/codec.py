@@ -27,14 +27,24 @@ Migrate = Callable[[dict[str, Any]], dict[str, Any]]
 def _state_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     """Version 1 named frames by source position (`dialog:order@shop.bot:35:1`); version 2 by
     stable identity and code hash (SPEC §14). A named dialog's frame becomes `dialog:NAME#0` with
-    no hash, so it starts again from its top (variables kept) when next played; an unnamed
-    dialog's frame cannot be placed and is left. Waits, ask/await timeouts and `once` counters
-    (keyed by position) go with them; scheduled emits are kept."""
+    no hash, so it starts again from its top (variables kept) when next played, and the question
+    it waited on is kept so the next message is not taken for the answer to another; an unnamed
+    dialog's frame cannot be placed and is left. Ask/await timeouts and `once` counters (keyed by
+    position) go; scheduled emits are kept."""
     frames = []
     for frame in data.get("frames") or []:
         name, code, kind = str(frame.get("name", "")), str(frame.get("code", "")), frame.get("kind", "dialog")
         named = kind == "dialog" and "@" not in name and code.startswith(f"dialog:{name}@")
-        frames.append({"code": f"dialog:{name}#0" if named else f"version-1:{code}", "name": name, "kind": kind})
+        migrated_frame = {"code": f"dialog:{name}#0" if named else f"version-1:{code}", "name": name, "kind": kind}
+        wait = frame.get("wait")
+        if isinstance(wait, dict) and wait.get("kind") in ("ask", "prompt"):
+            target = wait.get("target")
+            migrated_frame["wait"] = {"$r": "ask", "question": wait.get("question"), "options": wait.get("options") or {},
+                                      "target": [target[0], *target[1]] if isinstance(target, list) and target
+                                      and target[0] == "user" else (target or []), "prompt": wait["kind"] == "prompt"}
+        elif isinstance(wait, dict) and wait.get("kind") == "await":
+            migrated_frame["wait"] = {"$r": "await", "event": str(wait.get("event", ""))}
+        frames.append(migrated_frame)
     timers = [{"$r": "emit_timer", "id": t.get("id"), "due": t.get("due"), "name": t.get("name"),
                "payload": t.get("payload"), "to": t.get("to")}
               for t in data.get("timers") or [] if isinstance(t, dict) and t.get("kind") == "emit"]

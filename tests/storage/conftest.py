@@ -1,13 +1,9 @@
-"""Fixtures of the store tests: a real `redis-server` on a free port, and one `backend` fixture
-parametrized over memory, SQLite and Redis so every contract test runs on all three."""
+"""Fixtures of the store tests: one `backend` fixture parametrized over memory, SQLite and Redis
+(a real `redis-server`, from the root conftest) so every contract test runs on all three."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,50 +19,6 @@ WORKERS = Path(__file__).resolve().parent / "workers.py"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "stress: kill -9 and multi-process store tests (run in the normal run)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A throwaway redis-server (no persistence) on 127.0.0.1; stopped after the session."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed; the Redis store tests run a real one. "
-                    "Install it with `apt-get install -y redis-server` (Debian/Ubuntu) "
-                    "or `brew install redis` (macOS).", pytrace=False)
-    workdir = tmp_path_factory.mktemp("redis")
-    port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(workdir)],
-                              cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.exceptions.ConnectionError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"redis-server did not start on port {port}", pytrace=False)
-                time.sleep(0.02)
-        client.close()
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @attrs.define

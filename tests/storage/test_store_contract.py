@@ -358,3 +358,40 @@ def test_older_state_is_migrated_by_the_hook(backend: Backend, monkeypatch):
     monkeypatch.delitem(codec.STATE_MIGRATIONS, 0)
     with pytest.raises(CorruptState, match="no migration from state version 0"):
         store.load("old")
+
+
+def test_a_holder_that_renews_keeps_its_lease_past_its_lifetime(backend: Backend):
+    store = backend.open(lock_seconds=0.3)
+    with store.begin_turn("c") as turn:
+        for _ in range(4):  # 0.6 s in all: twice the lifetime
+            time.sleep(0.15)
+            assert turn.renew()
+        with pytest.raises(StoreBusy):
+            with store.begin_turn("c", wait_seconds=0.05):
+                pass
+        turn.commit(state(1), [])
+    assert store.load("c").state == state(1)
+
+
+def test_a_lost_lease_cannot_be_renewed(backend: Backend):
+    store = backend.open(lock_seconds=0.2)
+    with store.begin_turn("c") as first:
+        time.sleep(0.3)
+        with store.begin_turn("c") as second:
+            assert not first.renew()  # it expired and another holder took it
+            second.commit(state(2), [])
+        with pytest.raises(TurnConflict):
+            first.commit(state(1), [])
+
+
+def test_outputs_since_replays_committed_outputs_by_seq_and_the_cursor_only_moves_on(store):
+    for turn_number, seqs in enumerate(([1, 2], [], [3], [4, 5]), 1):
+        with store.begin_turn("c") as turn:
+            turn.commit(state(turn_number), [{"kind": "text", "text": f"o{seq}", "seq": seq} for seq in seqs])
+    assert [o["seq"] for o in store.outputs_since("c", 0)] == [1, 2, 3, 4, 5]
+    assert [o["text"] for o in store.outputs_since("c", 3)] == ["o4", "o5"]
+    assert store.outputs_since("c", 5) == [] and store.outputs_since("nobody", 0) == []
+    assert store.delivered("c") == 0
+    store.mark_delivered("c", 4)
+    store.mark_delivered("c", 2)  # never backwards
+    assert store.delivered("c") == 4 and store.delivered("other") == 0

@@ -3,6 +3,8 @@ and the SQLite settings in force (reliability.md DUR-3)."""
 
 from __future__ import annotations
 
+import socket
+
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +14,6 @@ from bubble_lang.diagnostics import BubbleUsageError
 from bubble_lang.render.full import render_full
 from bubble_lang.storage import MemoryStore, RedisStore, SqliteStore, StoreError, StoreUnavailable, open_store
 
-from .conftest import free_port
 
 
 def test_the_default_is_sqlite_beside_the_bot(tmp_path: Path):
@@ -70,7 +71,10 @@ def test_a_bad_bubble_store_names_the_variable(tmp_path: Path):
 
 
 def test_an_unreachable_redis_is_store_unavailable(tmp_path: Path):
-    url = f"redis://user:secret@127.0.0.1:{free_port()}/0"
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"redis://user:secret@127.0.0.1:{port}/0"
     with pytest.raises(StoreUnavailable) as caught:
         open_store(url, tmp_path, environ={}, connect_seconds=1)
     diagnostic = caught.value.diagnostics[0]

@@ -7,6 +7,7 @@ are snapshot-tested; read the snapshot diffs when a behaviour changes on purpose
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
 import sys
@@ -15,8 +16,10 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from bubble_lang.cli.run import Session, run_piped
+from bubble_lang.cli.piped import run_piped
 from bubble_lang.engine.bot import load_bot
+from bubble_lang.engine.runner import Runner
+from bubble_lang.storage import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = Path(__file__).resolve().parent / "inputs"
@@ -26,10 +29,11 @@ SAMPLES = sorted(p.stem for p in INPUTS.glob("*.txt"))
 
 def transcript(sample: str) -> str:
     bot = load_bot(ROOT / "samples" / f"{sample}.bot")
-    conversation = bot.conversation("transcript", clock=lambda: NOW, seed=1)
-    conversation.last_errors = ()
+    runner = Runner(bot, MemoryStore(), clock=lambda: NOW)
+    runner.seed("transcript", 1)
     out, err = io.StringIO(), io.StringIO()
-    run_piped(Session(conversation, out, err), io.StringIO((INPUTS / f"{sample}.txt").read_text(encoding="utf-8")))
+    stdin = io.StringIO((INPUTS / f"{sample}.txt").read_text(encoding="utf-8"))
+    asyncio.run(run_piped(runner, "transcript", stdin, out, err, fast=True))
     text = out.getvalue()
     if err.getvalue():
         text += "--- stderr ---\n" + err.getvalue()

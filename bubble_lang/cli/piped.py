@@ -1,0 +1,40 @@
+"""`bubble run` with piped stdin (layer 11): one user message per line, a plain transcript out.
+
+The user's lines are echoed after `> `; every bot message is one line (markdown as written),
+choices are listed as `  [1] Yes  [2] No`, and typing, pauses, events, steps and log lines appear
+in parentheses. Lines starting with `/` are commands (`//text` sends `/text`). Lines are read
+without blocking the host, so timers that fall due while input is still coming fire in between;
+the run ends at the end of the input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TextIO
+
+from ..engine.runner import Runner
+from .chat_session import ChatSession
+
+
+async def run_piped(runner: Runner, conversation_id: str, stdin: TextIO, out: TextIO, errors: TextIO, *,
+                    fast: bool = False) -> int:
+    def show(lines: list[str], kind: str) -> None:
+        for line in lines:
+            out.write(line + "\n")
+        out.flush()
+
+    async with runner:
+        session = ChatSession(runner, conversation_id, show, errors, fast=fast)
+        await session.begin()
+        while True:
+            raw = await asyncio.to_thread(stdin.readline)
+            if not raw:
+                break
+            line = raw.rstrip("\n")
+            if not line.strip():
+                continue
+            show([f"> {line}"], "user")
+            if not await session.user_line(line):
+                break
+    out.flush()
+    return 0

@@ -1,0 +1,310 @@
+"""The host (layer 9): an asyncio `Runner` that owns the turns of many conversations of a bot.
+
+Input: user inputs from channels (`send`, `send_text`, …), due timers from the store, and the
+answers of extension servers. Output: committed turns, and their outputs handed to the channels
+subscribed to each conversation (`subscribe`), or kept in the store until one connects.
+
+Per turn (DESIGN §1b): take the conversation's in-process lock and the store's lease → load →
+`step` (due timers first) → while the VM waits on an extension call: make it through the
+extension adapter, renewing the lease meanwhile → commit (state, timers, outbox, dedup id) →
+deliver. Store calls block, so they run in worker threads, never on the event loop; the VM's
+step is short and bounded (SPEC §13) and runs on the loop. A scheduler task plays due timers
+while nobody types (`scheduler.py`). One conversation's failure never touches another's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pendulum
+
+from ..diagnostics import BubbleError
+from ..runtime.inputs import (
+    AttachmentInput,
+    EventInput,
+    LocationInput,
+    StartInput,
+    TextInput,
+    TimerInput,
+    UserInput,
+)
+from ..runtime.outputs import Output
+from ..runtime.session import SessionState
+from ..runtime.steps import Extension, Idle, Step, Waiting
+from ..vm import timers
+from ..vm.step import describe_waiting, step
+from .bot import Bot, Clock
+from .delivery import Deliver, Outbox, Subscription
+from ..storage import CorruptState
+from .durable import StoredTurn, decode, quarantine, store_key
+from .extension_io import ExtensionCaller, NoExtensions
+from .scheduler import Scheduler
+
+log = logging.getLogger("bubble")
+
+
+class Runner:
+    """Runs a bot's conversations: `async with Runner(bot, store) as runner: …`."""
+
+    def __init__(self, bot: Bot, store: Any = None, *, clock: Clock | None = None,
+                 extensions: ExtensionCaller | None = None, bot_id: str | None = None,
+                 poll_seconds: float = 1.0):
+        if store is None:
+            from ..storage import MemoryStore
+
+            store = MemoryStore()
+        self.bot = bot
+        self.store = store
+        self.clock = clock or (lambda: pendulum.now(bot.image.config.timezone))
+        self.extensions = extensions or NoExtensions()
+        self.bot_id = bot_id or bot.name
+        self.outbox = Outbox(store)
+        self.scheduler = Scheduler(store, store_key(self.bot_id, ""), self._fire_timer,
+                                   clock=lambda: self.clock().timestamp(), poll_seconds=poll_seconds)
+        self.problems: list[BubbleError] = []  # conversations set aside as unreadable (B564)
+        self.errors: list[BubbleError] = []  # script errors of the turns played (each handled)
+        self.on_error: list[Callable[[str, BubbleError], None]] = []  # told of each, with its conversation
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}  # how many turns wait on each lock (locks are dropped at 0)
+        self._waiting: dict[str, Waiting] = {}
+        self._seeds: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ lifecycle
+    async def __aenter__(self) -> Runner:
+        self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def start(self) -> None:
+        """Start the scheduler (timers fire while nobody types)."""
+        self.scheduler.start()
+
+    async def close(self) -> None:
+        """Stop the scheduler and wait for the turns in flight to finish (none is cut short)."""
+        await self.scheduler.stop()
+        for lock in list(self._locks.values()):
+            async with lock:
+                pass
+
+    # ------------------------------------------------------------------ inputs
+    async def send(self, conversation_id: str, input: UserInput, *, message_id: str | None = None) -> list[Output]:
+        """Play one input as a turn (due timers of the conversation first); returns its outputs,
+        after they are committed and delivered. A `message_id` seen before returns the outputs of
+        the turn that handled it, and plays nothing."""
+        record = _record(input)
+        return await self._run_turn(conversation_id, [input], record, message_id=message_id, timers_first=True)
+
+    async def open(self, conversation_id: str) -> list[Output]:
+        """Open the conversation (its entry dialog runs) unless it is open."""
+        return await self.send(conversation_id, StartInput())
+
+    async def send_text(self, conversation_id: str, text: str, *, message_id: str | None = None) -> list[Output]:
+        return await self.send(conversation_id, TextInput(text=text), message_id=message_id)
+
+    async def send_event(self, conversation_id: str, name: str, payload: Any = None, *,
+                         message_id: str | None = None) -> list[Output]:
+        return await self.send(conversation_id, EventInput(name=name, payload=payload), message_id=message_id)
+
+    async def send_location(self, conversation_id: str, lat: float, lon: float) -> list[Output]:
+        return await self.send(conversation_id, LocationInput(lat=lat, lon=lon))
+
+    async def send_attachment(self, conversation_id: str, kind: str, **data: Any) -> list[Output]:
+        return await self.send(conversation_id, AttachmentInput(kind=kind, data=data))
+
+    async def advance(self, conversation_id: str, seconds: float) -> list[Output]:
+        """Move one conversation's clock forward (`/time +15m`); its due timers fire now."""
+
+        def move(state: SessionState) -> None:
+            state.clock_offset += seconds
+
+        return await self._run_turn(conversation_id, [], {"kind": "advance", "seconds": seconds},
+                                    timers_first=True, prepare=move)
+
+    async def restart(self, conversation_id: str) -> list[Output]:
+        """Start the conversation over (the user record and the output sequence stay)."""
+
+        def reset(state: SessionState) -> None:
+            fresh = self._fresh(conversation_id)
+            fresh.output_seq, fresh.user, fresh.clock_offset = state.output_seq, state.user, state.clock_offset
+            for field in ("globals", "runtime", "frames", "once", "tags", "history", "user_utterances",
+                          "bot_utterances", "started", "closed", "timers", "timer_seq", "last_seen", "timed_out"):
+                setattr(state, field, getattr(fresh, field))
+
+        return await self._run_turn(conversation_id, [StartInput()], {"kind": "restart"}, prepare=reset)
+
+    # ------------------------------------------------------------------ reading
+    async def subscribe(self, conversation_id: str, deliver: Deliver, *, after_seq: int | None = None) -> Subscription:
+        """Hand this conversation's outputs to `deliver` (a function or coroutine function), each
+        once, in order: first what was committed after `after_seq` (default: what no channel
+        has taken yet), then every new turn's."""
+        async with self._lock(conversation_id):
+            return await self.outbox.subscribe(self.key(conversation_id), deliver, after_seq)
+
+    async def state(self, conversation_id: str) -> SessionState | None:
+        """The committed state of a conversation (None when it has none yet, or when what is
+        stored cannot be read: it is then set aside and the conversation starts afresh)."""
+        key = self.key(conversation_id)
+
+        def read() -> SessionState | None:
+            try:
+                stored = self.store.load(key)
+            except CorruptState as error:
+                quarantine(self.store, error, self.problems)
+                return None
+            if stored is None or not stored.state:
+                return None
+            return decode(self.store, key, stored.state, self.problems)
+
+        return await asyncio.to_thread(read)
+
+    async def waiting(self, conversation_id: str) -> Waiting:
+        """What the conversation waits for: the pending question (with its choices) and so on."""
+        known = self._waiting.get(conversation_id)
+        if known is not None:
+            return known
+        state = await self.state(conversation_id)
+        if state is None:
+            return Idle()
+        return describe_waiting(self.bot.image, state, self.clock())
+
+    def key(self, conversation_id: str) -> str:
+        return store_key(self.bot_id, conversation_id)
+
+    # ------------------------------------------------------------------ turns
+    def _lock(self, conversation_id: str) -> _HeldLock:
+        return _HeldLock(self, conversation_id)
+
+    def _fresh(self, conversation_id: str) -> SessionState:
+        return self.bot.new_state(conversation_id, seed=self._seeds.get(conversation_id))
+
+    def seed(self, conversation_id: str, seed: int) -> None:
+        """Fix the `random` seed of a conversation that starts later (reproducible runs)."""
+        self._seeds[conversation_id] = seed
+
+    async def _run_turn(self, conversation_id: str, inputs: list[Any], record: Any, *,
+                        message_id: str | None = None, timers_first: bool = False,
+                        claim: str | None = None, prepare: Callable[[SessionState], None] | None = None
+                        ) -> list[Output]:
+        async with self._lock(conversation_id):
+            key = self.key(conversation_id)
+            turn = StoredTurn(self.bot, self.store, key, lambda: self._fresh(conversation_id), self.problems)
+            previous = await asyncio.to_thread(turn.begin, message_id)
+            if previous is not None:
+                return previous
+            state = turn.state
+            assert state is not None
+            try:
+                if claim is not None and not await asyncio.to_thread(turn.claim, claim):
+                    await asyncio.to_thread(turn.abort)  # fired meanwhile, or by another process
+                    return []
+                if prepare is not None:
+                    prepare(state)
+                outputs: list[Output] = []
+                last: Step | None = None
+                if timers_first:
+                    for _ in range(1000):  # bounded: a timer may schedule another
+                        due = timers.next_due(state, self.bot.image.session_timeout)
+                        if due is None or due > self._now(state).timestamp():
+                            break
+                        timer = timers.pending(state, self.bot.image.session_timeout)[0]
+                        last = await self._play(state, TimerInput(timer_id=timer.id), turn, outputs)
+                for input in inputs:
+                    last = await self._play(state, input, turn, outputs)
+                await asyncio.to_thread(turn.finish, state, outputs, record, message_id)
+            except BaseException:
+                await asyncio.to_thread(turn.abort)
+                raise
+            if last is not None:
+                self._waiting[conversation_id] = last.waiting
+            self.scheduler.expect(timers.next_due(state, self.bot.image.session_timeout))
+            await self.outbox.deliver(key, outputs)
+            return outputs
+
+    def _now(self, state: SessionState) -> pendulum.DateTime:
+        now = self.clock()
+        return now.add(seconds=state.clock_offset) if state.clock_offset else now
+
+    async def _play(self, state: SessionState, input: Any, turn: StoredTurn, outputs: list[Output]) -> Step:
+        """One step, and the extension calls it stops at (the lease renewed while they run)."""
+        now = self._now(state)
+        result = step(self.bot.image, state, input, now=now)
+        while isinstance(result.waiting, Extension):
+            answer = await self._call(turn, result.waiting)
+            result = step(self.bot.image, state, answer, now=now)
+        for note in result.notes:
+            log.info("conversation %s: %s", state.conversation_id, note)
+        self.errors.extend(result.errors)
+        for error in result.errors:
+            for tell in self.on_error:
+                tell(state.conversation_id, error)
+        outputs.extend(result.outputs)
+        return result
+
+    async def _call(self, turn: StoredTurn, waiting: Extension) -> Any:
+        keeper = asyncio.create_task(self._keep_lease(turn))
+        try:
+            return await self.extensions.call(waiting.request)
+        finally:
+            keeper.cancel()
+
+    async def _keep_lease(self, turn: StoredTurn) -> None:
+        every = max(0.05, self.store.lock_seconds / 3)
+        while True:
+            await asyncio.sleep(every)
+            if not await asyncio.to_thread(turn.renew):
+                log.warning("conversation %s: its lease was lost during an extension call", turn.key)
+                return
+
+    async def _fire_timer(self, key: str, timer: Any) -> None:
+        conversation_id = key.split("/", 1)[1]
+        timer_id = str(timer.payload.get("id", ""))
+        await self._run_turn(conversation_id, [TimerInput(timer_id=timer_id)], {"kind": "timer", "id": timer_id},
+                             claim=timer.timer_id)
+
+
+class _HeldLock:
+    """The in-process lock of one conversation; dropped from the table when nobody holds or
+    waits for it, so a runner serving many conversations keeps no lock per idle conversation."""
+
+    def __init__(self, runner: Runner, conversation_id: str):
+        self.runner = runner
+        self.conversation_id = conversation_id
+
+    async def __aenter__(self) -> None:
+        runner, cid = self.runner, self.conversation_id
+        lock = runner._locks.setdefault(cid, asyncio.Lock())
+        runner._users[cid] = runner._users.get(cid, 0) + 1
+        try:
+            await lock.acquire()
+        except BaseException:  # cancelled while waiting: let go of our place
+            self._leave()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.runner._locks[self.conversation_id].release()
+        self._leave()
+
+    def _leave(self) -> None:
+        runner, cid = self.runner, self.conversation_id
+        runner._users[cid] -= 1
+        if not runner._users[cid]:
+            del runner._users[cid]
+            del runner._locks[cid]
+
+
+def _record(input: Any) -> dict[str, Any]:
+    """How a turn's input is written in the transcript (never a secret's text: SPEC §8)."""
+    if isinstance(input, TextInput):
+        return {"kind": "text", "text": input.text}
+    if isinstance(input, EventInput):
+        return {"kind": "event", "name": input.name}
+    if isinstance(input, LocationInput):
+        return {"kind": "location", "lat": input.lat, "lon": input.lon}
+    if isinstance(input, AttachmentInput):
+        return {"kind": "attachment", "type": input.kind}
+    return {"kind": "start"}
