@@ -33,11 +33,11 @@ from ..runtime.inputs import (
 )
 from ..runtime.outputs import Output
 from ..runtime.session import SessionState
-from ..runtime.steps import Extension, Idle, Step, Waiting
+from ..runtime.steps import Extension, Step, Waiting
 from ..runtime.waits import AnyTimer
 from ..vm import timers
 from ..vm.linker import BotImage, link_bot
-from ..vm.step import step
+from ..vm.step import describe_waiting, step
 from .extension_io import ExtensionCaller, NoExtensions
 
 Clock = Callable[[], pendulum.DateTime]
@@ -89,42 +89,50 @@ class Conversation:
         self.tracer = tracer
         self.errors: list[BubbleError] = []
         self.last_errors: tuple[BubbleError, ...] = ()
-        self.waiting: Waiting = Idle()
+        # A store host sets this for the first step of a turn: the way back to what it committed
+        # (so the VM takes no copy of the state); later steps of the same turn copy.
+        self.restore: Callable[[], SessionState] | None = None
 
     def now(self) -> pendulum.DateTime:
         now = self.clock()
         return now.add(seconds=self.state.clock_offset) if self.state.clock_offset else now
 
-    def play(self, input: StepInput) -> tuple[list[Output], Step]:
+    def play(self, input: StepInput, now: pendulum.DateTime | None = None) -> tuple[list[Output], Step]:
         """One whole turn: step, make the extension calls it stops at, step on. The clock is read
         once, so a turn sees one moment however long its calls take."""
-        now = self.now()
-        result = step(self.bot.image, self.state, input, now=now, tracer=self.tracer)
+        now = now or self.now()
+        rollback, self.restore = self.restore, None
+        result = step(self.bot.image, self.state, input, now=now, tracer=self.tracer, rollback=rollback)
         while isinstance(result.waiting, Extension):
             answer: ExtensionResult = self.extensions.call_sync(result.waiting.request)
-            result = step(self.bot.image, self.state, answer, now=now, tracer=self.tracer)
+            result = step(self.bot.image, self.state, answer, now=now, tracer=self.tracer, rollback=rollback)
         for note in result.notes:
             log.info("conversation %s: %s", self.state.conversation_id, note)
         self.errors.extend(result.errors)
-        self.waiting = result.waiting
         return list(result.outputs), result
+
+    def waiting(self) -> Waiting:
+        """What the conversation waits for: the pending question with its choices, and so on."""
+        return describe_waiting(self.bot.image, self.state, self.now())
 
     def _turn(self, input: StepInput) -> list[Output]:
         """Fire the timers that fell due, then play the input; each is one turn."""
-        outputs = self.fire_due_timers()
+        now = self.now()
+        outputs = self.fire_due_timers(now)
         errors = list(self.last_errors)
-        played, result = self.play(input)
+        played, result = self.play(input, now)
         self.last_errors = tuple(errors) + result.errors
         return outputs + played
 
-    def fire_due_timers(self) -> list[Output]:
+    def fire_due_timers(self, now: pendulum.DateTime | None = None) -> list[Output]:
         """Play every timer whose time has come, in order, each as its own turn (fired once: a
         timer is removed before it runs, so a failing one is not retried)."""
         outputs: list[Output] = []
         errors: list[BubbleError] = []
+        moment = (now or self.now()).timestamp()
         for _ in range(1000):  # bounded: a timer may schedule another
             due_at = timers.next_due(self.state, self.bot.image.session_timeout)
-            if due_at is None or due_at > self.now().timestamp():
+            if due_at is None or due_at > moment:
                 break
             timer = timers.pending(self.state, self.bot.image.session_timeout)[0]
             played, result = self.play(TimerInput(timer_id=timer.id))

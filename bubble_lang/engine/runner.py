@@ -39,7 +39,7 @@ from ..vm.step import describe_waiting, step
 from .bot import Bot, Clock
 from .delivery import Deliver, Outbox, Subscription
 from ..storage import CorruptState
-from .durable import StoredTurn, decode, quarantine, store_key
+from .durable import StateCache, StoredTurn, decode, quarantine, store_key
 from .extension_io import ExtensionCaller, NoExtensions
 from .scheduler import Scheduler
 
@@ -62,6 +62,7 @@ class Runner:
         self.extensions = extensions or NoExtensions()
         self.bot_id = bot_id or bot.name
         self.outbox = Outbox(store)
+        self.cache = StateCache()  # the states this runner committed last: read back from memory
         self.scheduler = Scheduler(store, store_key(self.bot_id, ""), self._fire_timer,
                                    clock=lambda: self.clock().timestamp(), poll_seconds=poll_seconds)
         self.problems: list[BubbleError] = []  # conversations set aside as unreadable (B564)
@@ -69,7 +70,6 @@ class Runner:
         self.on_error: list[Callable[[str, BubbleError], None]] = []  # told of each, with its conversation
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}  # how many turns wait on each lock (locks are dropped at 0)
-        self._waiting: dict[str, Waiting] = {}
         self._seeds: dict[str, int] = {}
 
     # ------------------------------------------------------------------ lifecycle
@@ -164,9 +164,6 @@ class Runner:
 
     async def waiting(self, conversation_id: str) -> Waiting:
         """What the conversation waits for: the pending question (with its choices) and so on."""
-        known = self._waiting.get(conversation_id)
-        if known is not None:
-            return known
         state = await self.state(conversation_id)
         if state is None:
             return Idle()
@@ -192,7 +189,8 @@ class Runner:
                         ) -> list[Output]:
         async with self._lock(conversation_id):
             key = self.key(conversation_id)
-            turn = StoredTurn(self.bot, self.store, key, lambda: self._fresh(conversation_id), self.problems)
+            turn = StoredTurn(self.bot, self.store, key, lambda: self._fresh(conversation_id), self.problems,
+                              cache=self.cache)
             previous = await asyncio.to_thread(turn.begin, message_id)
             if previous is not None:
                 return previous
@@ -205,22 +203,22 @@ class Runner:
                 if prepare is not None:
                     prepare(state)
                 outputs: list[Output] = []
-                last: Step | None = None
+                rollback: Any = None if prepare is not None else turn.restore  # the first step only
                 if timers_first:
                     for _ in range(1000):  # bounded: a timer may schedule another
                         due = timers.next_due(state, self.bot.image.session_timeout)
                         if due is None or due > self._now(state).timestamp():
                             break
                         timer = timers.pending(state, self.bot.image.session_timeout)[0]
-                        last = await self._play(state, TimerInput(timer_id=timer.id), turn, outputs)
+                        await self._play(state, TimerInput(timer_id=timer.id), turn, outputs, rollback)
+                        rollback = None
                 for input in inputs:
-                    last = await self._play(state, input, turn, outputs)
+                    await self._play(state, input, turn, outputs, rollback)
+                    rollback = None
                 await asyncio.to_thread(turn.finish, state, outputs, record, message_id)
             except BaseException:
                 await asyncio.to_thread(turn.abort)
                 raise
-            if last is not None:
-                self._waiting[conversation_id] = last.waiting
             self.scheduler.expect(timers.next_due(state, self.bot.image.session_timeout))
             await self.outbox.deliver(key, outputs)
             return outputs
@@ -229,13 +227,14 @@ class Runner:
         now = self.clock()
         return now.add(seconds=state.clock_offset) if state.clock_offset else now
 
-    async def _play(self, state: SessionState, input: Any, turn: StoredTurn, outputs: list[Output]) -> Step:
+    async def _play(self, state: SessionState, input: Any, turn: StoredTurn, outputs: list[Output],
+                    rollback: Any = None) -> Step:
         """One step, and the extension calls it stops at (the lease renewed while they run)."""
         now = self._now(state)
-        result = step(self.bot.image, state, input, now=now)
+        result = step(self.bot.image, state, input, now=now, rollback=rollback)
         while isinstance(result.waiting, Extension):
             answer = await self._call(turn, result.waiting)
-            result = step(self.bot.image, state, answer, now=now)
+            result = step(self.bot.image, state, answer, now=now, rollback=rollback)
         for note in result.notes:
             log.info("conversation %s: %s", state.conversation_id, note)
         self.errors.extend(result.errors)

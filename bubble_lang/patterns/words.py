@@ -44,6 +44,8 @@ def normalize_word(text: str) -> str:
 
     The runtime must fold message tokens with this same function, or index and matcher disagree.
     """
+    if text.isascii():  # no accents to strip and nothing to fold but case and the backquote
+        return text.lower().replace("`", "'")
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     text = "".join(char for char in text if not unicodedata.combining(char))
     return unicodedata.normalize("NFC", text.casefold().translate(_FOLDS))

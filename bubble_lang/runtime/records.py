@@ -109,12 +109,17 @@ def _identity(value: Any) -> Any:
 
 
 def _copy_value(value: Any) -> Any:
-    """Bubble values: lists and maps are mutated in place by the VM, everything else is not."""
-    if isinstance(value, list):
-        return [_copy_value(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _copy_value(item) for key, item in value.items()}
+    """Bubble values: lists and maps are mutated in place by the VM, everything else is not
+    (values are plain `list`/`dict`, never subclasses: `type` checks are enough, and cheaper)."""
+    kind = type(value)
+    if kind is list:
+        return [_copy_value(item) if type(item) in _CONTAINERS else item for item in value]
+    if kind is dict:
+        return {key: _copy_value(item) if type(item) in _CONTAINERS else item for key, item in value.items()}
     return value
+
+
+_CONTAINERS = (list, dict)
 
 
 @attrs.frozen
@@ -145,7 +150,8 @@ def _converter(hint: Any) -> _Conv:
         if len(args) == 1:
             return _optional(_converter(args[0]))
         if all(attrs.has(arg) for arg in args):
-            return _optional(_Conv(dump_tagged, load_tagged, clone))
+            frozen = all(getattr(arg, "__record_frozen__", False) for arg in args)
+            return _optional(_Conv(dump_tagged, load_tagged, None if frozen else clone))
         if all(arg in _LEAVES for arg in args):
             return _LEAF
         raise TypeError(f"cannot store a union of {args}")
@@ -187,22 +193,29 @@ class _Plan:
     cls: type
     fields: tuple[_FieldPlan, ...]
     frozen: bool
+    # Worked out once per class, for the loops below (they run for every stored turn and every
+    # rollback copy): fields with how they are stored and when they are left out; for `clone`,
+    # fields shared as they are, copied (with their copier), or reset (with their default).
+    stored: tuple[tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any] | None,
+                        Callable[[Any], bool]], ...] = ()
+    shared: tuple[str, ...] = ()
+    copied: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
+    reset: tuple[tuple[str, Any], ...] = ()
 
     def dump(self, obj: Any) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for field in self.fields:
-            if field.transient:
-                continue
-            value = getattr(obj, field.name)
-            if not field.empty(value):
-                data[field.name] = field.conv.dump(value)
+        for name, write, _read, empty in self.stored:
+            value = getattr(obj, name)
+            if not empty(value):
+                data[name] = value if write is None else write(value)
         return data
 
     def load(self, data: dict[str, Any]) -> Any:
         kwargs = {}
-        for field in self.fields:
-            if not field.transient and field.name in data:
-                kwargs[field.name] = field.conv.load(data[field.name])
+        for name, _write, read, _empty in self.stored:
+            if name in data:
+                value = data[name]
+                kwargs[name] = value if read is None else read(value)
         try:
             return self.cls(**kwargs)
         except TypeError as error:  # a required field is missing
@@ -212,15 +225,22 @@ class _Plan:
         if self.frozen:
             return obj
         new = object.__new__(self.cls)
-        for field in self.fields:
-            if field.transient:
-                value = field.default() if callable(field.default) else field.default
-            else:
-                value = getattr(obj, field.name)
-                if field.conv.copy is not None:
-                    value = field.conv.copy(value)
-            object.__setattr__(new, field.name, value)
+        put = object.__setattr__
+        for name in self.shared:
+            put(new, name, getattr(obj, name))
+        for name, copy in self.copied:
+            put(new, name, copy(getattr(obj, name)))
+        for name, default in self.reset:
+            put(new, name, default() if callable(default) else default)
         return new
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _is_empty_container(value: Any) -> bool:
+    return not value and type(value) in (list, dict, tuple)
 
 
 def _emptiness(field: attrs.Attribute) -> Callable[[Any], bool]:
@@ -228,10 +248,10 @@ def _emptiness(field: attrs.Attribute) -> Callable[[Any], bool]:
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
         made = default.factory()  # type: ignore[union-attr]
         if isinstance(made, (list, dict, tuple)) and not made:
-            return lambda value: isinstance(value, (list, dict, tuple)) and not value
-        return lambda value: False
+            return _is_empty_container
+        return _never
     if default is attrs.NOTHING:
-        return lambda value: False
+        return _never
     if isinstance(default, _LEAVES):
         return lambda value: value is default or (type(value) is type(default) and value == default)
     return lambda value: False
@@ -250,4 +270,11 @@ def _plan(cls: type) -> _Plan:
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             default = default.factory  # type: ignore[union-attr]
         fields.append(_FieldPlan(field.name, conv, _emptiness(field), transient, default))
-    return _Plan(cls, tuple(fields), bool(getattr(cls, "__record_frozen__", False)))
+    leaf = _identity
+    return _Plan(cls, tuple(fields), bool(getattr(cls, "__record_frozen__", False)),
+                 stored=tuple((f.name, None if f.conv.dump is leaf else f.conv.dump,
+                               None if f.conv.load is leaf else f.conv.load, f.empty)
+                              for f in fields if not f.transient),
+                 shared=tuple(f.name for f in fields if not f.transient and f.conv.copy is None),
+                 copied=tuple((f.name, f.conv.copy) for f in fields if not f.transient and f.conv.copy is not None),
+                 reset=tuple((f.name, f.default) for f in fields if f.transient))

@@ -91,6 +91,7 @@ class TurnWrites:
     revision: int  # the revision the turn started from; the new one is revision + 1
     state_text: str
     entry: TranscriptEntry
+    entry_text: str  # the entry's input and outputs as JSON (`{"input", "outputs"}`), encoded once
     users: tuple[UserWrite, ...]
     schedules: tuple[Timer, ...]  # applied after `cancels`, so a re-scheduled id is kept
     cancels: tuple[str, ...]
@@ -108,7 +109,8 @@ class Store(Protocol):
     def delivered(self, conversation_id: str) -> int: ...
     def mark_delivered(self, conversation_id: str, seq: int) -> None: ...
     def begin_turn(self, conversation_id: str, *, lock_seconds: float | None = None,
-                   wait_seconds: float | None = None) -> AbstractContextManager[Turn]: ...
+                   wait_seconds: float | None = None,
+                   known_revision: int | None = None) -> AbstractContextManager[Turn]: ...
     def transcript(self, conversation_id: str) -> list[TranscriptEntry]: ...
     def find_message(self, conversation_id: str, message_id: str) -> list[Any] | None: ...
     def load_user(self, bot_id: str, user_id: str) -> dict[str, Any]: ...
@@ -128,16 +130,20 @@ class Store(Protocol):
 class Turn:
     """One turn of one conversation while its lock is held. Made by `Store.begin_turn`.
 
-    `state` is the committed state (None for a new conversation). User records, timer changes and
-    claims are staged here and written by `commit`, atomically with the state.
+    `state` is the committed state (None for a new conversation). When the caller knew the
+    committed revision and it is still the stored one, the state is not read at all: `unchanged`
+    is True and the caller's copy is current. User records, timer changes and claims are staged
+    here and written by `commit`, atomically with the state.
     """
 
-    def __init__(self, store: BaseStore, conversation_id: str, token: str, stored: StoredConversation | None):
+    def __init__(self, store: BaseStore, conversation_id: str, token: str, stored: StoredConversation | None,
+                 unchanged_revision: int | None = None):
         self.store = store
         self.conversation_id = conversation_id
         self.token = token
         self.state: dict[str, Any] | None = stored.state if stored else None
-        self.revision = stored.revision if stored else 0
+        self.revision = stored.revision if stored else (unchanged_revision or 0)
+        self.unchanged = unchanged_revision is not None
         self.committed = False
         self._user_bases: dict[tuple[str, str], dict[str, str]] = {}
         self._users: dict[tuple[str, str], UserWrite] = {}
@@ -176,11 +182,12 @@ class Turn:
         self._claims[timer_id] = None
         return True
 
-    def replace_timers(self, timers: Iterable[Timer]) -> None:
+    def replace_timers(self, timers: Iterable[Timer], known: Iterable[Timer] | None = None) -> None:
         """Make the stored timers of this conversation equal `timers` (the engine's state.timers):
-        stage schedules for new or moved ones and cancels for the rest."""
+        stage schedules for new or moved ones and cancels for the rest. `known` is what is stored
+        now, when the caller knows it (the timers of the state it loaded): no read then."""
         wanted = {timer.timer_id: timer for timer in timers}
-        for timer in self.store.timers_of(self.conversation_id):
+        for timer in self.store.timers_of(self.conversation_id) if known is None else known:
             if timer.timer_id not in wanted and timer.timer_id not in self._claims:
                 self.cancel(timer.timer_id)
             elif timer.timer_id in wanted and (wanted[timer.timer_id].due, wanted[timer.timer_id].payload) == (
@@ -200,17 +207,19 @@ class Turn:
         return self.store.find_message(self.conversation_id, message_id)
 
     def commit(self, state: dict[str, Any], outputs: list[Any], *, input: Any = None,
-               message_id: str | None = None) -> int:
+               message_id: str | None = None, state_text: str | None = None) -> int:
         """Write everything of this turn in one transaction and release the lock; returns the new
-        revision. Only after it returns may the turn's outputs be delivered (acknowledged)."""
+        revision. Only after it returns may the turn's outputs be delivered (acknowledged).
+        `state_text` is `state` already encoded (`codec.encode_state`), when the caller has it."""
         if self.committed:
             raise RuntimeError(f"turn of conversation `{self.conversation_id}` was already committed (a bug)")
         entry = TranscriptEntry(seq=self.revision + 1, at=self.store.clock(), message_id=message_id,
                                 input=input, outputs=list(outputs))
-        encode(attrs.asdict(entry))
         writes = TurnWrites(
             conversation_id=self.conversation_id, token=self.token, revision=self.revision,
-            state_text=encode_state(state), entry=entry, users=tuple(self._users.values()),
+            state_text=state_text if state_text is not None else encode_state(state), entry=entry,
+            entry_text=encode({"input": input, "outputs": entry.outputs}),  # refused here, before any write
+            users=tuple(self._users.values()),
             schedules=tuple(self._schedules.values()), cancels=tuple(self._cancels), claims=tuple(self._claims))
         self.store._commit(writes)
         self.committed = True
@@ -232,13 +241,17 @@ class BaseStore(abc.ABC):
 
     @contextmanager
     def begin_turn(self, conversation_id: str, *, lock_seconds: float | None = None,
-                   wait_seconds: float | None = None) -> Iterator[Turn]:
+                   wait_seconds: float | None = None, known_revision: int | None = None) -> Iterator[Turn]:
         """Lock the conversation, load it, and yield a `Turn`; the lock is released on leaving
-        (by `commit`, or without writing when the block ends otherwise)."""
+        (by `commit`, or without writing when the block ends otherwise). With `known_revision`
+        still current, the state is not read (`turn.unchanged`)."""
         token = self._lock(conversation_id, lock_seconds, wait_seconds)
         turn: Turn | None = None
         try:
-            turn = Turn(self, conversation_id, token, self.load(conversation_id))
+            if known_revision is not None and known_revision > 0 and self.revision(conversation_id) == known_revision:
+                turn = Turn(self, conversation_id, token, None, unchanged_revision=known_revision)
+            else:
+                turn = Turn(self, conversation_id, token, self.load(conversation_id))
             yield turn
         finally:
             if turn is None or not turn.committed:
@@ -325,6 +338,10 @@ class BaseStore(abc.ABC):
 
     @abc.abstractmethod
     def load(self, conversation_id: str) -> StoredConversation | None: ...
+
+    @abc.abstractmethod
+    def revision(self, conversation_id: str) -> int:
+        """The committed revision of a conversation (0: none), without reading its state."""
 
     @abc.abstractmethod
     def find_message(self, conversation_id: str, message_id: str) -> list[Any] | None: ...

@@ -80,6 +80,10 @@ class MemoryStore(BaseStore):
         return StoredConversation(conversation_id=conversation_id, revision=revision,
                                   state=decode_state(conversation_id, text, self.migrate))
 
+    def revision(self, conversation_id: str) -> int:
+        with self._cond:
+            return self._states.get(conversation_id, (0, ""))[0]
+
     def _commit(self, writes: TurnWrites) -> None:
         cid = writes.conversation_id
         with self._cond:

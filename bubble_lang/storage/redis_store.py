@@ -135,6 +135,11 @@ class RedisStore(BaseStore):
         return StoredConversation(conversation_id=conversation_id, revision=revision, state=state)
 
     @_guarded
+    def revision(self, conversation_id: str) -> int:
+        raw = self.client.get(self._key("conv", conversation_id))
+        return 0 if raw is None else max(_revision(raw), 0)
+
+    @_guarded
     def _commit(self, writes: TurnWrites) -> None:
         cid = writes.conversation_id
         lock, conv = self._key("lock", cid), self._key("conv", cid)

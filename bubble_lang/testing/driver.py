@@ -72,6 +72,7 @@ class TestMachine(Machine):
         driver = self.driver
         self.state = driver.conversation.state
         self.now = driver.now()
+        self.now_ts = self.now.timestamp()
         self.steps = 0
         self.regex_budget = None
         self.sentences = {}

@@ -61,6 +61,7 @@ class Machine:
         self.image = image
         self.state = state
         self.now = now
+        self.now_ts = now.timestamp()  # unix seconds of `now`, read often (timers, the session)
         self.limits = image.config.limits
         self.budget = self.limits.vm_steps_per_turn
         self.outputs: list[Output] = []
@@ -71,6 +72,7 @@ class Machine:
         self.patterns: dict[str, Any] = {}  # patterns compiled during this turn (not in the image)
         self.regex_budget: Any = None
         self.io: ExtensionRequest | None = None  # set by `extension`: the turn stops for the host
+        self.rollback: Any = None  # the host's way back to the state before the turn (`step.py`)
         self.tracer = tracer
         self.tester = tester
 

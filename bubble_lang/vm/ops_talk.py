@@ -39,7 +39,7 @@ def _ask(m: Any, frame: Any, stack: list[Any], target: tuple[str, ...], prompt: 
     seconds = None if prompt else ask_timeout_seconds(m, options)
     if seconds is not None:
         dialog = options.get("timeout_dialog")
-        timer = add_timer(m.state, AskTimer(id=next_timer_id(m.state), due=m.now.timestamp() + seconds,
+        timer = add_timer(m.state, AskTimer(id=next_timer_id(m.state), due=m.now_ts + seconds,
                                             depth=len(m.state.frames) - 1,
                                             dialog=to_text(plain_text(dialog)) if dialog is not None else None))
     frame.wait = PendingAsk(question=question, options=options, target=target, prompt=prompt, timer=timer)
@@ -104,7 +104,7 @@ def await_op(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-de
     timer = None
     if options.get("timeout") is not None:
         seconds = parse_duration(options["timeout"])
-        timer = add_timer(m.state, AwaitTimer(id=next_timer_id(m.state), due=m.now.timestamp() + seconds,
+        timer = add_timer(m.state, AwaitTimer(id=next_timer_id(m.state), due=m.now_ts + seconds,
                                               depth=len(m.state.frames) - 1))
     frame.wait = PendingAwait(event=to_text(pattern.fields.get("name")), timer=timer)
     return WAITING

@@ -49,9 +49,9 @@ def pattern_for(m: Any, text: str) -> matching.CompiledPattern:
     return compiled
 
 
-def sentence(m: Any, text: str, entities: bool = True) -> Any:
-    """The message tokenized once per turn and shared by every pattern tried; with entities only
-    when a pattern that needs them is tried."""
+def sentence(m: Any, text: str, entities: frozenset[str] = frozenset()) -> Any:
+    """The message tokenized once per turn and shared by every pattern tried; with the entity
+    kinds the patterns tried need (a pattern without entity rules needs none)."""
     cache = m.sentences
     key = (text, entities)
     found = cache.get(key)
@@ -147,7 +147,7 @@ def trigger_candidates(m: Any, text: str) -> list[int]:
     if not image.triggers:
         return []
     index, always = image.trigger_index
-    found = index.candidates(sentence(m, text, entities=False))
+    found = index.candidates(sentence(m, text))
     if always:
         return sorted(set(found).union(always))
     return sorted(set(found))

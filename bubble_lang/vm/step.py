@@ -16,6 +16,7 @@ bot's error text) and reports the error (SPEC §7 step 9); nothing half-done is 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pendulum
@@ -43,14 +44,17 @@ class StepMismatch(Exception):
 
 
 def step(image: Any, state: SessionState, input: StepInput, *, now: pendulum.DateTime, tracer: Any = None,
-         tester: Any = None) -> Step:
-    """Play `input` (or continue the turn stopped for IO with its `ExtensionResult`)."""
+         tester: Any = None, rollback: Callable[[], SessionState] | None = None) -> Step:
+    """Play `input` (or continue the turn stopped for IO with its `ExtensionResult`).
+
+    `rollback`, when the host has one, gives the state as it was before the turn (a store host
+    reads it back from what it committed); without it the turn keeps a copy of its own."""
     notes: list[str] = []
     turn = state.turn
     if turn is not None and turn.bot != image.revision:
         # The bot changed while a call was under way: start the turn over on the new bot (the
         # extension is called again; extensions should be idempotent, docs/extensions.md).
-        assign(state, turn.rollback.snapshot())
+        assign(state, _before(turn, rollback))
         input, turn = turn.input, None
     if turn is None:
         if isinstance(input, ExtensionResult):
@@ -62,7 +66,7 @@ def step(image: Any, state: SessionState, input: StepInput, *, now: pendulum.Dat
             notes = reconcile(image, state)
             changed = bool(notes)
             asked_anew = waited and (not state.frames or state.frames[-1] is not top or top.wait is None)
-        turn = TurnProgress(input=input, rollback=state.snapshot(), bot=image.revision)
+        turn = TurnProgress(input=input, rollback=None if rollback else state.snapshot(), bot=image.revision)
         state.turn = turn
         m = Machine(image, state, now, agenda=turn.agenda, tracer=tracer, tester=tester)
         _begin(m, input, restart_frames=changed, asked_anew=asked_anew)
@@ -77,6 +81,7 @@ def step(image: Any, state: SessionState, input: StepInput, *, now: pendulum.Dat
         m.steps = turn.steps
         turn.pending = None
         resume = input
+    m.rollback = rollback
     _play(m, turn, resume)
     if m.io is not None:
         turn.pending = m.io
@@ -86,6 +91,15 @@ def step(image: Any, state: SessionState, input: StepInput, *, now: pendulum.Dat
     state.turn = None
     return Step(outputs=tuple(m.outputs), waiting=waiting_of(m), errors=tuple(turn.errors),
                 next_due=next_due(state, image.session_timeout), notes=tuple(notes))
+
+
+def _before(turn: TurnProgress, rollback: Callable[[], SessionState] | None) -> SessionState:
+    """A fresh copy of the state before the turn (reconciled with the bot again, if needed)."""
+    if turn.rollback is not None:
+        return turn.rollback.snapshot()
+    if rollback is None:
+        raise StepMismatch("a turn without its own copy was stepped without `rollback`")
+    return rollback()
 
 
 def _begin(m: Machine, input: StepInput, *, restart_frames: bool, asked_anew: bool) -> None:
@@ -164,8 +178,9 @@ def _recover(m: Machine, turn: TurnProgress, error: BubbleRuntimeError, message:
     the rest of this turn. A failure while `__error__` runs gives just the error text."""
     turn.errors.append(error)
     state = m.state
-    assert turn.rollback is not None
-    assign(state, turn.rollback.snapshot())
+    assign(state, _before(turn, m.rollback))
+    if state.bot != m.image.revision:
+        reconcile(m.image, state)
     state.turn = turn
     turn.agenda.clear()
     m.outputs = []

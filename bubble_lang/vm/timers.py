@@ -52,7 +52,7 @@ def cancel_timer(state: SessionState, timer_id: Any) -> bool:
 def due_at(m: Any, options: dict[str, Any]) -> float | None:
     """The unix time of `in:` (a duration from now) or `at:` (a date-time), or None."""
     if options.get("in") is not None:
-        return m.now.timestamp() + parse_duration(options["in"])
+        return m.now_ts + parse_duration(options["in"])
     moment = options.get("at")
     if moment is None:
         return None
@@ -78,7 +78,7 @@ def ask_timeout_seconds(m: Any, options: dict[str, Any]) -> float | None:
 def touch_session(m: Any) -> None:
     """A user input arrived: the session timeout counts from now. It is not a stored timer but
     derived from `last_seen` (`pending`), which keeps a conversation's state small."""
-    m.state.last_seen = m.now.timestamp()
+    m.state.last_seen = m.now_ts
 
 
 def _session_due(state: SessionState, session_seconds: float) -> float | None:

@@ -227,6 +227,12 @@ EXTRACTORS: tuple[Extractor, ...] = (
 )
 """In preference order: for two entities over the same words the earlier kind is tried first."""
 
+_BY_KIND: dict[str, Extractor] = {
+    "email": emails, "url": urls, "phone_number": phone_numbers, "amount_of_money": amounts_of_money,
+    "time": extract_times, "duration": durations, "ordinal": ordinals, "number": numbers,
+}
+"""The extractor of each kind (each yields spans of its one kind)."""
+
 KIND_ORDER: dict[str, int] = {
     kind: index
     for index, kind in enumerate(
@@ -241,13 +247,15 @@ def extract_entities(
     now: pendulum.DateTime | None = None,
     timezone: str | pendulum.Timezone = "UTC",
     limits: Limits = DEFAULT_LIMITS,
+    kinds: frozenset[str] | None = None,
 ) -> list[EntitySpan]:
-    """Every entity in `text`, sorted by start, longest first, then `KIND_ORDER`."""
+    """Every entity in `text` (of `kinds` only, when given), sorted by start, longest first,
+    then `KIND_ORDER`."""
     zone = pendulum.timezone(timezone) if isinstance(timezone, str) else timezone
     clock = (now or pendulum.now(zone)).in_timezone(zone)
     scan = Scan(text[: limits.match_text_chars], clock, limits)
     found: list[EntitySpan] = []
-    for extractor in EXTRACTORS:
+    for extractor in EXTRACTORS if kinds is None else [_BY_KIND[k] for k in KIND_ORDER if k in kinds]:
         for span in extractor(scan):
             if len(found) >= _MAX_ENTITIES:
                 break

@@ -49,6 +49,7 @@ from .engine import (
     Tables,
     TextEntry,
     TokenEntry,
+    extractor_kinds,
     skipped_start,
 )
 from .tokens import Sentence, Token, split_tokens, tokenize
@@ -102,9 +103,9 @@ class CompiledPattern:
     anchored: bool
     tables: Tables
     legacy: regex.Pattern[str] | None = None
-    # Has an entity rule (`[number]`, `[time=pickup]`): only then is the message tokenized with
-    # entities, a dozen regexes that were 40 % of a pizza-order turn.
-    entities: bool = False
+    # The entity kinds its `[number]`, `[time=pickup]` rules match: only those are extracted from
+    # the message (the extractors are a dozen regexes each, 40 % of a pizza-order turn).
+    entities: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
@@ -114,7 +115,7 @@ class CompiledPattern:
 def compile_pattern(pattern: Pattern | LegacyPattern) -> CompiledPattern:
     """Prepare a parsed pattern for matching (once per pattern, at bot load)."""
     tables = Tables(text=pattern.text, regexes={}, literals={})
-    entities = False
+    entities: frozenset[str] = frozenset()
     if isinstance(pattern, LegacyPattern):
         legacy = regex.compile(pattern.source, REGEX_FLAGS)
         return CompiledPattern(pattern, None, False, tables, legacy)
@@ -126,7 +127,7 @@ def compile_pattern(pattern: Pattern | LegacyPattern) -> CompiledPattern:
             elif isinstance(node, Literal):
                 tables.literals[id(node)] = tuple(token.norm for token in split_tokens(node.value))
             elif isinstance(node, Entity):
-                entities = True
+                entities |= extractor_kinds(node.kind)
     first = root.items[0] if isinstance(root, Seq) else root
     anchored = isinstance(first, Start)
     return CompiledPattern(pattern, index_words(pattern), anchored, tables, entities=entities)

@@ -75,7 +75,7 @@ def make_token(text: str, start: int) -> Token:
     norm = normalize_word(text)
     if text in PUNCTUATION:
         return Token(text, start, start + len(text), "punct", "", norm, frozenset((norm,)))
-    value = _NON_WORD.sub("", norm).strip()
+    value = norm if norm.isalnum() else _NON_WORD.sub("", norm).strip()
     lemma = LEMMAS.get(value)
     forms = frozenset(form for form in (value, norm, lemma) if form)
     return Token(text, start, start + len(text), "word", value, norm, forms, lemma)
@@ -92,9 +92,11 @@ def tokenize(
     now: pendulum.DateTime | None = None,
     timezone: str | pendulum.Timezone = "UTC",
     limits: Limits = DEFAULT_LIMITS,
-    entities: bool = True,
+    entities: bool | frozenset[str] = True,
 ) -> Sentence:
-    """Tokenize a message once; every trigger of the turn then matches against the result."""
+    """Tokenize a message once; every trigger of the turn then matches against the result.
+    `entities`: extract every entity kind (True), none (False), or only the kinds given (the
+    ones the patterns tried need: a pattern can match no other)."""
     text = text[: limits.match_text_chars]
     tokens = tuple(split_tokens(text))
     words = tuple(token for token in tokens if token.kind != "punct")
@@ -102,17 +104,18 @@ def tokenize(
     if entities:
         from .entities import extract_entities  # loaded on first use: compiling its regexes costs start-up time
 
-        found = extract_entities(text, now=now, timezone=timezone, limits=limits)
-    aligned = _aligned(tokens, found)
+        found = extract_entities(text, now=now, timezone=timezone, limits=limits,
+                                 kinds=None if entities is True else entities)
+    aligned = _aligned(tokens, found) if found else []
     tokenizations: list[tuple[Token, ...]] = []
     for chosen in _layers(aligned):
         enriched = _replace(text, tokens, chosen)
         if enriched not in tokenizations:
             tokenizations.append(enriched)
     tokenizations.append(words)
-    if words != tokens:
+    if len(words) != len(tokens):  # `words` is `tokens` without punctuation
         tokenizations.append(tokens)
-    forms = frozenset(form for token in tokens for form in token.forms)
+    forms = frozenset().union(*(token.forms for token in tokens))
     return Sentence(
         text=text,
         tokens=tokens,
