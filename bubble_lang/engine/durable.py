@@ -173,7 +173,7 @@ class StoredTurn:
             raise
         if self.cache is not None:
             self.cache.put(self.key, Committed(revision=self._turn.revision, state=state, text=text))
-        self._close(None)
+        self.abort()
 
     def _stored_timers(self, state: SessionState) -> list[Timer]:
         """The state's timers as the store keeps them (the session timeout included)."""
@@ -182,10 +182,7 @@ class StoredTurn:
                 for timer in timers.pending(state, self.bot.image.session_timeout)]
 
     def abort(self) -> None:
-        """Release the lock without writing anything."""
-        self._close(None)
-
-    def _close(self, error: BaseException | None) -> None:
+        """Release the lock (without writing anything, unless `finish` committed: that released it)."""
         context, self._context = self._context, None
         if context is not None:
             context.__exit__(None, None, None)
@@ -285,10 +282,7 @@ class DurableConversation(Conversation):
         """Start over: a fresh state replaces the stored one (in one committed turn); the output
         sequence goes on, so a channel never sees a `seq` twice."""
         def reset() -> list[Output]:
-            fresh = self._fresh()
-            fresh.output_seq = self.state.output_seq
-            fresh.user = self.state.user
-            self.state = fresh
+            self.state = self.state.renewed(self._seed)
             return Conversation.start(self)
 
         return self._durable(reset, {"kind": "restart"}, restore=False)

@@ -32,6 +32,7 @@ from ..runtime.inputs import (
     UserInput,
 )
 from ..runtime.outputs import Output
+from ..runtime.records import assign
 from ..runtime.session import SessionState
 from ..runtime.steps import Extension, Idle, Step, Waiting
 from ..vm import timers
@@ -129,11 +130,7 @@ class Runner:
         """Start the conversation over (the user record and the output sequence stay)."""
 
         def reset(state: SessionState) -> None:
-            fresh = self._fresh(conversation_id)
-            fresh.output_seq, fresh.user, fresh.clock_offset = state.output_seq, state.user, state.clock_offset
-            for field in ("globals", "runtime", "frames", "once", "tags", "history", "user_utterances",
-                          "bot_utterances", "started", "closed", "timers", "timer_seq", "last_seen", "timed_out"):
-                setattr(state, field, getattr(fresh, field))
+            assign(state, state.renewed(self._fresh(conversation_id).seed))
 
         return await self._run_turn(conversation_id, [StartInput()], {"kind": "restart"}, prepare=reset)
 

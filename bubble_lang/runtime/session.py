@@ -76,6 +76,16 @@ class SessionState:
     bot: str = ""  # the revision of the bot the frames were last reconciled with
     turn: TurnProgress | None = None  # only while a turn is stopped for host IO
 
+    def renewed(self, seed: int) -> SessionState:
+        """A new conversation for the same user (after `close`, or a restart): the user record,
+        what it remembers, the output sequence, the clock offset and the bot revision carry over;
+        everything else starts afresh."""
+        fresh = SessionState(conversation_id=self.conversation_id, user_id=self.user_id, seed=seed,
+                             user=self.user, output_seq=self.output_seq, clock_offset=self.clock_offset,
+                             bot=self.bot, turn=self.turn)
+        fresh.runtime["$remembered"] = self.runtime.get("$remembered", [])
+        return fresh
+
     def snapshot(self) -> SessionState:
         """A copy to roll back to: containers copied, leaf values shared (they are immutable)."""
         return clone(self)

@@ -19,10 +19,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import attrs
-
 from ..runtime.agenda import Closing, ErrorDone, FireTimer, Handle, Job, RunFrames, RunHooks
 from ..runtime.inputs import AttachmentInput, EventInput, LocationInput, StartInput, TextInput
+from ..runtime.records import assign
 from ..runtime.session import SessionState
 from ..runtime.values import Text
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait, SessionTimer
@@ -31,8 +30,6 @@ from .pattern_match import match_trigger, trigger_candidates
 from .questions import match_expecting, send_question, store_answer
 from .signals import CLOSED, RETURNED
 from .timers import cancel_timer, touch_session
-
-_KEPT_ON_REOPEN = ("conversation_id", "user_id", "user", "seed", "output_seq", "bot", "turn")
 
 
 # ---------------------------------------------------------------------------------- the loop
@@ -175,15 +172,8 @@ def open_conversation(m: Any) -> None:
 
 
 def reopen(state: SessionState) -> None:
-    """After `close`: a fresh conversation for the same user (the user record, what it
-    remembers and the output sequence stay)."""
-    remembered = state.runtime.get("$remembered", [])
-    fresh = SessionState(conversation_id=state.conversation_id, user_id=state.user_id, seed=state.seed + 1)
-    for field in attrs.fields(SessionState):
-        if field.name not in _KEPT_ON_REOPEN:
-            setattr(state, field.name, getattr(fresh, field.name))
-    state.seed += 1
-    state.runtime["$remembered"] = remembered
+    """After `close`: a fresh conversation for the same user (`SessionState.renewed`), in place."""
+    assign(state, state.renewed(state.seed + 1))
 
 
 def resume_session(m: Any) -> None:

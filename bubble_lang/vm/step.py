@@ -108,13 +108,11 @@ def _begin(m: Machine, input: StepInput, *, restart_frames: bool, asked_anew: bo
     When the edit restarted (or removed) the dialog whose question the user was answering, a
     message is not taken as the answer to whatever is asked now: the restarted dialog asks
     again and the user answers that (docs/runtime-choices.md)."""
-    if isinstance(input, TextInput) and asked_anew:
-        pass
-    elif isinstance(input, TimerInput):
+    if isinstance(input, TimerInput):
         timer = take(m.state, input.timer_id, m.image.session_timeout)
         if timer is not None:
             m.agenda.append(FireTimer(timer=timer))
-    else:
+    elif not (isinstance(input, TextInput) and asked_anew):
         if isinstance(input, TextInput) and len(input.text) > m.limits.string_bytes:
             input = TextInput(text=input.text[: m.limits.string_bytes])
         m.agenda.append(Handle(input=input))
