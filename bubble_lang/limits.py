@@ -17,6 +17,7 @@ class Limits:
     stack_depth: int = 100
     syntax_nesting: int = 100
     string_bytes: int = 1024 * 1024
+    value_bytes: int = 1024 * 1024  # a value's size written out in full (a list holding itself twice counts twice)
     collection_items: int = 10_000
     range_items: int = 100_000
     integer_magnitude: int = 2**53
@@ -34,6 +35,7 @@ class Limits:
     messages_per_second: float = 5.0
     message_burst: int = 10
     turn_deadline_seconds: float = 30.0
+    duration_seconds: float = 100 * 366 * 24 * 3600  # the longest duration a script or `/time` may use
     source_bytes: int = 8 * 1024 * 1024
 
 

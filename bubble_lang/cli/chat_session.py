@@ -20,7 +20,7 @@ from ..engine.runner import Runner
 from ..render import render_diagnostics
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer
-from ..runtime.values import to_plain
+from ..runtime.values import redacted, to_plain
 from .common import stream_color
 
 COMMANDS = {
@@ -75,6 +75,7 @@ class ChatSession:
         self.fast = fast
         self.sleep = sleep
         self.last_choices: list[dict[str, Any]] = []
+        self.secret_pending = False  # the open question is a `secret` widget: no echo, no history
         self.stack: list[str] = []
         self.resumed = False
         runner.on_error.append(self._report)
@@ -94,6 +95,7 @@ class ChatSession:
             await self.show(["(conversation resumed; /restart starts over)"], "note")
             waiting = await self.runner.waiting(self.conversation_id)
             if isinstance(waiting, Answer):
+                self.secret_pending = (waiting.widget or {}).get("kind") == "secret"
                 lines = [waiting.question]
                 if waiting.choices:
                     lines.append(choice_line(waiting.choices))
@@ -107,6 +109,8 @@ class ChatSession:
         choices = output.data.get("choices") or output.data.get("quick_replies")
         if output.kind == "ask" or choices:
             self.last_choices = list(choices or [])  # numbers pick from the latest offer only
+        if output.kind == "ask":
+            self.secret_pending = (output.data.get("widget") or {}).get("kind") == "secret"
         await self.show(render_output(output))
         if output.kind in ("typing", "pause") and not self.fast:
             await self.sleep(float(output.data.get("seconds", 0) or 0))
@@ -121,16 +125,20 @@ class ChatSession:
         self.stack = [f.name for f in reversed(state.frames) if f.kind == "dialog"] if state else []
 
     async def user_line(self, line: str) -> bool:
-        """Handle one line; False means quit."""
-        if line.startswith("//"):
-            line = line[1:]
-        elif line.startswith("/"):
-            keep = await self.command(line.strip())
+        """Handle one line; False means quit. An input the bot cannot take (an event payload too
+        deep, a location off the globe) is reported, and the conversation goes on."""
+        try:
+            if line.startswith("//"):
+                line = line[1:]
+            elif line.startswith("/"):
+                return await self.command(line.strip())
+            await self.runner.send_text(self.conversation_id, pick_choice(line, self.last_choices))
+            return True
+        except BubbleError as error:
+            self.errors.write(render_diagnostics(error.diagnostics, "full", color=stream_color(self.errors)))
+            return True
+        finally:
             await self._refresh_stack()
-            return keep
-        await self.runner.send_text(self.conversation_id, pick_choice(line, self.last_choices))
-        await self._refresh_stack()
-        return True
 
     async def command(self, line: str) -> bool:
         """Run a slash command; False means quit."""
@@ -146,7 +154,8 @@ class ChatSession:
         elif word in ("/state", "/stack", "/trace"):
             state = await runner.state(cid)
             if word == "/state":
-                text = json.dumps(to_plain(state.globals) if state else {}, ensure_ascii=False, sort_keys=True)
+                text = json.dumps(to_plain(redacted(state.globals)) if state else {}, ensure_ascii=False,
+                                  sort_keys=True)
             elif word == "/stack":
                 stack = [f.name for f in state.frames if f.kind == "dialog"] if state else []
                 text = "stack: " + (" > ".join(stack) or "(empty)")
@@ -161,8 +170,9 @@ class ChatSession:
 
             try:
                 seconds = parse_duration(rest.strip().lstrip("+"))
-            except ScriptError:
-                await self.show(["usage: /time +DURATION, like /time +15m or /time +1h30m"], "note")
+            except ScriptError as error:  # a limit (over 100 years) is a ScriptError too
+                await self.show([f"usage: /time +DURATION, like /time +15m or /time +1h30m ({error.message})"],
+                                "note")
                 return True
             await self.show([f"(time moves {rest.strip().lstrip('+')} forward)"], "note")
             await runner.advance(cid, seconds)
@@ -195,5 +205,8 @@ class ChatSession:
                 payload = json.loads(payload_text)
             except json.JSONDecodeError as error:
                 await self.show([f"the payload is not JSON: {error.msg.lower()}"], "note")
+                return
+            except RecursionError:
+                await self.show(["the payload is nested too deeply (the limit is 64 levels)"], "note")
                 return
         await self.runner.send_event(self.conversation_id, name, payload)

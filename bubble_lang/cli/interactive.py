@@ -78,10 +78,15 @@ async def run_interactive(runner: Runner, conversation_id: str, bot_path: Path, 
 
         prompt: PromptSession[str] = PromptSession(history=history_for(bot_path), completer=ChoiceCompleter(session),
                                                    bottom_toolbar=toolbar, style=STYLE if color else None)
+        # A `secret` answer is typed masked and kept in no history (SPEC §8).
+        secret: PromptSession[str] = PromptSession(history=InMemoryHistory(), bottom_toolbar=toolbar,
+                                                   style=STYLE if color else None)
         await session.begin()
         while True:
             try:
-                line = await prompt.prompt_async([("class:user", "you> ")] if color else "you> ")
+                ask = secret if session.secret_pending else prompt
+                line = await ask.prompt_async([("class:user", "you> ")] if color else "you> ",
+                                              is_password=session.secret_pending)
             except (EOFError, KeyboardInterrupt):
                 return 0
             if not line.strip():

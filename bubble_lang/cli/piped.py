@@ -13,6 +13,7 @@ import asyncio
 from typing import TextIO
 
 from ..engine.runner import Runner
+from ..runtime.values import REDACTED
 from .chat_session import ChatSession
 
 
@@ -33,7 +34,7 @@ async def run_piped(runner: Runner, conversation_id: str, stdin: TextIO, out: Te
             line = raw.rstrip("\n")
             if not line.strip():
                 continue
-            show([f"> {line}"], "user")
+            show([f"> {REDACTED if session.secret_pending else line}"], "user")  # a secret is never echoed
             if not await session.user_line(line):
                 break
     out.flush()

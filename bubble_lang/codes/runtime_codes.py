@@ -35,6 +35,13 @@ CODES: tuple[CodeInfo, ...] = (
           "says its error text and `__error__` runs, and the conversation goes on.",
           'extension "search_pokemon", server: "pokemon"',
           "Check that the server named by `server:` is configured in bubble.toml and answers; see docs/extensions.md."),
+    _code("B520", "input-rejected", "an input cannot be played",
+          "A message, event, location or attachment sent to the bot cannot be used as it is: an event payload "
+          "nested deeper than 64 levels or bigger than the value limit, a number that is not finite, a location "
+          "off the globe, an unknown attachment kind.",
+          "One odd input must never crash a turn or reach the stored state; it is refused before the turn starts, "
+          "and nothing of the conversation changes.",
+          '/event order {"items": [[[[…]]]]}', "Send smaller, flatter data within the limits of SPEC §13."),
     _code("B499", "internal-error", "internal error in bubble",
           "bubble itself failed while running a turn: this is a bug in bubble, not in the script.",
           "The conversation is rolled back to the start of the turn and goes on; the report helps fix the bug.",

@@ -31,6 +31,7 @@ from ..runtime.inputs import (
     TextInput,
     TimerInput,
 )
+from ..runtime.input_checks import check_advance, check_input
 from ..runtime.outputs import Output
 from ..runtime.session import SessionState
 from ..runtime.steps import Extension, Step, Waiting
@@ -116,7 +117,9 @@ class Conversation:
         return describe_waiting(self.bot.image, self.state, self.now())
 
     def _turn(self, input: StepInput) -> list[Output]:
-        """Fire the timers that fell due, then play the input; each is one turn."""
+        """Fire the timers that fell due, then play the input; each is one turn. An input that
+        cannot be played raises `InputRejected` before anything happens."""
+        input = check_input(input, self.bot.image.config.limits)
         now = self.now()
         outputs = self.fire_due_timers(now)
         errors = list(self.last_errors)
@@ -168,7 +171,7 @@ class Conversation:
 
     def advance(self, seconds: float) -> list[Output]:
         """Move this conversation's clock forward (tests, `/time +15m`); due timers fire."""
-        self.state.clock_offset += seconds
+        self.state.clock_offset += check_advance(seconds, self.now(), self.bot.image.config.limits)
         return self.fire_due_timers()
 
     @property

@@ -29,7 +29,9 @@ from ..runtime.outputs import Output
 from ..runtime.session import SessionState
 from ..storage import CorruptState, Timer
 from ..storage.codec import decode_state, encode_state
+from ..runtime.values import REDACTED
 from ..vm import timers
+from ..vm.questions import waits_for_secret
 from .bot import Bot, Clock, Conversation
 from .extension_io import ExtensionCaller
 
@@ -246,6 +248,8 @@ class DurableConversation(Conversation):
             return previous
         assert turn.state is not None
         self.state = turn.state
+        if isinstance(input, dict) and input.get("kind") == "text" and waits_for_secret(self.state):
+            input = {**input, "text": REDACTED}  # never a secret in the transcript (SPEC §8)
         self.restore = turn.restore if restore else None
         try:
             outputs = play()

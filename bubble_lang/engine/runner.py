@@ -31,11 +31,14 @@ from ..runtime.inputs import (
     TimerInput,
     UserInput,
 )
+from ..runtime.input_checks import check_advance, check_input
 from ..runtime.outputs import Output
 from ..runtime.records import assign
 from ..runtime.session import SessionState
+from ..runtime.values import REDACTED
 from ..runtime.steps import Extension, Idle, Step, Waiting
 from ..vm import timers
+from ..vm.questions import waits_for_secret
 from ..vm.step import describe_waiting, step
 from .bot import Bot, Clock
 from .delivery import Deliver, Outbox, Subscription
@@ -97,6 +100,7 @@ class Runner:
         """Play one input as a turn (due timers of the conversation first); returns its outputs,
         after they are committed and delivered. A `message_id` seen before returns the outputs of
         the turn that handled it, and plays nothing."""
+        input = check_input(input, self.bot.image.config.limits)  # InputRejected before anything happens
         record = _record(input)
         return await self._run_turn(conversation_id, [input], record, message_id=message_id, timers_first=True)
 
@@ -121,7 +125,7 @@ class Runner:
         """Move one conversation's clock forward (`/time +15m`); its due timers fire now."""
 
         def move(state: SessionState) -> None:
-            state.clock_offset += seconds
+            state.clock_offset += check_advance(seconds, self._now(state), self.bot.image.config.limits)
 
         return await self._run_turn(conversation_id, [], {"kind": "advance", "seconds": seconds},
                                     timers_first=True, prepare=move)
@@ -193,6 +197,8 @@ class Runner:
                 return previous
             state = turn.state
             assert state is not None
+            if record.get("kind") == "text" and waits_for_secret(state):
+                record = {**record, "text": REDACTED}  # never a secret in the transcript (SPEC §8)
             try:
                 if claim is not None and not await asyncio.to_thread(turn.claim, claim):
                     await asyncio.to_thread(turn.abort)  # fired meanwhile, or by another process

@@ -8,16 +8,19 @@ reaches a user.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ScriptError(Exception):
     """A runtime error in the script (wrong type, division by zero, bad argument)."""
 
     code = "B401"
 
-    def __init__(self, message: str, hint: str | None = None, *, code: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, *, code: str | None = None, span: Any = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.span = span  # where in the script, when the VM's current instruction is not the place
         if code is not None:
             self.code = code
 

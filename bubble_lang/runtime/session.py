@@ -115,6 +115,7 @@ class TurnProgress:
     rollback: SessionState | None = None
     pending: ExtensionRequest | None = None
     steps: int = 0
+    seconds: float = 0.0  # the time the turn's earlier steps ran (the turn deadline counts them)
     recovering: bool = False  # running `__error__` after a failure: a second failure gives the error text
     bot: str = ""
     errors: list[Any] = transient_field(factory=list)  # BubbleRuntimeErrors so far (reported, not stored)

@@ -222,3 +222,26 @@ def from_plain(data: Any) -> Any:
     if tag == "duration":
         return pendulum.duration(seconds=data["seconds"])
     return {key: from_plain(item) for key, item in data.items()}
+
+
+REDACTED = "[redacted]"
+
+
+def is_secret(value: Any) -> bool:
+    """An answer to a `secret` widget (SPEC §8): shown as `[redacted]` everywhere but the
+    variable the script reads."""
+    return isinstance(value, Text) and value.fields.get("secret") is True
+
+
+def redacted(value: Any, depth: int = 0) -> Any:
+    """`value` for people to see (`/state`, `log`, reports): secret answers replaced by
+    `[redacted]`. Values are at most `json_nesting` deep, so the recursion is bounded."""
+    if is_secret(value):
+        return REDACTED
+    if depth > 100:
+        return value
+    if isinstance(value, list):
+        return [redacted(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {key: redacted(item, depth + 1) for key, item in value.items()}
+    return value

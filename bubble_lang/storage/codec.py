@@ -12,6 +12,7 @@ Two versions are kept apart: `STATE_VERSION` (the state's own format, owned by t
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -76,11 +77,17 @@ def migrate_state(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def encode(data: Any) -> str:
-    """Compact JSON text; NaN and infinities are refused because other JSON readers reject them."""
+    """Compact JSON text; NaN and infinities are refused because other JSON readers reject them.
+    A lone surrogate (invalid Unicode: no store can write it as UTF-8) becomes U+FFFD; inputs
+    are cleaned at the edge, so this is the last line of defence, not the usual path."""
     try:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as error:
         raise ValueError(f"conversation data is not plain JSON data: {error}") from None
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def encode_state(state: dict[str, Any]) -> str:

@@ -25,7 +25,8 @@ from ..runtime.script_errors import ScriptError
 from ..runtime.outputs import Output
 from ..runtime.session import Frame
 from ..runtime.waits import PendingAsk
-from ..runtime.values import Atom, Record, plain_text, to_text, truthy
+from ..runtime.values import REDACTED, Atom, Record, plain_text, to_text, truthy
+from ..vm.questions import waits_for_secret
 from ..source import Span
 from ..vm.linker import TestEntry
 from ..vm.machine import Machine, ScriptFailure
@@ -176,7 +177,7 @@ class Driver:
         self.ensure_started(span)
         if name == "TEST_SAY":
             text = to_text(plain_text(stack.pop()))
-            self.user(text)
+            self.user(REDACTED if waits_for_secret(conversation.state) else text)
             self.send(lambda: conversation.send_text(text), span)
         elif name == "TEST_EXPECT":
             stack.pop()  # options: none yet
@@ -210,7 +211,8 @@ class Driver:
                 "B483", "nothing to submit: the bot is not waiting for an answer", span,
                 label="no question is open", hint="check the conversation below: `submit` answers an open `ask`")])
         text = submit_text(value)
-        self.user(f"{text if text else show_value(text)}   (submitted)")
+        shown = REDACTED if waits_for_secret(self.conversation.state) else (text if text else show_value(text))
+        self.user(f"{shown}   (submitted)")
         self.send(lambda: self.conversation.send_text(text), span)
 
     def attachment(self, options: Any, kind_value: Any, span: Span) -> None:

@@ -9,6 +9,7 @@ the widget layer brings them.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -16,12 +17,21 @@ import pendulum
 import regex
 
 from ..checks.durations import parse_duration
+from ..limits import DEFAULT_LIMITS
 from ..runtime.script_errors import ScriptError
-from ..runtime.values import Record, Text, plain_text, to_text
+from ..runtime.values import REDACTED, Record, Text, plain_text, to_text
 from .pattern_match import fold
 
 _YES = {"yes", "y", "true", "ok", "sure", "yep", "1"}
 _NO = {"no", "n", "false", "nope", "0"}
+
+
+_SHORT_LENGTH = 200
+_SHORT_ANSWERS = {
+    "int": "Please type a whole number.", "number": "Please type a number.",
+    "duration": 'Please give a duration like "2h 30m" or "1d".',
+    "datetime": 'Please give a date and time, like "tomorrow at 18:00".', "confirm": "Please answer yes or no.",
+}
 
 
 class WidgetRejected(Exception):
@@ -68,6 +78,10 @@ def answer_widget(widget: Record, text: str, now: pendulum.DateTime, timezone: s
     a duration for the others."""
     options = widget.fields
     kind = to_text(options.get("kind"))
+    if kind in _SHORT_ANSWERS and len(text) > _SHORT_LENGTH:
+        # A number, a date or a yes/no is never this long; parsing a megabyte of digits as one
+        # took a minute (SPEC §13: widget answers are checked at the edge too).
+        raise WidgetRejected(_SHORT_ANSWERS[kind])
     if kind in ("text", "secret", "multiline"):
         return _text_answer(options, text, kind)
     if kind in ("int", "number"):
@@ -91,8 +105,8 @@ def answer_widget(widget: Record, text: str, now: pendulum.DateTime, timezone: s
         raise WidgetRejected("Please answer yes or no.")
     if kind == "duration":
         seconds = parse_duration(text)
-        if seconds is None:
-            raise WidgetRejected('Please give a duration like "2h 30m" or "1d".')
+        if seconds is None or not seconds <= DEFAULT_LIMITS.duration_seconds:
+            raise WidgetRejected(_SHORT_ANSWERS["duration"])
         _check_range(options, seconds, "duration", lambda v: parse_duration(to_text(v)) if isinstance(v, str) else v)
         return pendulum.duration(seconds=seconds)  # type: ignore[return-value]
     if kind == "datetime":
@@ -116,18 +130,23 @@ def _text_answer(options: dict[str, Any], text: str, kind: str) -> Text:
                 raise WidgetRejected("That does not have the expected format.")
         except TimeoutError:
             raise WidgetRejected("That does not have the expected format.") from None
-    fields = {"text": "[redacted]" if kind == "secret" else value, "data": value}
-    return Text(value, fields)
+    if kind == "secret":
+        return Text(value, {"text": REDACTED, "data": REDACTED, "secret": True})
+    return Text(value, {"text": value, "data": value})
 
 
 def _number_answer(options: dict[str, Any], text: str, kind: str) -> Text:
     raw = text.strip().replace(",", ".") if kind == "number" else text.strip()
     try:
         number: int | float = int(raw) if kind == "int" else float(raw)
+        if not math.isfinite(number):
+            raise ValueError(raw)
         if kind == "number" and float(number).is_integer():
             number = int(number)
-    except ValueError:
-        raise WidgetRejected("Please type a whole number." if kind == "int" else "Please type a number.") from None
+    except (ValueError, OverflowError):
+        raise WidgetRejected(_SHORT_ANSWERS[kind]) from None
+    if abs(number) > DEFAULT_LIMITS.integer_magnitude:
+        raise WidgetRejected("Please type a smaller number.")
     _check_range(options, number, "number", lambda v: v)
     return number  # type: ignore[return-value]
 
@@ -167,7 +186,7 @@ def _datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime,
     from ..runtime.matching import extract_entities
 
     moment = None
-    for entity in extract_entities(text, now=now, timezone=timezone):
+    for entity in extract_entities(text, now=now, timezone=timezone, kinds=frozenset({"time"})):
         if entity.kind == "time" and isinstance(entity.value, pendulum.DateTime):
             moment = entity.value
             break
@@ -175,10 +194,10 @@ def _datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime,
         try:
             parsed = pendulum.parse(text.strip(), tz=timezone, strict=False)
             moment = parsed if isinstance(parsed, pendulum.DateTime) else None
-        except (ValueError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
+        except (ValueError, OverflowError, TypeError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
             moment = None
     if moment is None:
-        raise WidgetRejected('Please give a date and time, like "tomorrow at 18:00".')
+        raise WidgetRejected(_SHORT_ANSWERS["datetime"])
     low, high = options.get("min"), options.get("max")
     if isinstance(low, pendulum.DateTime) and moment < low:
         raise WidgetRejected(f"Please pick a moment after {low.format('D MMMM HH:mm')}.")

@@ -66,6 +66,7 @@ class DialogEntry:
     parent: int = -1
     inner: tuple[int, ...] = ()
     trigger: LinkedTrigger | None = None
+    trigger_span: Span | None = None  # the `trigger:` value, where a matching error is reported
     event: str | None = None
     location: tuple[float, float, float] | None = None  # lat, lon, radius in metres
     attachment: str | None = None
@@ -236,7 +237,7 @@ class _Linker:
             parent=index_of[id(info.parent)] if info.parent is not None else -1,
             inner=tuple(index_of[id(child)] for child in info.inner), event=_option_text(info.option("event")),
             attachment=_option_text(info.option("attachment")), label=_option_text(info.option("label")),
-            location=location)
+            location=location, trigger_span=trigger.value.span if (trigger := info.decl.option("trigger")) else None)
 
     # -- evaluation ------------------------------------------------------------------------------
     def machine(self) -> Machine:

@@ -10,6 +10,7 @@ stack. The VM does no IO (DESIGN §1): an `extension` call is a request the host
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 import pendulum
@@ -21,6 +22,7 @@ from ..runtime.inputs import ExtensionRequest
 from ..runtime.outputs import Output
 from ..runtime.script_errors import LimitError, ScriptError
 from ..runtime.session import Frame, SessionState
+from ..runtime.value_bounds import ValueMeter
 from ..runtime.values import truthy
 from .calls import BuiltinCaller
 from .dispatch import TABLE
@@ -64,6 +66,9 @@ class Machine:
         self.now_ts = now.timestamp()  # unix seconds of `now`, read often (timers, the session)
         self.limits = image.config.limits
         self.budget = self.limits.vm_steps_per_turn
+        self.meter = ValueMeter(self.limits)  # sizes of the values this step builds (SPEC §13)
+        self.started = time.monotonic()
+        self.deadline = self.started + self.limits.turn_deadline_seconds  # `step.py` subtracts earlier steps
         self.outputs: list[Output] = []
         self.steps = 0
         self.agenda: list[Job] = agenda if agenda is not None else []
@@ -78,8 +83,8 @@ class Machine:
 
     # ------------------------------------------------------------------ errors and outputs
     def fail(self, error: ScriptError, frame: Frame | None, pc: int) -> ScriptFailure:
-        span = None
-        if frame is not None:
+        span = error.span
+        if frame is not None and span is None:
             code = self.image.codes.get(frame.code)
             if code is not None and code.spans:
                 span = code.spans[max(0, min(pc, len(code.spans) - 1))]
@@ -88,8 +93,19 @@ class Machine:
             stack = (f"{frame.kind} `{frame.name}`",) + stack
         return ScriptFailure(error, span, stack)
 
+    def check_time(self) -> None:
+        """The turn deadline (SPEC §13: wall clock, 30 s by default): checked in the loop every
+        few hundred instructions, after every builtin call and between the turn's jobs."""
+        if time.monotonic() > self.deadline:
+            raise LimitError(f"the turn took longer than {self.limits.turn_deadline_seconds:g} seconds",
+                             "look for a loop of slow calls, or raise `turn_deadline_seconds` in bubble.toml")
+
     def emit(self, kind: str, text: str = "", data: dict[str, Any] | None = None) -> Output:
-        """Send an output: numbered in the conversation's sequence (SPEC §15 `seq`)."""
+        """Send an output: numbered in the conversation's sequence (SPEC §15 `seq`). Its text
+        is within the string limit (a `say` of a big list must not print megabytes)."""
+        if len(text) > self.limits.string_bytes:
+            raise LimitError(f"the message would be {len(text):,} characters, over the limit of "
+                             f"{self.limits.string_bytes:,}", "send shorter messages")
         state = self.state
         state.output_seq += 1
         output = Output(kind=kind, text=text, data=data or {}, seq=state.output_seq)
@@ -205,6 +221,8 @@ class Machine:
                 if steps > budget:
                     raise LimitError(f"the script ran too long: more than {budget} steps in one turn",
                                      "look for a loop that never ends, or raise `vm_steps_per_turn`")
+                if not steps & 255:
+                    self.check_time()
                 result = table[ops[pc]](self, frame, stack, constants, args[pc], pc)
                 if result is None:
                     pc += 1

@@ -8,6 +8,7 @@ a message or answer with an intent constant is true when that intent matched (`a
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pendulum
@@ -28,6 +29,12 @@ def _is_text(value: Any) -> bool:
 
 
 def check_integer(value: Any, limits: Limits) -> Any:
+    """A computed number within range: integers within ±2^53, floats finite (SPEC §13)."""
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise LimitError("number out of range: the result is too large to compute",
+                             "keep numbers smaller")
+        return value
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limits.integer_magnitude:
         raise LimitError(f"integer out of range: the limit is 2^53 ({limits.integer_magnitude})",
                          "keep numbers smaller, or use text for identifiers")
@@ -72,14 +79,22 @@ def add(left: Any, right: Any, limits: Limits) -> Any:
             raise LimitError(f"list too long: more than {limits.collection_items} items", "keep lists smaller")
         return left + right
     if isinstance(left, pendulum.DateTime) and isinstance(right, pendulum.Duration):
-        return left + right
+        return _moment(lambda: left + right)
     raise _type_error("+", left, right)
+
+
+def _moment(compute: Any) -> Any:
+    """Date arithmetic that may leave the calendar (year 1 to 9999) is a limit, not a crash."""
+    try:
+        return compute()
+    except (OverflowError, ValueError):
+        raise LimitError("the date is out of range (years 1 to 9999)", "use smaller durations") from None
 
 
 def subtract(left: Any, right: Any, limits: Limits) -> Any:
     """`-`: numbers; a date-time minus a duration or another date-time."""
     if isinstance(left, pendulum.DateTime) and isinstance(right, (pendulum.Duration, pendulum.DateTime)):
-        return left - right
+        return _moment(lambda: left - right)
     if not (_is_number(left) and _is_number(right)):
         raise _type_error("-", left, right)
     return check_integer(left - right, limits)
@@ -99,7 +114,10 @@ def divide(left: Any, right: Any, limits: Limits) -> Any:
         raise ScriptError("division by zero", "check the divisor before dividing", code="B402")
     if isinstance(left, int) and isinstance(right, int) and left % right == 0:
         return left // right
-    return left / right
+    try:
+        return check_integer(left / right, limits)
+    except OverflowError:  # an integer too large to turn into a float
+        raise LimitError("number out of range: the result is too large to compute", "keep numbers smaller") from None
 
 
 def _comparable(op: str, left: Any, right: Any) -> tuple[Any, Any]:

@@ -77,12 +77,14 @@ def _take(stack: list[Any], count: int) -> list[Any]:
 
 
 def build_list(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
-    stack.append(_take(stack, arg))
+    m.meter.check_items(arg)
+    stack.append(m.meter.check(_take(stack, arg)))
 
 
 def build_map(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    m.meter.check_items(arg)
     flat = _take(stack, 2 * arg)
-    stack.append({to_text(plain_text(flat[i])): flat[i + 1] for i in range(0, len(flat), 2)})
+    stack.append(m.meter.check({to_text(plain_text(flat[i])): flat[i + 1] for i in range(0, len(flat), 2)}))
 
 
 def build_string(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
@@ -132,10 +134,19 @@ def query(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
 def call_builtin(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
     name, positional, keywords = constants[arg]
     values = _take(stack, positional + len(keywords))
-    stack.append(m.calls.call(name, values[:positional], dict(zip(keywords, values[positional:]))))
+    result = m.calls.call(name, values[:positional], dict(zip(keywords, values[positional:])))
+    m.check_time()  # a loop of slow calls must not run past the deadline
+    stack.append(m.meter.check(result))
 
 
 # ---------------------------------------------------------------------------------- operators
+def add(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    right = stack.pop()
+    left = stack[-1]
+    result = operators.add(left, right, m.limits)
+    stack[-1] = m.meter.concat(left, right, result) if type(result) is list else result
+
+
 def _binary(function: Any) -> Any:
     def handler(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
         right = stack.pop()
@@ -171,7 +182,7 @@ HANDLERS = {
     "LOAD_CONSTANT": load_constant, "STORE_USER": store_user, "POP": pop, "DUP": dup,
     "BUILD_LIST": build_list, "BUILD_MAP": build_map, "BUILD_STRING": build_string, "GET_FIELD": get_field_op,
     "GET_INDEX": get_index, "QUERY": query, "CALL_BUILTIN": call_builtin,
-    "ADD": _binary(operators.add), "SUBTRACT": _binary(operators.subtract), "MULTIPLY": _binary(operators.multiply),
+    "ADD": add, "SUBTRACT": _binary(operators.subtract), "MULTIPLY": _binary(operators.multiply),
     "DIVIDE": _binary(operators.divide), "COMPARE_EQUAL": compare_equal, "COMPARE_NOT_EQUAL": compare_not_equal,
     "COMPARE_LESS": _binary(operators.less), "COMPARE_LESS_EQUAL": _binary(operators.less_equal),
     "COMPARE_GREATER": _binary(operators.greater), "COMPARE_GREATER_EQUAL": _binary(operators.greater_equal),

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..runtime.inputs import ExtensionRequest
 from ..runtime.script_errors import ScriptError
-from ..runtime.values import Record, Text, plain_text, to_text, type_name
+from ..runtime.values import Record, Text, plain_text, redacted, to_text, type_name
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait
 from .duration_values import parse_duration
 from .questions import describe_choices, send_question
@@ -177,7 +177,7 @@ def untag(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
 
 
 def log(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
-    value = stack.pop()
+    value = redacted(stack.pop())  # a log line never shows a secret answer (SPEC §8)
     span = m.image.codes[frame.code].spans[pc]
     m.emit("log", to_text(value), {"at": span.location() if span is not None else frame.name})
 

@@ -127,7 +127,12 @@ def match_trigger(m: Any, entry: Any, text: str) -> tuple[Text, dict[str, Any]] 
     if linked is None:
         return None
     for compiled in linked.patterns:
-        found = run_match(m, compiled, text)
+        try:
+            found = run_match(m, compiled, text)
+        except ScriptError as error:  # a regex out of time: say which trigger (SPEC §17)
+            if error.span is None:
+                error.span = entry.trigger_span
+            raise
         if found is not None:
             if linked.record is None:
                 return to_message(text, found)

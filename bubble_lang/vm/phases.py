@@ -23,11 +23,11 @@ from ..runtime.agenda import Closing, ErrorDone, FireTimer, Handle, Job, RunFram
 from ..runtime.inputs import AttachmentInput, EventInput, LocationInput, StartInput, TextInput
 from ..runtime.records import assign
 from ..runtime.session import SessionState
-from ..runtime.values import Text
+from ..runtime.values import REDACTED, Text
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait, SessionTimer
 from .answer_checks import WidgetRejected
 from .pattern_match import match_trigger, trigger_candidates
-from .questions import match_expecting, send_question, store_answer
+from .questions import match_expecting, send_question, store_answer, waits_for_secret
 from .signals import CLOSED, RETURNED
 from .timers import cancel_timer, touch_session
 
@@ -39,6 +39,7 @@ def drive(m: Any) -> None:
     while agenda and m.io is None:
         job = agenda[-1]
         _ADVANCE[job.__class__](m, job)
+        m.check_time()
 
 
 def _finish(m: Any, job: Job) -> None:
@@ -228,8 +229,9 @@ def advance_handle(m: Any, job: Handle) -> None:
 
 def _text_input(m: Any, job: Handle, text: str) -> None:
     state = m.state
-    state.runtime["message"] = Text(text)
-    state.user_utterances.insert(0, text)
+    shown = REDACTED if waits_for_secret(state) else text  # only the answer's variable holds a secret
+    state.runtime["message"] = Text(shown)
+    state.user_utterances.insert(0, shown)
     del state.user_utterances[5:]
     job.phase = "answer"
     push_hooks(m, "__user_message__")

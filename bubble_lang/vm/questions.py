@@ -136,3 +136,15 @@ def literal_choice(item: Any, text: str) -> Text | None:
     if isinstance(item, (str, Text)) and fold(plain_text(item)) == fold(text):
         return Text(plain_text(item), {"text": text})
     return None
+
+
+def waits_for_secret(state: Any) -> bool:
+    """Whether the next message answers a `secret` widget: then it is never echoed, kept in
+    input history or written to a transcript (SPEC §8)."""
+    frames = state.frames
+    wait = frames[-1].wait if frames else None
+    if not isinstance(wait, PendingAsk):
+        return False
+    expecting = wait.options.get("expecting")
+    return isinstance(expecting, Record) and expecting.kind == "widget" and \
+        to_text(expecting.fields.get("kind")) == "secret"

@@ -16,6 +16,7 @@ bot's error text) and reports the error (SPEC §7 step 9); nothing half-done is 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,11 +24,13 @@ import pendulum
 
 from ..diagnostics import BubbleRuntimeError, make_diagnostic
 from ..runtime.agenda import ErrorDone, FireTimer, Handle, RunFrames
+from ..runtime.input_checks import check_input
 from ..runtime.inputs import ExtensionResult, StepInput, TextInput, TimerInput
 from ..runtime.records import assign
 from ..runtime.script_errors import ScriptError
 from ..runtime.session import SessionState, TurnProgress
 from ..runtime.steps import Answer, Closed, Event, Extension, Idle, Step, Timer
+from ..runtime.value_bounds import ValueMeter
 from ..runtime.values import plain_text, to_text
 from ..runtime.waits import PendingAsk, PendingAwait
 from .machine import Machine, ScriptFailure
@@ -59,6 +62,7 @@ def step(image: Any, state: SessionState, input: StepInput, *, now: pendulum.Dat
     if turn is None:
         if isinstance(input, ExtensionResult):
             raise StepMismatch(f"conversation `{state.conversation_id}` is not waiting for an extension call")
+        input = check_input(input, image.config.limits)  # InputRejected before anything changes
         changed = asked_anew = False
         if state.bot != image.revision:
             top = state.frames[-1] if state.frames else None
@@ -79,6 +83,7 @@ def step(image: Any, state: SessionState, input: StepInput, *, now: pendulum.Dat
         m = Machine(image, state, now, agenda=turn.agenda, tracer=tracer, tester=tester)
         m.outputs = turn.outputs
         m.steps = turn.steps
+        m.deadline -= turn.seconds
         turn.pending = None
         resume = input
     m.rollback = rollback
@@ -87,6 +92,7 @@ def step(image: Any, state: SessionState, input: StepInput, *, now: pendulum.Dat
         turn.pending = m.io
         turn.outputs = m.outputs
         turn.steps = m.steps
+        turn.seconds += time.monotonic() - m.started
         return Step(waiting=Extension(request=m.io), notes=tuple(notes))
     state.turn = None
     return Step(outputs=tuple(m.outputs), waiting=waiting_of(m), errors=tuple(turn.errors),
@@ -113,8 +119,6 @@ def _begin(m: Machine, input: StepInput, *, restart_frames: bool, asked_anew: bo
         if timer is not None:
             m.agenda.append(FireTimer(timer=timer))
     elif not (isinstance(input, TextInput) and asked_anew):
-        if isinstance(input, TextInput) and len(input.text) > m.limits.string_bytes:
-            input = TextInput(text=input.text[: m.limits.string_bytes])
         m.agenda.append(Handle(input=input))
     if restart_frames:
         m.agenda.append(RunFrames(root=True))
@@ -184,6 +188,8 @@ def _recover(m: Machine, turn: TurnProgress, error: BubbleRuntimeError, message:
     m.outputs = []
     m.io = None
     m.steps = 0
+    m.meter = ValueMeter(m.limits)
+    m.deadline = time.monotonic() + m.limits.turn_deadline_seconds  # `__error__` gets a deadline of its own
     m.regex_budget = None
     m.sentences = {}
     m.patterns = {}

@@ -256,10 +256,15 @@ def extract_entities(
     scan = Scan(text[: limits.match_text_chars], clock, limits)
     found: list[EntitySpan] = []
     for extractor in EXTRACTORS if kinds is None else [_BY_KIND[k] for k in KIND_ORDER if k in kinds]:
-        for span in extractor(scan):
-            if len(found) >= _MAX_ENTITIES:
-                break
-            if span.end > span.start:
-                found.append(span)
+        try:
+            for span in extractor(scan):
+                if len(found) >= _MAX_ENTITIES:
+                    break
+                if span.end > span.start:
+                    found.append(span)
+        except (ValueError, OverflowError, ArithmeticError):
+            # Extraction is best effort: a digit the regex engine knows but Python's `float` does
+            # not (newer Unicode), a date past year 9999, … end this kind for this message only.
+            continue
     found.sort(key=lambda span: (span.start, span.start - span.end, KIND_ORDER[span.kind]))
     return found
