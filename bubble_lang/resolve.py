@@ -123,6 +123,9 @@ class Program:
     usage: Usage = attrs.field(factory=Usage)
     limits: Limits = DEFAULT_LIMITS
     diagnostics: list[Diagnostic] = attrs.field(factory=list)
+    _top_names: dict[str, Span | None] | None = attrs.field(default=None, init=False, repr=False)
+    _every_name: dict[str, Span | None] | None = attrs.field(default=None, init=False, repr=False)
+    _task_names: dict[str, Span | None] | None = attrs.field(default=None, init=False, repr=False)
 
     def pattern_of(self, string: n.Str) -> Pattern | LegacyPattern | None:
         """The compiled-at-load pattern of a string literal, if it was one."""
@@ -137,14 +140,35 @@ class Program:
                 return found
         return self.dialogs.get(name, [])
 
-    def dialog_names(self, chain: tuple[DialogInfo, ...] = ()) -> dict[str, Span | None]:
-        """Every dialog name visible from `chain`, with where it is first defined."""
-        names: dict[str, Span | None] = {name: infos[0].decl.name_span for name, infos in self.dialogs.items()}
-        for info in chain:
-            for inner in info.inner:
-                if inner.name is not None:
-                    names.setdefault(inner.name, inner.decl.name_span)
+    def dialog_names(self, chain: tuple[DialogInfo, ...] = ()) -> Mapping[str, Span | None]:
+        """Every dialog name visible from `chain`, with where it is first defined. The top-level
+        names are gathered once (a lint run asks for them for every unknown dialog, and copying
+        them each time made a bot with many unknown names quadratic); do not change the result."""
+        if self._top_names is None:
+            self._top_names = {name: infos[0].decl.name_span for name, infos in self.dialogs.items()}
+        inner = [inner for info in chain for inner in info.inner if inner.name is not None]
+        if not inner:
+            return self._top_names
+        names = dict(self._top_names)
+        for info in inner:
+            names.setdefault(info.name, info.decl.name_span)  # type: ignore[arg-type]
         return names
+
+    def every_dialog_name(self) -> Mapping[str, Span | None]:
+        """Every dialog name, inner ones included, with its first definition (gathered once, as
+        `dialog_names`; do not change the result)."""
+        if self._every_name is None:
+            self._every_name = {}
+            for info in self.all_dialogs:
+                if info.name is not None:
+                    self._every_name.setdefault(info.name, info.decl.name_span)
+        return self._every_name
+
+    def task_names(self) -> Mapping[str, Span | None]:
+        """Every task name with its first definition (gathered once; do not change the result)."""
+        if self._task_names is None:
+            self._task_names = {name: tasks[0].name_span for name, tasks in self.tasks.items()}
+        return self._task_names
 
     def constant_names(self) -> dict[str, Span | None]:
         """Every constant name, script and data file, with where it is defined."""

@@ -151,12 +151,11 @@ def check_task_header(resolver: Resolver, decl: n.TaskDecl) -> None:
 def check_before_target(resolver: Resolver, target: n.Name, specials: tuple[str, ...]) -> None:
     program = resolver.program
     resolver.usage.add(resolver.usage.dialogs, target.name, target.span)
-    known: dict[str, object] = {name: None for name in specials}
-    for info in program.all_dialogs:
-        if info.name is not None:
-            known.setdefault(info.name, info.decl.name_span)
-    if target.name in known:
+    if target.name in specials or target.name in program.every_dialog_name():
         return
+    known: dict[str, object] = {name: None for name in specials}
+    for name, span in program.every_dialog_name().items():
+        known.setdefault(name, span)
     hint, labels = did_you_mean(target.name, known,  # type: ignore[arg-type]
                                 fallback="name a dialog, `__user_message__` or `__resolve__`")
     resolver.report("B101", f"unknown dialog `{target.name}`", target.span, label="no dialog has this name",

@@ -269,8 +269,8 @@ class Resolver:
         self.usage.add(self.usage.tasks, target.name, target.span)
         if target.name in self.program.tasks:
             return
-        known = {name: tasks[0].name_span for name, tasks in self.program.tasks.items()}
-        hint, labels = did_you_mean(target.name, known, fallback="check the name, or define the task")
+        hint, labels = did_you_mean(target.name, self.program.task_names(),
+                                    fallback="check the name, or define the task")
         if target.name in self.program.dialogs:
             dialog = self.program.dialogs[target.name][0]
             hint = f"use `invoke {target.name}`: `{target.name}` is a dialog"

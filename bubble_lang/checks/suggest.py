@@ -16,8 +16,9 @@ from ..spelling import nearest_name
 
 
 def nearest(name: str, candidates: Iterable[str]) -> str | None:
-    """The known name closest to `name` (see `spelling.nearest_name`), or None."""
-    return nearest_name(name, [c for c in candidates if c != name])
+    """The known name closest to `name`, never `name` itself (see `spelling.nearest_name`), or
+    None."""
+    return nearest_name(name, candidates)
 
 
 def did_you_mean(name: str, known: Mapping[str, Span | None], *, shown: str = "`{}`",
