@@ -67,3 +67,12 @@ def test_completion_offers_the_choices(tmp_path):
     commands = list(ChoiceCompleter(session).get_completions(Document("/st"), None))
     assert {c.text for c in commands} == {"/state", "/stack"}
     assert "  [1] margherita  [2] pepperoni  [3] hawaii" in shown
+
+
+def test_a_secret_answer_is_kept_in_no_input_history(tmp_path, monkeypatch):
+    bot = ('dialog main do\n  pw = ask "Password?", expecting: input_method("secret")\n'
+           '  name = ask "Name?"\n  say "ok"\nend\n')
+    runner = play("hunter2\rAda\r", tmp_path, monkeypatch, bot_text=bot)
+    history = (tmp_path / ".bubble" / "history").read_text(encoding="utf-8")
+    assert "Ada" in history and "hunter2" not in history
+    assert str(asyncio.run(runner.state("tty")).globals["pw"]) == "hunter2"

@@ -105,3 +105,13 @@ def test_a_resumed_conversation_asks_its_pending_question_again_with_its_choices
         "> 1",
         "Your order is placed. Goodbye!",
     ]
+
+
+def test_piped_mode_never_echoes_a_secret(tmp_path):
+    bot = tmp_path / "secret.bot"
+    bot.write_text('dialog main do\n  pw = ask "Password?", expecting: input_method("secret")\n  say "ok"\nend\n',
+                   encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bubble_lang", "run", "--fast", "--store", "memory", str(bot)],
+                            input="hunter2\n/state\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert "hunter2" not in result.stdout + result.stderr
+    assert "> [redacted]" in result.stdout and '"pw": "[redacted]"' in result.stdout
