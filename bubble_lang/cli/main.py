@@ -2,7 +2,8 @@
 
 Input: argv. Output: an exit code — 0 success, 1 findings or failures, 2 the tool could not run
 (SPEC §16). Any exception that is not a `BubbleError` is a bug in bubble: it is reported as an
-internal error with a pointer to `BUBBLE_DEBUG=1`, which shows the Python frames.
+internal error with a pointer to `BUBBLE_DEBUG=1`, which shows the Python frames, and exits 2 like
+any other reason the tool could not run (SPEC §17: exit code 3 is never used).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         sys.stderr.write(f"internal error in bubble (this is a bug): {type(error).__name__}: {error}\n"
                          "help: run again with BUBBLE_DEBUG=1 to see the internal frames, and report it\n")
-        return 3
+        return EXIT_USAGE
 
 
 def run() -> None:

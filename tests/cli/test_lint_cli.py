@@ -145,3 +145,19 @@ def test_every_code_is_documented_in_house_style():
         assert info.what and info.why and info.example and info.fix, code
         assert info.title[0].islower() or info.title[0] in "`@", f"{code}: titles start lowercase"
         assert not info.title.endswith("."), code
+
+
+def test_an_internal_error_exits_2_without_a_traceback(tmp_path, capsys, monkeypatch):
+    """SPEC §17: exit code 3 is never used; a bug in bubble exits 2 with a pointer to BUBBLE_DEBUG."""
+    import bubble_lang.cli.lint as lint_command
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lint_command, "check_bot", broken)
+    monkeypatch.delenv("BUBBLE_DEBUG", raising=False)
+    code, out, err = run_cli(capsys, "lint", str(write(tmp_path, "ok.bot", GOOD)))
+    assert code == 2
+    assert "internal error in bubble (this is a bug): RuntimeError: boom" in err
+    assert "BUBBLE_DEBUG=1" in err
+    assert "Traceback" not in out + err
