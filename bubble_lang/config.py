@@ -1,26 +1,45 @@
 """`bubble.toml` to `Config` (layer 2).
 
 Input: the text of a bot's `bubble.toml`. Output: a validated `Config`, or `BubbleUsageError`
-with the file, line and column of a bad key. Unknown sections and keys are errors, so a typo
-never silently falls back to a default.
+with every problem found (B503), each at the key or value it is about, with a hint. Unknown
+sections and keys are errors with "did you mean", so a typo never silently falls back to a
+default; every value is checked here — a timezone pendulum knows, a locale the date builtins
+know, positive finite limits, extension servers with an http(s) `url` — so a file that passes
+`bubble lint` never makes `bubble run` or `bubble test` fail later. A file nested deeper than
+JSON values may be is refused before `tomllib` reads it (it recurses once per level).
+docs/configuration.md lists every section, key and default.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
+import urllib.parse
 from typing import Any
 
 import attrs
+import pendulum
 
-from .diagnostics import BubbleUsageError, make_diagnostic
+from .config_positions import ConfigPositions, nesting_overflow
+from .diagnostics import BubbleUsageError, Diagnostic, make_diagnostic
+from .duration_text import parse_duration
 from .limits import DEFAULT_LIMITS, Limits
+from .locale_names import available_locales, shipped_locale
 from .source import SourceFile
+from .spelling import nearest_name
+
+DOCS = "docs/configuration.md"
 
 
 @attrs.frozen(kw_only=True)
 class ExtensionServer:
+    """One `[extensions.NAME]` table: where the server is and how to call it (SPEC §11)."""
+
     name: str
     url: str
+    token: str | None = None  # sent as `Authorization: Bearer …`
+    timeout: float | None = None  # seconds; None means `limits.extension_seconds`
 
 
 @attrs.frozen(kw_only=True)
@@ -36,59 +55,266 @@ class Config:
 
 
 DEFAULT_CONFIG = Config()
-_TOP_KEYS = {"limits", "extensions", "storage", "bot"}
-_BOT_KEYS = {"locale", "timezone", "error_text"}
-
-
-def _locate(source: SourceFile, needle: str) -> int:
-    index = source.text.find(needle)
-    return max(index, 0)
+SECTIONS = ("bot", "limits", "extensions", "storage")
+BOT_KEYS = ("locale", "timezone", "error_text")
+EXTENSION_KEYS = ("url", "token", "timeout")
+STORAGE_KEYS = ("url",)
+STORE_SCHEMES = ("sqlite", "memory", "redis", "rediss")  # what storage/urls.py opens
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}\Z")
 
 
 def parse_config(source: SourceFile) -> Config:
-    """Validate and read a `bubble.toml`."""
+    """Validate and read a `bubble.toml` (see the module docstring)."""
+    return _ConfigReader(source).read()
 
-    def fail(message: str, needle: str, hint: str) -> BubbleUsageError:
-        at = _locate(source, needle)
-        return BubbleUsageError([make_diagnostic("B503", message, source.span(at, at + max(len(needle), 1)), hint=hint)])
 
+def timezone_known(name: str) -> bool:
+    """Whether pendulum knows the IANA zone `name` (only names shaped like one are looked up)."""
+    if len(name) > 64 or not _ZONE_NAME.match(name):
+        return False
     try:
-        data: dict[str, Any] = tomllib.loads(source.text)
-    except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", 1) or 1
-        column = getattr(error, "colno", 1) or 1
-        offset = source.line_starts[min(line, source.line_count) - 1] + column - 1
-        message = str(error).split(" (at ")[0]
-        raise BubbleUsageError([make_diagnostic("B503", f"invalid TOML: {message.lower()}",
-                                                source.span(offset, offset + 1),
-                                                hint="fix the syntax at the caret")]) from None
-    for key in data:
-        if key not in _TOP_KEYS:
-            raise fail(f"unknown section `{key}`", key, f"use one of {', '.join(sorted(_TOP_KEYS))}")
-    limits = DEFAULT_LIMITS
-    if "limits" in data:
-        fields = {field.name: field for field in attrs.fields(Limits)}
+        pendulum.timezone(name)
+    except Exception:  # noqa: BLE001 - pendulum raises several kinds for an unknown name
+        return False
+    return True
+
+
+def _zone_suggestion(name: str) -> str | None:
+    import zoneinfo  # only a bad timezone pays for the listing
+
+    return nearest_name(name, zoneinfo.available_timezones())
+
+
+def _described(value: Any) -> str:
+    """A value as TOML would show it, shortened, for a message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "…"
+        return f'"{shown}"'
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return str(value)
+
+
+class _ConfigReader:
+    """One pass over one file, gathering every problem before giving up."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.problems: list[Diagnostic] = []
+        self.places: ConfigPositions | None = None
+
+    # -- reporting -------------------------------------------------------------------------------
+    def report(self, message: str, offsets: tuple[int, int], hint: str) -> None:
+        start, end = offsets
+        self.problems.append(make_diagnostic("B503", message, self.source.span(start, max(end, start + 1)),
+                                             hint=hint))
+
+    def at_key(self, path: tuple[str, ...]) -> tuple[int, int]:
+        assert self.places is not None
+        return self.places.key(path)
+
+    def at_value(self, path: tuple[str, ...]) -> tuple[int, int]:
+        assert self.places is not None
+        return self.places.value(path)
+
+    def unknown(self, path: tuple[str, ...], known: tuple[str, ...], what: str) -> None:
+        """An unknown key or section, with the nearest known one (`what`: "section", "limit",
+        or "key" followed by its table)."""
+        name = path[-1]
+        guess = nearest_name(name, known)
+        listed = ", ".join(f"`{key}`" for key in known)
+        hint = f"did you mean `{guess}`?" if guess else f"use one of {listed} (see {DOCS})"
+        where = f" in `[{'.'.join(path[:-1])}]`" if what == "key" else ""
+        self.report(f"unknown {what} `{name}`{where}", self.at_key(path), hint)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def read(self) -> Config:
+        text = self.source.text
+        deep = nesting_overflow(text, DEFAULT_LIMITS.json_nesting)
+        if deep is not None:
+            self.report(f"`bubble.toml` is nested too deeply (more than {DEFAULT_LIMITS.json_nesting} levels)",
+                        (deep, deep + 1), "write the settings as plain `key = value` lines under their `[section]`")
+            raise BubbleUsageError(self.problems)
+        try:
+            data: dict[str, Any] = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            line = getattr(error, "lineno", 1) or 1
+            column = getattr(error, "colno", 1) or 1
+            offset = self.source.line_starts[min(line, self.source.line_count) - 1] + column - 1
+            message = str(error).split(" (at ")[0]
+            self.report(f"invalid TOML: {message.lower()}", (offset, offset + 1), "fix the syntax at the caret")
+            raise BubbleUsageError(self.problems) from None
+        except RecursionError:
+            self.report("`bubble.toml` is nested too deeply", (0, 1),
+                        "write the settings as plain `key = value` lines under their `[section]`")
+            raise BubbleUsageError(self.problems) from None
+        self.places = ConfigPositions(text, DEFAULT_LIMITS.json_nesting)
+        sections: dict[str, dict[str, Any]] = {}
+        for name, value in data.items():
+            if name not in SECTIONS:
+                self.unknown((name,), SECTIONS, "section")
+            elif not isinstance(value, dict):
+                self.report(f"`{name}` must be a table, not {_described(value)}", self.at_key((name,)),
+                            f"write the settings under a `[{name}]` line")
+            else:
+                sections[name] = value
+        config = Config(
+            limits=self.limits(sections.get("limits", {})),
+            extensions=self.extensions(sections.get("extensions", {})),
+            store=self.storage(sections.get("storage", {})),
+            **self.bot(sections.get("bot", {})),
+        )
+        if self.problems:
+            raise BubbleUsageError(sorted(self.problems, key=lambda d: d.sort_key))
+        return config
+
+    def text_value(self, path: tuple[str, ...], value: Any, example: str) -> str | None:
+        """`value` when it is a string, else a problem (and None)."""
+        if isinstance(value, str):
+            return value
+        self.report(f"`{path[-1]}` must be a string, not {_described(value)}", self.at_value(path),
+                    f"write it in quotes, like `{path[-1]} = {example}`")
+        return None
+
+    def bot(self, table: dict[str, Any]) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        for key, value in table.items():
+            path = ("bot", key)
+            if key not in BOT_KEYS:
+                self.unknown(path, BOT_KEYS, "key")
+                continue
+            if key == "timezone":
+                zone = self.text_value(path, value, '"Europe/Amsterdam"')
+                if zone is not None and not timezone_known(zone):
+                    guess = _zone_suggestion(zone)
+                    hint = (f'did you mean "{guess}"?' if guess
+                            else 'use an IANA name such as "Europe/Amsterdam", "America/New_York" or "UTC"')
+                    self.report(f"unknown timezone {_described(zone)}", self.at_value(path), hint)
+                elif zone is not None:
+                    fields["timezone"] = zone
+            elif key == "locale":
+                locale = self.text_value(path, value, '"nl"')
+                if locale is not None and shipped_locale(locale) is None:
+                    guess = nearest_name(locale, available_locales())
+                    known = ", ".join(sorted(available_locales()))
+                    hint = f'did you mean "{guess}"?' if guess else f"use one of {known}"
+                    self.report(f"unknown locale {_described(locale)}: dates cannot be written in it",
+                                self.at_value(path), hint)
+                elif locale is not None:
+                    fields["locale"] = locale
+            else:
+                error_text = self.text_value(path, value, '"Sorry, something went wrong."')
+                if error_text is not None and not error_text.strip():
+                    self.report("`error_text` is empty: the user would see a blank message", self.at_value(path),
+                                'write what the user should read, like `error_text = "Sorry, something went wrong."`')
+                elif error_text is not None and len(error_text) > DEFAULT_LIMITS.string_bytes:
+                    self.report("`error_text` is longer than a text may be", self.at_value(path),
+                                "write a short message")
+                elif error_text is not None:
+                    fields["error_text"] = error_text
+        return fields
+
+    def limits(self, table: dict[str, Any]) -> Limits:
+        whole = {field.name: field.type in ("int", int) for field in attrs.fields(Limits)}
+        names = tuple(whole)
         changes: dict[str, Any] = {}
-        for key, value in data["limits"].items():
-            if key not in fields:
-                raise fail(f"unknown limit `{key}`", key, "see docs/configuration.md for the limit names")
+        for key, value in table.items():
+            path = ("limits", key)
+            if key not in names:
+                self.unknown(path, names, "limit")
+                continue
             default = getattr(DEFAULT_LIMITS, key)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 \
-                    or (isinstance(default, int) and not isinstance(value, int)):
-                raise fail(f"limit `{key}` must be a positive {type(default).__name__}", key,
-                           f"write a number like `{key} = {default}`")
-            changes[key] = value
-        limits = attrs.evolve(DEFAULT_LIMITS, **changes)
-    servers = []
-    for name, table in data.get("extensions", {}).items():
-        if not isinstance(table, dict) or not isinstance(table.get("url"), str):
-            raise fail(f"extension server `{name}` needs a `url`", name, 'write `url = "http://127.0.0.1:8770"`')
-        servers.append(ExtensionServer(name=name, url=table["url"]))
-    store = data.get("storage", {}).get("url") if isinstance(data.get("storage"), dict) else None
-    bot = data.get("bot", {})
-    for key in bot:
-        if key not in _BOT_KEYS:
-            raise fail(f"unknown key `{key}` in `[bot]`", key, f"use one of {', '.join(sorted(_BOT_KEYS))}")
-    return Config(limits=limits, extensions=tuple(servers), store=store,
-                  locale=bot.get("locale", "en"), timezone=bot.get("timezone", "UTC"),
-                  error_text=bot.get("error_text", Config().error_text))
+            wanted = "whole number" if whole[key] else "number"
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or (whole[key] and not isinstance(value, int)):
+                self.report(f"limit `{key}` must be a positive {wanted}, not {_described(value)}",
+                            self.at_value(path), f"write a number like `{key} = {default}`")
+            elif not math.isfinite(value) or value <= 0:
+                self.report(f"limit `{key}` must be a positive {wanted}, not {_described(value)}",
+                            self.at_value(path), f"write a number above 0 like `{key} = {default}`")
+            else:
+                changes[key] = value if whole[key] else float(value)
+        return attrs.evolve(DEFAULT_LIMITS, **changes) if changes else DEFAULT_LIMITS
+
+    def extensions(self, table: dict[str, Any]) -> tuple[ExtensionServer, ...]:
+        servers = []
+        for name, server in table.items():
+            path = ("extensions", name)
+            if not isinstance(server, dict):
+                self.report(f"extension server `{name}` must be a table, not {_described(server)}",
+                            self.at_key(path), f'write `[extensions.{name}]` and `url = "http://127.0.0.1:8770"` under it')
+                continue
+            for key in server:
+                if key not in EXTENSION_KEYS:
+                    if key == "type" and str(server[key]).lower() == "rpc":
+                        self.report(f"extension server `{name}` is an RPC server: bubble calls extensions over HTTP only",
+                                    self.at_value(path + (key,)),
+                                    "run the server in HTTP mode and give its `url`; Chatto's RPC mode is Go-only")
+                    else:
+                        self.unknown(path + (key,), EXTENSION_KEYS, "key")
+            url = self.extension_url(name, server)
+            token = server.get("token")
+            if "token" in server and self.text_value(path + ("token",), token, '"secret"') is None:
+                token = None
+            timeout = self.extension_timeout(name, server)
+            if url is not None:
+                servers.append(ExtensionServer(name=name, url=url, token=token, timeout=timeout))
+        return tuple(servers)
+
+    def extension_url(self, name: str, server: dict[str, Any]) -> str | None:
+        path = ("extensions", name, "url")
+        if "url" not in server:
+            self.report(f"extension server `{name}` needs a `url`", self.places.table(path[:2]) if self.places else (0, 0),
+                        'add `url = "http://127.0.0.1:8770"` under it')
+            return None
+        url = self.text_value(path, server["url"], '"http://127.0.0.1:8770"')
+        if url is None:
+            return None
+        parts = urllib.parse.urlsplit(url) if "://" in url else None
+        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            scheme = parts.scheme.lower() if parts is not None else ""
+            if scheme in ("rpc", "grpc", "tcp") or parts is None:
+                message = (f"extension server `{name}` has no http(s) url: {_described(url)} looks like an RPC "
+                           "address, and bubble calls extensions over HTTP only")
+                hint = "run the server in HTTP mode and write its address, like `url = \"http://127.0.0.1:8770\"`"
+            else:
+                message = f"extension server `{name}` needs an http:// or https:// url, not {_described(url)}"
+                hint = 'write its address, like `url = "http://127.0.0.1:8770"`'
+            self.report(message, self.at_value(path), hint)
+            return None
+        return url
+
+    def extension_timeout(self, name: str, server: dict[str, Any]) -> float | None:
+        if "timeout" not in server:
+            return None
+        path = ("extensions", name, "timeout")
+        value = server["timeout"]
+        seconds = None
+        if isinstance(value, str):
+            seconds = parse_duration(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            seconds = value
+        if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+            self.report(f"extension server `{name}` has a bad `timeout`: {_described(value)}", self.at_value(path),
+                        'write a duration above zero, like `timeout = "10s"`')
+            return None
+        return float(seconds)
+
+    def storage(self, table: dict[str, Any]) -> str | None:
+        store = None
+        for key, value in table.items():
+            path = ("storage", key)
+            if key not in STORAGE_KEYS:
+                self.unknown(path, STORAGE_KEYS, "key")
+            else:
+                store = self.text_value(path, value, '"sqlite"')
+                scheme = (store or "").strip().split(":", 1)[0].lower()
+                if store is not None and (scheme not in STORE_SCHEMES or (":" in store and "://" not in store)):
+                    self.report(f"unknown store {_described(store)}", self.at_value(path),
+                                "use `sqlite`, `sqlite:///path/state.sqlite`, `memory` or `redis://host:port/db`")
+                    store = None
+        return store

@@ -23,9 +23,12 @@ CODES: tuple[CodeInfo, ...] = (
                  "constant undefined.",
              example="settings.yaml: `open: [1, 2`", fix="Fix the file at the position shown."),
     CodeInfo(code="B503", name="bad-config", severity=E, title="bad `bubble.toml`",
-             what="`bubble.toml` is not valid TOML, has an unknown section or key, or a value of the wrong type.",
-             why="A misspelt setting would otherwise be silently ignored.",
-             example="[limits]\nvm_step = 10", fix="Use the keys listed in docs/configuration.md."),
+             what="`bubble.toml` is not valid TOML, nests deeper than 64 levels, has an unknown section or key, "
+                  "or a value bubble cannot use: a timezone or locale it does not know, a limit that is not a "
+                  "positive number, an extension server without an http(s) `url`, a bad duration.",
+             why="A misspelt setting would otherwise be silently ignored, and a bad value would pass `bubble lint` "
+                 "and fail only when the bot runs.",
+             example="[limits]\nvm_step = 10", fix="Use the keys and values listed in docs/configuration.md."),
     CodeInfo(code="B504", name="no-scripts", severity=E, title="no bot scripts found",
              what="A path given to bubble holds no `.bot` file.",
              why="There is nothing to check or run.", example="bubble lint empty_dir/",
