@@ -11,9 +11,6 @@ and data files; any other directory is a folder of bots, each file and sub-direc
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,7 @@ import attrs
 
 from .build import parse_script
 from .config import DEFAULT_CONFIG, Config, parse_config
+from .data_files import load_data_file
 from .diagnostics import BubbleError, Diagnostic, make_diagnostic
 from .gcpause import collector_paused
 from .nodes import Script
@@ -95,32 +93,6 @@ def read_source(path: Path) -> SourceFile | Diagnostic:
                                hint="check the path, its permissions and that it is UTF-8 text")
 
 
-def load_data_file(source: SourceFile) -> Any:
-    """A data file's value as plain data; errors become B502 at the failing line and column."""
-    import yaml  # only bots with data files pay for it at start-up
-
-    suffix = Path(source.name).suffix
-    try:
-        if suffix in (".yaml", ".yml"):
-            return yaml.safe_load(source.text)
-        if suffix == ".json":
-            return json.loads(source.text)
-        return list(csv.DictReader(io.StringIO(source.text)))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        offset = source.line_starts[mark.line] + mark.column if mark is not None else 0
-        problem = getattr(error, "problem", None) or str(error)
-        raise BubbleError([make_diagnostic("B502", f"invalid YAML: {problem}", source.span(offset, offset + 1),
-                                           hint="fix the YAML at the caret")]) from None
-    except json.JSONDecodeError as error:
-        raise BubbleError([make_diagnostic("B502", f"invalid JSON: {error.msg.lower()}",
-                                           source.span(error.pos, error.pos + 1),
-                                           hint="fix the JSON at the caret")]) from None
-    except csv.Error as error:
-        raise BubbleError([make_diagnostic("B502", f"invalid CSV: {error}", source.span(0, 0),
-                                           hint="fix the CSV file")]) from None
-
-
 def check_bot(files: BotFiles, *, lint: bool = True) -> BotCheck:
     """Read, parse, resolve and check one bot, collecting every diagnostic (the lint warnings only
     with `lint`: running a bot does not need them)."""
@@ -167,7 +139,7 @@ def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
                                                hint="rename one of the files"))
             continue
         try:
-            data[name] = load_data_file(source)
+            data[name] = load_data_file(source, config.limits)
         except BubbleError as error:
             diagnostics.extend(error.diagnostics)
         data_spans[name] = source.span(0, 0)

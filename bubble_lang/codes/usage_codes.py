@@ -18,10 +18,15 @@ CODES: tuple[CodeInfo, ...] = (
              why="Stale ignores hide future problems and make readers think something is wrong there.",
              example='say "hi"  # bubble: ignore[B305]', fix="Remove the comment, or fix the code it names."),
     CodeInfo(code="B502", name="bad-data-file", severity=E, title="data file cannot be parsed",
-             what="A `.yaml`, `.yml`, `.json` or `.csv` file of a bot is not valid.",
+             what="A `.yaml`, `.yml`, `.json` or `.csv` file of a bot is not valid, or its value breaks a limit "
+                  "as it loads: nesting deeper than `json_nesting`, a list or map over `collection_items`, a total "
+                  "size over `value_bytes` (YAML aliases counted each time they are used), a number that is not "
+                  "finite, a text that is not valid Unicode, a YAML value that is not plain data.",
              why="Data files become constants (`settings.yaml` → `@settings`); a broken one would leave the "
-                 "constant undefined.",
-             example="settings.yaml: `open: [1, 2`", fix="Fix the file at the position shown."),
+                 "constant undefined, and an oversized one (a \"billion laughs\" of aliases) would hang the bot "
+                 "when it is used.",
+             example="settings.yaml: `open: [1, 2`",
+             fix="Fix the file at the position shown, or raise the limit in bubble.toml (docs/configuration.md)."),
     CodeInfo(code="B503", name="bad-config", severity=E, title="bad `bubble.toml`",
              what="`bubble.toml` is not valid TOML, nests deeper than 64 levels, has an unknown section or key, "
                   "or a value bubble cannot use: a timezone or locale it does not know, a limit that is not a "
