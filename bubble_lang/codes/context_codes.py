@@ -76,7 +76,7 @@ CODES: tuple[CodeInfo, ...] = (
           "a test `expect`) cannot be parsed: bad syntax, an unknown entity, a bad or oversized regex.",
           "A pattern that cannot be compiled would never match; the caret shows the spot inside the string.",
           "dialog trigger: \"mail me at [emial]\" do\n  say \"ok\"\nend",
-          "Fix the pattern at the caret; `docs/patterns.md` describes BML."),
+          "Fix the pattern at the caret; `docs/patterns.md` lists the BML syntax."),
     _code("B213", "bad-header-value", "bad value in a dialog or task header",
           "A header option has a value of the wrong kind: `event:` not a string, `attachment:` not one of "
           "`:image :video :audio :file :voice`, `before:` not a name, `label:` not a string or used on a "
