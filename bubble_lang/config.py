@@ -139,6 +139,13 @@ class _ConfigReader:
             self.report(f"`bubble.toml` is nested too deeply (more than {DEFAULT_LIMITS.json_nesting} levels)",
                         (deep, deep + 1), "write the settings as plain `key = value` lines under their `[section]`")
             raise BubbleUsageError(self.problems)
+        self.places = ConfigPositions(text, DEFAULT_LIMITS.json_nesting)
+        parts, at = self.places.deepest_key
+        if parts > DEFAULT_LIMITS.json_nesting:
+            self.report(f"`bubble.toml` is nested too deeply: a key {parts:,} levels deep (more than "
+                        f"{DEFAULT_LIMITS.json_nesting})", (at, at + 1),
+                        "write the settings as plain `key = value` lines under their `[section]`")
+            raise BubbleUsageError(self.problems)
         try:
             data: dict[str, Any] = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
@@ -152,7 +159,6 @@ class _ConfigReader:
             self.report("`bubble.toml` is nested too deeply", (0, 1),
                         "write the settings as plain `key = value` lines under their `[section]`")
             raise BubbleUsageError(self.problems) from None
-        self.places = ConfigPositions(text, DEFAULT_LIMITS.json_nesting)
         sections: dict[str, dict[str, Any]] = {}
         for name, value in data.items():
             if name not in SECTIONS:

@@ -1,12 +1,14 @@
 """Where each key of a `bubble.toml` is written (layer 2), so a bad setting is reported at its key
 or value, not at line 1.
 
-Input: the text of a `bubble.toml` that `tomllib` accepted (or is about to read). Output: for a
+Input: the text of a `bubble.toml`, before `tomllib` reads it (any text: it never fails). Output: for a
 key path such as `("bot", "timezone")` or `("extensions", "search", "url")`, the offsets of the key
 and of its value; for a table path, its `[header]`. It understands what a config file uses:
 `[table]` and `[[array]]` headers, dotted and quoted keys, the four kinds of strings, arrays,
-inline tables and comments. It never evaluates a value (`tomllib` does that) and never recurses
-deeper than the nesting `nesting_overflow` allows, so a hostile file cannot blow the stack here.
+inline tables and comments; and how many parts the longest dotted key has (`tomllib` takes time
+quadratic in that, so the config refuses a key nested deeper than values may be before reading).
+It never evaluates a value (`tomllib` does that) and never recurses deeper than `nesting`, so a
+hostile file cannot blow the stack here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]\}\n#]")
 
 Offsets = tuple[int, int]
+_RECORDED = 4  # enclosing tables are written down this deep (the config reads three levels)
 
 
 def nesting_overflow(text: str, limit: int) -> int | None:
@@ -75,7 +78,13 @@ class ConfigPositions:
         self.keys: dict[tuple[str, ...], Offsets] = {}
         self.values: dict[tuple[str, ...], Offsets] = {}
         self.tables: dict[tuple[str, ...], Offsets] = {}
+        self.deepest_key: tuple[int, int] = (0, 0)
+        """The most parts a key or `[header]` path has, and the offset of the first such one."""
         self._scan()
+
+    def _note_depth(self, parts: int, offset: int) -> None:
+        if parts > self.deepest_key[0]:
+            self.deepest_key = (parts, offset)
 
     # -- answers ---------------------------------------------------------------------------------
     def key(self, path: tuple[str, ...]) -> Offsets:
@@ -131,6 +140,7 @@ class ConfigPositions:
         parts, index = self._dotted_key(index)
         close = self.text.find("]", index)
         end = len(self.text) if close < 0 else close + (2 if self.text.startswith("]]", close) else 1)
+        self._note_depth(len(parts), start)
         self.tables.setdefault(tuple(parts), (start, end))
         return end, tuple(parts)
 
@@ -167,7 +177,8 @@ class ConfigPositions:
             return index
         key_end = index
         path = table + tuple(parts)
-        for cut in range(len(table) + 1, len(path)):  # `a.b = 1` also writes down table `a`
+        self._note_depth(len(path), start)
+        for cut in range(len(table) + 1, min(len(path), _RECORDED)):  # `a.b = 1` also writes down table `a`
             self.keys.setdefault(path[:cut], (start, key_end))
         self.keys.setdefault(path, (start, key_end))
         index = self._skip_blank(index, newlines=False)

@@ -213,3 +213,10 @@ def test_a_float_limit_takes_a_fraction_whatever_its_default_looks_like() -> Non
     config = parse_config(SourceFile("bubble.toml", "[limits]\nduration_seconds = 1.5e9\nturn_deadline_seconds = 5\n"))
     assert config.limits.duration_seconds == 1.5e9
     assert config.limits.turn_deadline_seconds == 5.0
+
+
+def test_a_key_with_thousands_of_parts_is_refused_before_tomllib_reads_it() -> None:
+    found = one_problem('[bot]\nlocale = "en"\n' + "x" + ".x" * 10_000 + " = 1\n")
+    assert "nested too deeply: a key 10,002 levels deep" in found.message
+    assert position(found) == (3, 1)
+    assert "nested too deeply" in one_problem("[" + ".".join(["a"] * 100) + "]\n").message
