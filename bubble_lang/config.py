@@ -59,6 +59,11 @@ SECTIONS = ("bot", "limits", "extensions", "storage")
 BOT_KEYS = ("locale", "timezone", "error_text")
 EXTENSION_KEYS = ("url", "token", "timeout")
 STORAGE_KEYS = ("url",)
+# Limits that guard passes recursing once per level (the parser's tree walks, the JSON decoder,
+# YAML's composer, printing a value): raised past these, a deep script or data file would crash
+# with RecursionError instead of meeting the limit (measured: 300 nested blocks still pass, 400
+# do not).
+NESTING_CEILINGS = {"syntax_nesting": 200, "json_nesting": 200}
 STORE_SCHEMES = ("sqlite", "memory", "redis", "rediss")  # what storage/urls.py opens
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}\Z")
 
@@ -242,6 +247,11 @@ class _ConfigReader:
             elif not math.isfinite(value) or value <= 0:
                 self.report(f"limit `{key}` must be a positive {wanted}, not {_described(value)}",
                             self.at_value(path), f"write a number above 0 like `{key} = {default}`")
+            elif key in NESTING_CEILINGS and value > NESTING_CEILINGS[key]:
+                self.report(f"limit `{key}` may be at most {NESTING_CEILINGS[key]}, not {value}",
+                            self.at_value(path),
+                            f"write `{key} = {NESTING_CEILINGS[key]}` or less: some of bubble's passes "
+                            "take a level of Python's stack per level of nesting")
             else:
                 changes[key] = value if whole[key] else float(value)
         return attrs.evolve(DEFAULT_LIMITS, **changes) if changes else DEFAULT_LIMITS

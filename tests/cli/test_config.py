@@ -128,6 +128,8 @@ def test_locale_is_checked_against_the_locales_dates_are_written_in() -> None:
     ('[limits]\nregex_seconds_per_call = inf\n', "limit `regex_seconds_per_call` must be a positive number", (2, 26)),
     ('[limits]\nregex_seconds_per_call = nan\n', "limit `regex_seconds_per_call` must be a positive number", (2, 26)),
     ('[limits]\nstring_bytes = "1MB"\n', "limit `string_bytes` must be a positive whole number", (2, 16)),
+    ('[limits]\nsyntax_nesting = 100000\n', "limit `syntax_nesting` may be at most 200, not 100000", (2, 18)),
+    ('[limits]\njson_nesting = 201\n', "limit `json_nesting` may be at most 200, not 201", (2, 16)),
     ('[extensions.search]\ntoken = "x"\n', "extension server `search` needs a `url`", (1, 1)),
     ('[extensions.search]\nurl = 8770\n', "`url` must be a string, not 8770", (2, 7)),
     ('[extensions.search]\nurl = "ftp://example.test"\n', "needs an http:// or https:// url", (2, 7)),
@@ -210,9 +212,11 @@ def test_docs_configuration_md_lists_every_section_key_and_limit() -> None:
 
 
 def test_a_float_limit_takes_a_fraction_whatever_its_default_looks_like() -> None:
-    config = parse_config(SourceFile("bubble.toml", "[limits]\nduration_seconds = 1.5e9\nturn_deadline_seconds = 5\n"))
+    config = parse_config(SourceFile("bubble.toml", "[limits]\nduration_seconds = 1.5e9\nturn_deadline_seconds = 5\n"
+                                                    "json_nesting = 200\n"))
     assert config.limits.duration_seconds == 1.5e9
     assert config.limits.turn_deadline_seconds == 5.0
+    assert config.limits.json_nesting == 200
 
 
 def test_a_key_with_thousands_of_parts_is_refused_before_tomllib_reads_it() -> None:
@@ -220,3 +224,19 @@ def test_a_key_with_thousands_of_parts_is_refused_before_tomllib_reads_it() -> N
     assert "nested too deeply: a key 10,002 levels deep" in found.message
     assert position(found) == (3, 1)
     assert "nested too deeply" in one_problem("[" + ".".join(["a"] * 100) + "]\n").message
+
+
+def test_the_highest_nesting_allowed_still_ends_in_a_limit_not_a_crash(tmp_path: Path, capsys) -> None:
+    """A tester raised `syntax_nesting` to 100000 and a deep script crashed lint with RecursionError."""
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    (folder / "bubble.toml").write_text("[limits]\nsyntax_nesting = 200\njson_nesting = 200\n", encoding="utf-8")
+    deep = 3_000
+    (folder / "main.bot").write_text("dialog main do\n  x = " + "[" * deep + "1" + "]" * deep + "\nend\n",
+                                     encoding="utf-8")
+    (folder / "data.json").write_text("[" * 201 + "]" * 201, encoding="utf-8")
+    code = main(["lint", "--format", "concise", str(folder)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "B009" in out and "B502" in out
+    assert "internal error" not in out + err
