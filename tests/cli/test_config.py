@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ def test_a_bad_timezone_is_reported_at_its_value_with_a_suggestion() -> None:
 @pytest.mark.parametrize("command", ["lint", "test", "run"])
 def test_lint_run_and_test_refuse_a_bad_timezone_with_exit_1(tmp_path, capsys, monkeypatch, command) -> None:
     folder = bot_dir(tmp_path, '[bot]\ntimezone = "Nowhere/Special"\n')
-    monkeypatch.setattr("sys.stdin", open("/dev/null"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
     argv = [command, str(folder)] + (["--store", "memory"] if command == "run" else [])
     code = main(argv)
     out, err = capsys.readouterr()
