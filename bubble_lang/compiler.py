@@ -477,6 +477,9 @@ class Compiler:
         self.first(e, stmt)
         e.emit(Op.TEST_ADVANCE, 0, stmt.span)
 
+    def cmd_mock_extension(self, e: _Emitter, stmt: n.Command) -> None:
+        self.with_options(e, stmt, Op.TEST_MOCK_EXTENSION)
+
     def cmd_assert(self, e: _Emitter, stmt: n.Command) -> None:
         self.first(e, stmt)
         e.emit(Op.TEST_ASSERT, 0, stmt.span)

@@ -109,6 +109,7 @@ _TABLE: list[tuple[str, int, str]] = [
     ("TEST_ATTACHMENT", -2, "kind options -> (send an attachment)"),
     ("TEST_ADVANCE", -1, "duration -> (move the test clock)"),
     ("TEST_ASSERT", -1, "c -> (fail the test unless c)"),
+    ("TEST_MOCK_EXTENSION", -2, "name options -> (the answer of extension `name` in this test)"),
     # coverage (only in code instrumented by `bubble test --coverage`)
     ("COVER", 0, "-> (record probe constants[k])"),
 ]

@@ -74,6 +74,8 @@ STATEMENTS: dict[str, StatementSpec] = {spec.word: spec for spec in (
     _spec("location", 1, 1, "", (TEST,), "send a location pin"),
     _spec("attachment", 1, 1, "url name type size", (TEST,), "send an attachment"),
     _spec("advance", 1, 1, "", (TEST,), "move the test clock forward"),
+    _spec("mock_extension", 1, 1, "answers slots state", (TEST,),
+          "stand in for an extension server: the answer this test's calls of that extension get"),
 )}
 
 # Words that are blocks or definitions, for "did you mean" on unknown statements.

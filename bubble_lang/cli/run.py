@@ -60,7 +60,7 @@ def run_bot(args: argparse.Namespace) -> int:
     except BubbleError as error:
         sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=stream_color(sys.stderr)))
         return 2
-    runner = Runner(bot, store, clock=clock)
+    runner = Runner(bot, store, clock=clock, channel="terminal")
     if args.seed is not None:
         runner.seed(args.conversation, args.seed)
     try:

@@ -39,7 +39,7 @@ from ..runtime.waits import AnyTimer
 from ..vm import timers
 from ..vm.linker import BotImage, link_bot
 from ..vm.step import describe_waiting, step
-from .extension_io import ExtensionCaller, NoExtensions
+from .extension_io import ExtensionCaller, default_extensions
 
 Clock = Callable[[], pendulum.DateTime]
 log = logging.getLogger("bubble")
@@ -86,7 +86,7 @@ class Conversation:
         self.bot = bot
         self.state = state
         self.clock = clock
-        self.extensions = extensions or NoExtensions()
+        self.extensions = extensions or default_extensions(bot.image, "bubble")
         self.tracer = tracer
         self.errors: list[BubbleError] = []
         self.last_errors: tuple[BubbleError, ...] = ()

@@ -2,17 +2,16 @@
 
 Input: an `ExtensionRequest` the VM stopped at. Output: the `ExtensionResult` to step the turn
 on with. The VM never does IO (DESIGN §1): the host hands the request to an adapter with `call`
-(async, for the `Runner`) and `call_sync` (for the synchronous `Conversation`). Tests and
-embedders may pass their own adapter; the Chatto HTTP client is one such adapter.
-
-`NoExtensions` is the adapter a bot gets when it configures no extension servers: every call
-fails with a clear reason, which the VM turns into the bot's error text and `__error__`.
+(async, for the `Runner`) and `call_sync` (for the synchronous `Conversation`). By default that is
+the Chatto client of the bot's `[extensions.NAME]` servers (`bubble_lang.extensions`); tests and
+embedders may pass their own (conversation tests use `mock_extension`).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
+from ..extensions import ChattoClient
 from ..runtime.inputs import ExtensionRequest, ExtensionResult
 
 
@@ -24,12 +23,6 @@ class ExtensionCaller(Protocol):
     def call_sync(self, request: ExtensionRequest) -> ExtensionResult: ...
 
 
-class NoExtensions:
-    """Refuses every call: no extension server is configured for this bot."""
-
-    def call_sync(self, request: ExtensionRequest) -> ExtensionResult:
-        return ExtensionResult(request_id=request.id, ok=False,
-                               error=f"no extension server `{request.server}` is configured for this bot")
-
-    async def call(self, request: ExtensionRequest) -> ExtensionResult:
-        return self.call_sync(request)
+def default_extensions(image: Any, channel: str) -> ExtensionCaller:
+    """The bot's configured extension servers, called as Chatto calls them."""
+    return ChattoClient(image, channel=channel)

@@ -44,7 +44,7 @@ from .bot import Bot, Clock
 from .delivery import Deliver, Outbox, Subscription
 from ..storage import CorruptState
 from .durable import StateCache, StoredTurn, decode, quarantine, store_key
-from .extension_io import ExtensionCaller, NoExtensions
+from .extension_io import ExtensionCaller, default_extensions
 from .scheduler import Scheduler
 
 log = logging.getLogger("bubble")
@@ -55,7 +55,7 @@ class Runner:
 
     def __init__(self, bot: Bot, store: Any = None, *, clock: Clock | None = None,
                  extensions: ExtensionCaller | None = None, bot_id: str | None = None,
-                 poll_seconds: float = 1.0):
+                 poll_seconds: float = 1.0, channel: str = "websocket"):
         if store is None:
             from ..storage import MemoryStore
 
@@ -63,7 +63,7 @@ class Runner:
         self.bot = bot
         self.store = store
         self.clock = clock or (lambda: pendulum.now(bot.image.config.timezone))
-        self.extensions = extensions or NoExtensions()
+        self.extensions = extensions or default_extensions(bot.image, channel)
         self.bot_id = bot_id or bot.name
         self.outbox = Outbox(store)
         self.cache = StateCache()  # the states this runner committed last: read back from memory

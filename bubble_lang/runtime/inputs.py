@@ -63,9 +63,11 @@ class ExtensionRequest:
     name: str
     slots: dict[str, str] = value_field(factory=dict)
     question: str = ""
+    sender: str = ""  # the user's id (Chatto's `question.sender`)
     command: str = ""
     dialog: str = ""
     state: int = 0
+    channel: str = ""  # set by the host: `terminal`, `websocket`, `rest`, `telegram`, …
 
 
 @record("extension_result", frozen=True)
@@ -78,7 +80,7 @@ class ExtensionResult:
     ok: bool
     answers: list[Any] = value_field(factory=list)
     slots: dict[str, Any] = value_field(factory=dict)
-    state: int | None = None
+    state: int | None = None  # a dialog's number in the state table to move to; None: stay
     error: str = ""
 
 

@@ -7,6 +7,7 @@ tells its `tracer`, when it has one, what happens:
 - `entered(entry)`: a dialog started; `triggered(entry)`: input handling started it because its
   `trigger:`, `label:`, `event:`, `location:` or `attachment:` fit (not an `invoke`/`goto`);
 - `answered(frame)`: the ask the frame waited on got a (non-nil) answer;
+- `extension(frame, pc)`: an `extension` call was made (a server or a `mock_extension` answers it);
 - `branch(probe)`: a branch probe ran. Each `JUMP_IF_FALSE` (`if`, `unless`, `branch` arms) has
   two outcomes; the copy's code gets a `COVER` probe on each edge — right after the jump (the
   true side) and in a trampoline at the end of the code (probe, then `JUMP` to the old target)
@@ -26,7 +27,7 @@ from ..runtime.session import Frame
 from ..source import Span
 from ..vm.linker import DialogEntry
 
-KINDS = ("dialogs", "branches", "asks", "triggers")
+KINDS = ("dialogs", "branches", "asks", "triggers", "extensions")
 TRIGGER_KINDS = frozenset({"trigger", "label", "event", "location", "attachment"})
 PROBE = "$cover"
 
@@ -34,6 +35,7 @@ _JIF = int(Op.JUMP_IF_FALSE)
 _COVER = int(Op.COVER)
 _JUMP = int(Op.JUMP)
 _ASK = int(Op.ASK)
+_EXTENSION = int(Op.EXTENSION)
 _RELOCATED = frozenset(int(op) for op in (Op.JUMP, Op.JUMP_IF_FALSE_KEEP, Op.JUMP_IF_TRUE_KEEP, Op.ITER_NEXT))
 _SWITCHES = frozenset(int(op) for op in (Op.SWITCH_RANDOM, Op.SWITCH_ONCE))
 
@@ -96,6 +98,7 @@ class CoverageRecorder:
     triggers: set[int] = attrs.field(factory=set)
     asks: set[tuple[str, int]] = attrs.field(factory=set)
     branches: set[tuple[str, int, bool]] = attrs.field(factory=set)
+    extensions: set[tuple[str, int]] = attrs.field(factory=set)
 
     def entered(self, entry: DialogEntry) -> None:
         self.dialogs.add(entry.index)
@@ -110,6 +113,9 @@ class CoverageRecorder:
 
     def branch(self, probe: tuple[str, str, int, bool]) -> None:
         self.branches.add((probe[1], probe[2], probe[3]))
+
+    def extension(self, frame: Frame, pc: int) -> None:
+        self.extensions.add((frame.code, pc))
 
 
 @attrs.define(eq=False)
@@ -178,6 +184,12 @@ def measure(covered: CoveredBot) -> BotCoverage:
                 if op == _ASK:
                     asks.append((f"{_where(code.spans[pc])} ask in dialog `{_dialog_name(image, key)}`",
                                  (key, pc) in seen.asks))
+    calls: list[tuple[str, bool]] = []
+    for key, code in image.codes.items():
+        if code.kind in ("dialog", "task") and key in covered.branch_sites:
+            calls.extend((f"{_where(code.spans[pc])} extension call in {code.kind} `{_code_name(image, key)}`",
+                          (key, pc) in seen.extensions)
+                         for pc, op in enumerate(code.ops) if op == _EXTENSION)
     branches: list[tuple[str, bool]] = []
     for key, spans in covered.branch_sites.items():
         for site, span in enumerate(spans):
@@ -193,7 +205,14 @@ def measure(covered: CoveredBot) -> BotCoverage:
         "branches": kind(branches),
         "asks": kind(asks),
         "triggers": kind([(f"{_where(e.span)} {e.kind} dialog `{e.display}`", hit) for e, hit in triggers]),
+        "extensions": kind(calls),
     })
+
+
+def _code_name(image: Any, key: str) -> str:
+    """A dialog's display name, or a task's name, from its code key."""
+    entry = image.entries.get(key)
+    return entry.display if entry is not None else key.split(":", 1)[-1].split("#")[0]
 
 
 def _dialog_name(image: Any, key: str) -> str:
@@ -246,10 +265,11 @@ def render_table(bots: list[BotCoverage]) -> str:
 
 
 def _missed_lines(bot: BotCoverage) -> list[str]:
-    """The dialogs, asks and triggers no test reached; one line for a bot no test reached at all."""
+    """The dialogs, asks, triggers and extension calls no test reached; one line for a bot no test
+    reached at all."""
     dialogs = bot.kinds["dialogs"]
     if dialogs.total and not dialogs.covered:
         return [f"{bot.name}: no test reached it ({dialogs.total} dialogs)"]
     places = {label.split(" ", 1)[0] for label in dialogs.missed}
     triggers = [label for label in bot.kinds["triggers"].missed if label.split(" ", 1)[0] not in places]
-    return [*dialogs.missed, *bot.kinds["asks"].missed, *triggers]
+    return [*dialogs.missed, *bot.kinds["asks"].missed, *triggers, *bot.kinds["extensions"].missed]

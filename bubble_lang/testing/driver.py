@@ -32,6 +32,7 @@ from ..vm.linker import TestEntry
 from ..vm.machine import Machine, ScriptFailure
 from . import expectations
 from .expectations import TestFailed
+from .extension_mocks import MockExtensions
 from .transcript import MESSAGE_KINDS, Line, describe_output, show_value
 
 DEFAULT_SEED = 1
@@ -174,6 +175,10 @@ class Driver:
         if name == "TEST_ADVANCE":
             self.advance(stack.pop(), span)
             return
+        if name == "TEST_MOCK_EXTENSION":
+            options = stack.pop()
+            conversation.extensions.mock(to_text(plain_text(stack.pop())), options)
+            return
         self.ensure_started(span)
         if name == "TEST_SAY":
             text = to_text(plain_text(stack.pop()))
@@ -280,7 +285,8 @@ def new_conversation(bot: Bot, *, seed: int = DEFAULT_SEED, now: pendulum.DateTi
                      recorder: Any = None) -> Conversation:
     """A fresh conversation on the fixed test clock; with a coverage recorder, one that records."""
     moment = now if now is not None else test_clock(bot)
-    conversation = bot.conversation("test", clock=lambda: moment, seed=seed, tracer=recorder)
+    conversation = bot.conversation("test", clock=lambda: moment, seed=seed, tracer=recorder,
+                                    extensions=MockExtensions(bot.image))
     conversation.last_errors = ()
     return conversation
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..runtime.inputs import ExtensionRequest
 from ..runtime.script_errors import ScriptError
 from ..runtime.values import Record, Text, plain_text, redacted, to_text, type_name
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait
 from .duration_values import parse_duration
+from .extension_calls import make_request
 from .questions import describe_choices, send_question
 from .signals import SUSPENDED, WAITING
 from .timers import add_timer, ask_timeout_seconds, cancel_timer, due_at, next_timer_id
@@ -117,28 +117,10 @@ def extension(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-d
     server = options.get("server")
     if server is None:
         raise ScriptError("`extension` needs `server:`", 'write `extension "name", server: "my_server"`')
-    m.io = ExtensionRequest(id=f"{m.state.conversation_id}:{m.state.output_seq}:{m.steps}", server=to_text(server),
-                            name=name, **request_context(m))
+    m.io = make_request(m, name, to_text(plain_text(server)))
+    if m.tracer is not None:
+        m.tracer.extension(frame, pc)
     return SUSPENDED
-
-
-def request_context(m: Any) -> dict[str, Any]:
-    """What an extension server is told about the conversation: its scalar variables as text (Go
-    servers reject anything else), the last user message, what started the current dialog, and
-    the dialog's number in the state table (`linker.state_table`)."""
-    slots = {}
-    for key, value in m.state.globals.items():
-        value = plain_text(value)
-        if isinstance(value, (str, int, float, bool)):
-            slots[key] = to_text(value)
-    message = m.state.runtime.get("message")
-    intent = message.fields.get("intent") if isinstance(message, Text) else None
-    command = to_text(intent.fields.get("label") or "") if isinstance(intent, Record) else ""
-    dialog = next((f for f in reversed(m.state.frames) if f.kind == "dialog"), None)
-    entry = m.image.entries.get(dialog.code) if dialog is not None else None
-    return {"slots": slots, "question": to_text(plain_text(message)) if message is not None else "",
-            "command": command, "dialog": dialog.name if dialog is not None else "",
-            "state": entry.index + 1 if entry is not None else 0}
 
 
 def remember(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]

@@ -25,14 +25,14 @@ import pendulum
 from ..diagnostics import BubbleRuntimeError, make_diagnostic
 from ..runtime.agenda import ErrorDone, FireTimer, Handle, RunFrames
 from ..runtime.input_checks import check_input
-from ..runtime.inputs import ExtensionResult, StepInput, TextInput, TimerInput
+from ..runtime.inputs import ExtensionRequest, ExtensionResult, StepInput, TextInput, TimerInput
 from ..runtime.records import assign
 from ..runtime.script_errors import ScriptError
 from ..runtime.session import SessionState, TurnProgress
 from ..runtime.steps import Answer, Closed, Event, Extension, Idle, Step, Timer
 from ..runtime.value_bounds import ValueMeter
-from ..runtime.values import plain_text, to_text
 from ..runtime.waits import PendingAsk, PendingAwait
+from .extension_calls import apply_result
 from .machine import Machine, ScriptFailure
 from .phases import drive, start_dialog
 from .questions import question_view
@@ -84,8 +84,8 @@ def step(image: Any, state: SessionState, input: StepInput, *, now: pendulum.Dat
         m.outputs = turn.outputs
         m.steps = turn.steps
         m.deadline -= turn.seconds
+        resume = (pending, input)
         turn.pending = None
-        resume = input
     m.rollback = rollback
     _play(m, turn, resume)
     if m.io is not None:
@@ -124,30 +124,13 @@ def _begin(m: Machine, input: StepInput, *, restart_frames: bool, asked_anew: bo
         m.agenda.append(RunFrames(root=True))
 
 
-def apply_extension_result(m: Machine, result: ExtensionResult) -> None:
-    """Continue after `extension`: a failure fails the turn like a script error (SPEC §11); a
-    success sends the answers and writes the changed slots back."""
-    if not result.ok:
-        raise ScriptError(f"the extension call failed: {result.error or 'no reason given'}",
-                          "check that the extension server runs and answers (see `docs/extensions.md`)",
-                          code="B470")
-    for answer in result.answers:
-        if isinstance(answer, dict):
-            if answer.get("text"):
-                m.say(to_text(answer["text"]))
-            if answer.get("image"):
-                m.emit("show", to_text(answer["image"]), {"kind": "image", "url": to_text(answer["image"])})
-    for key, value in result.slots.items():
-        m.state.globals[str(key)] = plain_text(value)
-
-
-def _play(m: Machine, turn: TurnProgress, resume: ExtensionResult | None) -> None:
+def _play(m: Machine, turn: TurnProgress, resume: tuple[ExtensionRequest, ExtensionResult] | None) -> None:
     """Advance the agenda; on a failure, roll back and handle the error, then go on."""
     while True:
         try:
             if resume is not None:
-                result, resume = resume, None
-                apply_extension_result(m, result)
+                (request, result), resume = resume, None
+                apply_result(m, request, result)
             drive(m)
             if turn.recovering and not m.outputs and m.io is None:
                 m.emit("text", m.image.config.error_text, {"error": True})
