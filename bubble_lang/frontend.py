@@ -101,6 +101,7 @@ def check_bot(files: BotFiles, *, lint: bool = True) -> BotCheck:
 
 
 def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
+    from .checks.extension_servers import check_extension_servers
     from .resolve import resolve_bot
 
     diagnostics: list[Diagnostic] = []
@@ -148,6 +149,7 @@ def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
     if parsed_all:
         program = resolve_bot(scripts, data_constants=data_spans, limits=config.limits)
         diagnostics.extend(program.diagnostics)
+        diagnostics.extend(check_extension_servers(program, config, has_file=files.config is not None))
         if lint:
             from .checks import run_checks
 

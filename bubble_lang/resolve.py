@@ -85,8 +85,9 @@ class Usage:
     dialogs: dict[str, list[Span]] = attrs.field(factory=dict)
     """Dialog names used by `invoke`, `goto`, `timeout_dialog:` and `before:`."""
     tasks: dict[str, list[Span]] = attrs.field(factory=dict)
-    extensions: list[Span] = attrs.field(factory=list)
-    """Every `extension` call: extensions may read and write any conversation variable."""
+    extensions: list[n.Command] = attrs.field(factory=list)
+    """Every `extension` statement: extensions may read and write any conversation variable, and
+    each names a server `bubble.toml` must configure."""
 
     @staticmethod
     def add(table: dict[str, list[Span]], name: str, span: Span) -> None:

@@ -147,7 +147,7 @@ class Resolver:
             self.check_user_field(command, command.args[0])
             skip.add(id(command.args[0]))
         elif word == "extension":
-            self.usage.extensions.append(command.span)
+            self.usage.extensions.append(command)
         if word in _DURATION_ARGS and command.args:
             self.duration(command.args[0], f"`{word}`")
         if word in ("expect", "expect_not") and where.kind == TEST and command.args:

@@ -3,6 +3,9 @@
 Exit codes: 0 clean (warnings allowed unless `--fail-on-warnings`), 1 errors found, 2 the tool
 could not run (unreadable path, no scripts, bad option). `# bubble: ignore[CODE]` on a line hides
 that code on that line; an ignore that hides nothing is itself a warning (B501).
+`--check-extensions` also asks each configured extension server which extensions it has
+(`GET /extensions`, SPEC §11): a name it lacks is an error at its `extension` (B109), a server that
+cannot be asked an error at its first use (B110). Without the flag lint makes no network calls.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="bot files or directories")
     parser.add_argument("--format", choices=FORMATS, default="full", help="output format (default: full)")
     parser.add_argument("--fail-on-warnings", action="store_true", help="exit 1 on warnings too")
+    parser.add_argument("--check-extensions", action="store_true",
+                        help="ask each extension server (GET /extensions) whether it has the extensions the bot calls")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.set_defaults(handler=run_lint)
 
@@ -77,7 +82,12 @@ def run_lint(args: argparse.Namespace) -> int:
                                                hint="point bubble at a `.bot` file or a folder holding some"))
             tool_failed = True
         for check in checks:
-            diagnostics.extend(apply_ignores(check.sources, list(check.diagnostics)))
+            found = list(check.diagnostics)
+            if args.check_extensions:
+                from ..engine.extension_names import check_extension_names
+
+                found.extend(check_extension_names(check))
+            diagnostics.extend(apply_ignores(check.sources, found))
     if any(d.code in TOOL_FAILURES for d in diagnostics):
         tool_failed = True
     output = render_diagnostics(diagnostics, args.format, color=use_color(args.color), tool_version=version())

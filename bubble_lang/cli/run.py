@@ -55,6 +55,7 @@ def run_bot(args: argparse.Namespace) -> int:
             sys.stderr.write(f"bubble run: --now needs an ISO date-time, got `{args.now}`\n")
             return 2
         clock = lambda: fixed  # noqa: E731
+    warn_unknown_extensions(bot)
     try:
         store = open_bot_store(bot, Path(args.bot), args.store)
     except BubbleError as error:
@@ -75,6 +76,19 @@ def run_bot(args: argparse.Namespace) -> int:
         for problem in runner.problems:
             sys.stderr.write(render_diagnostics(problem.diagnostics, "full", color=stream_color(sys.stderr)))
         store.close()
+
+
+def warn_unknown_extensions(bot: Bot) -> None:
+    """SPEC §11: at start, a warning for each extension the bot calls that its server does not
+    list (or a server that cannot be asked); the bot runs anyway, a server may come up later."""
+    if not bot.image.config.extensions:
+        return
+    from ..engine.extension_names import START_SECONDS, check_extension_names
+    from ..severity import Severity
+
+    found = list(check_extension_names(bot.check, severity=Severity.WARNING, seconds=START_SECONDS))
+    if found:
+        sys.stderr.write(render_diagnostics(found, "full", color=stream_color(sys.stderr)))
 
 
 def open_bot_store(bot: Bot, bot_path: Path, url: str | None) -> Any:

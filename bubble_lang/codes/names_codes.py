@@ -48,4 +48,25 @@ CODES: tuple[CodeInfo, ...] = (
           "The value could never be computed.",
           "@a @b + 1\n@b @a + 1",
           "Give one of the constants a value that does not depend on the others."),
+    _code("B108", "unknown-extension-server", "unknown extension server",
+          "An `extension` call has no `server:`, or names a server that no `[extensions.NAME]` table of the "
+          "bot's bubble.toml configures. A single-file bot has no bubble.toml: put it in a folder with one.",
+          "The call could only fail: the conversation would get the error text each time it got there.",
+          'dialog main do\n  extension "search_pokemon", server: "pokemon"\nend',
+          'Fix the name (the hint suggests the nearest configured server), or add `[extensions.pokemon]` with '
+          '`url = "http://127.0.0.1:8770"` to bubble.toml (see docs/extensions.md).'),
+    _code("B109", "unknown-extension", "extension the server does not have",
+          "`bubble lint --check-extensions` asked the server's `GET /extensions`, and the name of this "
+          "`extension` call is not in its list. `bubble run` and `bubble serve` ask at start too and print "
+          "it as a warning.",
+          "The server would answer the call with an error (Chatto's servers answer 404), so the conversation "
+          "would get the error text.",
+          'dialog main do\n  extension "serch_pokemon", server: "pokemon"\nend',
+          "Fix the name (the hint lists the nearest one the server has), or add the extension to the server."),
+    _code("B110", "extension-list-unavailable", "extension server did not list its extensions",
+          "`bubble lint --check-extensions` could not check the names of a server's extensions: "
+          "`GET {url}/extensions` was refused, timed out, or did not answer a JSON list of names.",
+          "A server that cannot be asked now is likely not to answer the bot's calls either.",
+          "(a bubble.toml whose `[extensions.pokemon] url` points at a port where nothing listens)",
+          "Start the server, or fix its `url`; run `curl {url}/extensions` to see what it answers."),
 )

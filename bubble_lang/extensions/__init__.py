@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from .chatto_client import ChattoClient
+from .chatto_client import ChattoClient, list_extensions
 from .chatto_wire import state_table
 from .extension_app import ExtensionApp, ExtensionCall
 
-__all__ = ["ChattoClient", "ExtensionApp", "ExtensionCall", "state_table"]
+__all__ = ["ChattoClient", "ExtensionApp", "ExtensionCall", "list_extensions", "state_table"]

@@ -15,6 +15,7 @@ the warning `bubble run` prints at start).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -24,6 +25,7 @@ from ..runtime.inputs import ExtensionRequest, ExtensionResult
 from .chatto_wire import go_json, read_reply, request_body, state_table
 
 CONNECT_SECONDS = 5.0
+LIST_BYTES = 1 << 20
 
 
 class ChattoClient:
@@ -108,28 +110,35 @@ class ChattoClient:
         if time.monotonic() > deadline:
             raise _Stop(f"extension server `{request.server}` did not answer within the time allowed")
 
-    def list_extensions(self, server_name: str) -> list[str] | str:
-        """The names `GET {url}/extensions` lists, or why they cannot be had."""
-        import httpx
 
-        server = self.servers.get(server_name)
-        if server is None:
-            return f"no extension server `{server_name}` is configured"
-        headers = {"Authorization": f"Bearer {server.token}"} if server.token else {}
-        seconds = server.timeout if server.timeout is not None else self.limits.extension_seconds
-        try:
-            with httpx.Client(timeout=httpx.Timeout(seconds, connect=min(CONNECT_SECONDS, seconds)),
-                              transport=self.transport) as client:
-                response = client.get(server.url.rstrip("/") + "/extensions", headers=headers)
-        except httpx.HTTPError as error:
-            return f"extension server `{server_name}` at {server.url} cannot be reached ({type(error).__name__})"
-        try:
-            names = response.json() if response.status_code == 200 else None
-        except ValueError:
-            names = None
-        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
-            return f"extension server `{server_name}` did not list its extensions (HTTP {response.status_code})"
-        return names
+def list_extensions(server: Any, default_seconds: float, *, transport: Any = None) -> list[str] | str:
+    """The names `GET {url}/extensions` lists (Chatto's start-up call), or why they cannot be
+    had: refused, too slow, not a JSON list of text, or over the size cap."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {server.token}"} if server.token else {}
+    seconds = server.timeout if server.timeout is not None else default_seconds
+    where = f"extension server `{server.name}` at {server.url}"
+    try:
+        with httpx.Client(timeout=httpx.Timeout(seconds, connect=min(CONNECT_SECONDS, seconds)),
+                          follow_redirects=False, transport=transport) as client:
+            with client.stream("GET", server.url.rstrip("/") + "/extensions", headers=headers) as response:
+                data = bytearray()
+                for chunk in response.iter_bytes():
+                    data += chunk
+                    if len(data) > LIST_BYTES:
+                        return f"{where} listed more than {LIST_BYTES:,} bytes of names"
+    except httpx.TimeoutException:
+        return f"{where} did not answer within {seconds:g} s"
+    except httpx.HTTPError as error:
+        return f"{where} cannot be reached ({type(error).__name__})"
+    try:
+        names = json.loads(data) if response.status_code == 200 else None
+    except (ValueError, RecursionError):
+        names = None
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        return f"{where} did not answer `GET /extensions` with a JSON list of names (HTTP {response.status_code})"
+    return names
 
 
 class _Stop(Exception):

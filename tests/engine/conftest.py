@@ -11,6 +11,8 @@ import pytest
 from bubble_lang.engine.bot import load_bot
 from bubble_lang.storage import open_store
 
+from tests.bot_folders import write_bot
+
 START = pendulum.datetime(2024, 3, 5, 10, 0, tz="UTC")
 
 
@@ -35,9 +37,7 @@ def clock() -> MovingClock:
 @pytest.fixture
 def make_bot(tmp_path: Path):
     def make(text: str, name: str = "bot"):
-        path = tmp_path / f"{name}.bot"
-        path.write_text(text, encoding="utf-8")
-        return load_bot(path)
+        return load_bot(write_bot(tmp_path, name, text))
 
     return make
 

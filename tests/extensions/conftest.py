@@ -5,6 +5,7 @@ lists (each a plain WSGI app served by the standard library in a thread)."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -30,8 +31,25 @@ def serve(app) -> Iterator[str]:
         server.server_close()
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def closed_port() -> str:
+    """A URL where nothing listens (the port was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def drain(environ) -> bytes:
+    """Read the request body, as a real server does: closing a socket with unread input makes the
+    kernel reset the connection, and the client would see that instead of the answer."""
+    return environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+
+
 def reply(status: str, body: bytes, content_type: str = "application/json"):
     def app(environ, start_response):
+        drain(environ)
         start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
         return [body]
 
@@ -40,6 +58,7 @@ def reply(status: str, body: bytes, content_type: str = "application/json"):
 
 def slow(seconds: float):
     def app(environ, start_response):
+        drain(environ)
         time.sleep(seconds)
         start_response("200 OK", [("Content-Type", "application/json")])
         return [b'{"fsm": {"state": 1, "slots": {}}, "answers": []}']

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
-from pathlib import Path
 
 import pendulum
 import pytest
@@ -18,7 +16,7 @@ from bubble_lang.engine.runner import Runner
 from bubble_lang.extensions import ExtensionApp
 from bubble_lang.storage import open_store
 
-from .conftest import serve, write_bot
+from .conftest import closed_port, serve, write_bot
 
 NOW = pendulum.datetime(2024, 3, 5, 10, 0, tz="UTC")
 
@@ -144,12 +142,6 @@ end
 '''
 
 
-def closed_port() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{probe.getsockname()[1]}"
-
-
 @pytest.mark.parametrize("failure, reason", [
     ("refused", "cannot be reached"), ("slow", "did not answer within"), ("status_500", "HTTP 500"),
     ("not_json", "did not answer JSON"), ("huge", "larger than 1,048,576 bytes"), ("no_fsm", "has no `fsm`"),
@@ -205,12 +197,10 @@ def test_a_call_that_never_answers_holds_no_lock_past_its_turn(tmp_path):
 
 
 def test_the_extension_listing(tmp_path, seed_flask_url):
-    from bubble_lang.extensions import ChattoClient
+    from bubble_lang.extensions import ChattoClient, list_extensions
 
     folder = write_bot(tmp_path / "bot", 'dialog main do\n  extension "any", server: "flask"\nend\n',
                        {"flask": seed_flask_url})
     client = ChattoClient(load_bot(folder).image)
-    assert client.list_extensions("flask") == ["any"]
-    assert "no extension server `nope`" in client.list_extensions("nope")
+    assert list_extensions(client.servers["flask"], 1.0) == ["any"]
     assert json.dumps(client.table) == '{"any": -1, "initial": 0, "main": 1}'
-    _ = Path

@@ -29,7 +29,7 @@ def test_catalogue_is_not_empty() -> None:
     assert all(entry.examples for entry in CATALOGUE)
 
 
-@pytest.mark.parametrize(("entry", "example"), _examples())
+@pytest.mark.parametrize(("entry", "example"), list(_examples()))
 def test_example_gives_exactly_its_code(entry, example: str) -> None:
     found = diagnostics(example)
     assert [d.code for d in found] == [entry.code], [f"{d.code} {d.message}" for d in found]
@@ -59,7 +59,7 @@ def _registry_examples():
         yield pytest.param(info, id=info.code, marks=marks)
 
 
-@pytest.mark.parametrize("info", _registry_examples())
+@pytest.mark.parametrize("info", list(_registry_examples()))
 def test_registry_example_gives_its_code(info) -> None:
     codes = [d.code for d in diagnostics(info.example + "\n")]
     assert info.code in codes

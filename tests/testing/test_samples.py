@@ -11,6 +11,9 @@ from importlib.metadata import entry_points
 from .helpers import ROOT
 
 SAMPLES = ROOT / "samples"
+# The sample bots: single files, and folders with a bubble.toml (a bot with extension servers).
+FILE_BOTS = sorted(p for p in SAMPLES.glob("*.bot") if not p.name.endswith(".test.bot"))
+FOLDER_BOTS = sorted(p.parent for p in SAMPLES.glob("*/bubble.toml"))
 
 # The four CompuTron tests of the Bubblescript testing documentation (catalogue B20), word for word.
 B20 = '''test "the bot greets us with its name" do
@@ -59,9 +62,10 @@ def plugin_args() -> list[str]:
 
 
 def test_every_sample_bot_has_tests():
-    bots = {p.name[: -len(".bot")] for p in SAMPLES.glob("*.bot") if not p.name.endswith(".test.bot")}
+    bots = {p.name[: -len(".bot")] for p in FILE_BOTS}
     tested = {p.name[: -len(".test.bot")] for p in SAMPLES.glob("*.test.bot")}
     assert bots == tested
+    assert FOLDER_BOTS and all(list(folder.glob("*.test.bot")) for folder in FOLDER_BOTS)
 
 
 def test_the_b20_tests_are_in_the_calculator_tests_word_for_word():
@@ -74,9 +78,8 @@ def test_bubble_test_samples_passes_with_enough_coverage():
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["total"]["dialogs"]["percent"] >= 90
-    assert {bot["bot"] for bot in report["bots"]} == {f"samples/{p.name}" for p in SAMPLES.glob("*.bot")
-                                                      if not p.name.endswith(".test.bot")}
-    assert " failed" not in result.stderr
+    assert {bot["bot"] for bot in report["bots"]} == {f"samples/{p.name}" for p in (*FILE_BOTS, *FOLDER_BOTS)}
+    assert not re.search(r"\d+ failed|FAILED", result.stderr)
     assert "Traceback" not in result.stderr
 
 
@@ -85,7 +88,7 @@ def test_pytest_collects_and_passes_the_sample_tests(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pytest", *plugin_args(), "samples/", "-p", "no:cacheprovider",
                              f"--junitxml={junit}"], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    count = sum(len(re.findall(r'(?m)^test "', p.read_text(encoding="utf-8"))) for p in SAMPLES.glob("*.test.bot"))
+    count = sum(len(re.findall(r'(?m)^test "', p.read_text(encoding="utf-8"))) for p in SAMPLES.rglob("*.test.bot"))
     assert f"{count} passed" in result.stdout
     xml = junit.read_text(encoding="utf-8")
     assert 'name="adding two numbers"' in xml and 'classname="samples.calculator.test.bot"' in xml

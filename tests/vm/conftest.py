@@ -8,6 +8,7 @@ import pendulum
 import pytest
 
 from bubble_lang.engine.bot import load_bot
+from tests.bot_folders import write_bot
 
 NOW = pendulum.datetime(2024, 3, 5, 10, 0, tz="Europe/Amsterdam")
 
@@ -18,9 +19,7 @@ def make_bot(tmp_path: Path):
 
     def make(text: str):
         counter["n"] += 1
-        path = tmp_path / f"bot{counter['n']}.bot"
-        path.write_text(text, encoding="utf-8")
-        return load_bot(path)
+        return load_bot(write_bot(tmp_path, f"bot{counter['n']}", text))
 
     return make
 

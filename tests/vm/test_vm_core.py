@@ -169,11 +169,13 @@ def test_integer_limit(chat):
 
 
 def test_an_extension_without_a_configured_server_fails_clearly_and_is_rolled_back(chat):
-    c = chat('dialog main do\n  x = 1\n  extension "search", server: "pokemon"\nend\n')
+    """A server named by an expression is checked when the call is made (a literal one at compile
+    time, B108)."""
+    c = chat('dialog main do\n  x = 1\n  server = "pokemon"\n  extension "search", server: server\nend\n')
     assert c.start() == ["Sorry, something went wrong on my side."]
     diagnostic = c.errors[0].diagnostics[0]
     assert diagnostic.code == "B470" and "no extension server `pokemon` is configured" in diagnostic.message
-    assert diagnostic.span.line == 3
+    assert diagnostic.span.line == 4
     assert c.conversation.state.globals == {}  # `x = 1` was rolled back with the turn
 
 
