@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["docs/embedding.md"]
+PAGES = ["docs/embedding.md", "docs/extensions.md"]
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 

@@ -20,13 +20,13 @@ from typing import Any, TextIO
 import pendulum
 
 from ..render import render_diagnostics
-from ..testing.coverage import coverage_json, render_table, total_of
+from ..testing.coverage import KINDS, coverage_json, render_table, total_of
 from ..testing.driver import DEFAULT_SEED, TestOutcome
 from ..testing.report import outcome_place, render_failure, render_handled, summary
 from ..testing.suite import LoadedBot, load_bots, run_suite
 from .common import use_color
 
-COVERAGE_KINDS = ("dialogs", "branches", "asks", "triggers", "all")
+COVERAGE_KINDS = (*KINDS, "all")
 
 
 def add_parser(commands: Any) -> None:
@@ -40,7 +40,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--now", metavar="ISO", help="start the test clock at this moment instead of "
                         "2024-03-05T10:00 in the bot's time zone")
     parser.add_argument("--coverage", action="store_true",
-                        help="report which dialogs, branches, asks and triggers the tests reached")
+                        help="report which dialogs, branches, asks, triggers and extension calls the tests reached")
     parser.add_argument("--coverage-json", metavar="FILE", help="write the coverage report as JSON (`-` for stdout)")
     parser.add_argument("--fail-under", type=float, metavar="PERCENT",
                         help="fail when coverage is below PERCENT (implies --coverage)")

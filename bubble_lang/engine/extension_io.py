@@ -4,7 +4,8 @@ Input: an `ExtensionRequest` the VM stopped at. Output: the `ExtensionResult` to
 on with. The VM never does IO (DESIGN §1): the host hands the request to an adapter with `call`
 (async, for the `Runner`) and `call_sync` (for the synchronous `Conversation`). By default that is
 the Chatto client of the bot's `[extensions.NAME]` servers (`bubble_lang.extensions`); tests and
-embedders may pass their own (conversation tests use `mock_extension`).
+embedders may pass their own (conversation tests use `mock_extension`). An adapter that keeps
+connections open may also have `async aclose()`: the `Runner` calls it when it closes.
 """
 
 from __future__ import annotations

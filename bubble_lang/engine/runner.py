@@ -89,11 +89,15 @@ class Runner:
         self.scheduler.start()
 
     async def close(self) -> None:
-        """Stop the scheduler and wait for the turns in flight to finish (none is cut short)."""
+        """Stop the scheduler, wait for the turns in flight to finish (none is cut short), then
+        close the extension adapter's kept-alive connections (when it has any)."""
         await self.scheduler.stop()
         for lock in list(self._locks.values()):
             async with lock:
                 pass
+        aclose = getattr(self.extensions, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
     # ------------------------------------------------------------------ inputs
     async def send(self, conversation_id: str, input: UserInput, *, message_id: str | None = None) -> list[Output]:

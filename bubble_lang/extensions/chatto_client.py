@@ -6,7 +6,9 @@ Input: `ExtensionRequest`s from the VM and the bot's `[extensions.NAME]` configu
 a token; a connect timeout of 5 s and an overall deadline (10 s, or the server's `timeout`); at most
 `extension_bytes` (1 MiB) read; no redirects followed. A failure — refused, timed out, non-2xx, not
 JSON, too big, no `fsm` — is a failed result, never an exception, and the POST is never retried:
-extensions need not be idempotent, and a second POST could do twice what the first did.
+a second POST could do twice what the first did. Connections are kept alive and reused (one
+httpx client per event loop, as Go's default client pools them): making a client costs about
+20 ms, the call itself about 1.5 ms on 127.0.0.1.
 
 `list_extensions` asks a server's `GET {url}/extensions` (for `bubble lint --check-extensions` and
 the warning `bubble run` prints at start).
@@ -39,6 +41,8 @@ class ChattoClient:
         self.limits = config.limits
         self.channel = channel
         self.transport = transport  # tests may pass an httpx transport; None is the network
+        self._sync: Any = None  # httpx.Client, made on first use
+        self._async: tuple[asyncio.AbstractEventLoop, Any] | None = None  # (its loop, httpx.AsyncClient)
 
     def prepare(self, request: ExtensionRequest) -> tuple[Any, str, dict[str, str], bytes, float] | ExtensionResult:
         """Everything a call needs, or the failure that stops it before any byte is sent."""
@@ -64,14 +68,13 @@ class ChattoClient:
         _server, url, headers, body, seconds = prepared
         deadline = time.monotonic() + seconds
         try:
-            with httpx.Client(timeout=httpx.Timeout(seconds, connect=min(CONNECT_SECONDS, seconds)),
-                              follow_redirects=False, transport=self.transport) as client:
-                with client.stream("POST", url, content=body, headers=headers) as response:
-                    data = bytearray()
-                    for chunk in response.iter_bytes():
-                        data += chunk
-                        self._check(request, len(data), deadline)
-                    return read_reply(request, response.status_code, bytes(data))
+            with self._sync_client().stream("POST", url, content=body, headers=headers,
+                                            timeout=_timeout(seconds)) as response:
+                data = bytearray()
+                for chunk in response.iter_bytes():
+                    data += chunk
+                    self._check(request, len(data), deadline)
+                return read_reply(request, response.status_code, bytes(data))
         except _Stop as stop:
             return ExtensionResult(request_id=request.id, ok=False, error=str(stop))
         except httpx.HTTPError as error:
@@ -85,16 +88,15 @@ class ChattoClient:
             return prepared
         _server, url, headers, body, seconds = prepared
         deadline = time.monotonic() + seconds
+        client = self._async_client()
 
         async def post() -> ExtensionResult:
-            async with httpx.AsyncClient(timeout=httpx.Timeout(seconds, connect=min(CONNECT_SECONDS, seconds)),
-                                         follow_redirects=False, transport=self.transport) as client:
-                async with client.stream("POST", url, content=body, headers=headers) as response:
-                    data = bytearray()
-                    async for chunk in response.aiter_bytes():
-                        data += chunk
-                        self._check(request, len(data), deadline)
-                    return read_reply(request, response.status_code, bytes(data))
+            async with client.stream("POST", url, content=body, headers=headers, timeout=_timeout(seconds)) as response:
+                data = bytearray()
+                async for chunk in response.aiter_bytes():
+                    data += chunk
+                    self._check(request, len(data), deadline)
+                return read_reply(request, response.status_code, bytes(data))
 
         try:
             return await asyncio.wait_for(post(), timeout=seconds + 0.5)
@@ -102,6 +104,36 @@ class ChattoClient:
             return ExtensionResult(request_id=request.id, ok=False, error=str(stop))
         except (httpx.HTTPError, asyncio.TimeoutError) as error:
             return ExtensionResult(request_id=request.id, ok=False, error=_reason(request, error))
+
+    def _sync_client(self) -> Any:
+        """One client for every synchronous call (thread-safe), made on first use."""
+        import httpx
+
+        if self._sync is None:
+            self._sync = httpx.Client(follow_redirects=False, transport=self.transport)
+        return self._sync
+
+    def _async_client(self) -> Any:
+        """One client per event loop: an httpx connection belongs to the loop that opened it, and
+        `bubble run` or an embedder may run several loops one after another."""
+        import httpx
+
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async[0] is not loop:
+            self._async = (loop, httpx.AsyncClient(follow_redirects=False, transport=self.transport))
+        return self._async[1]
+
+    async def aclose(self) -> None:
+        """Close the kept-alive connections (the `Runner` calls this when it closes)."""
+        if self._async is not None and self._async[0] is asyncio.get_running_loop():
+            await self._async[1].aclose()
+        self._async = None
+        self.close()
+
+    def close(self) -> None:
+        if self._sync is not None:
+            self._sync.close()
+            self._sync = None
 
     def _check(self, request: ExtensionRequest, size: int, deadline: float) -> None:
         if size > self.limits.extension_bytes:
@@ -120,8 +152,7 @@ def list_extensions(server: Any, default_seconds: float, *, transport: Any = Non
     seconds = server.timeout if server.timeout is not None else default_seconds
     where = f"extension server `{server.name}` at {server.url}"
     try:
-        with httpx.Client(timeout=httpx.Timeout(seconds, connect=min(CONNECT_SECONDS, seconds)),
-                          follow_redirects=False, transport=transport) as client:
+        with httpx.Client(timeout=_timeout(seconds), follow_redirects=False, transport=transport) as client:
             with client.stream("GET", server.url.rstrip("/") + "/extensions", headers=headers) as response:
                 data = bytearray()
                 for chunk in response.iter_bytes():
@@ -139,6 +170,12 @@ def list_extensions(server: Any, default_seconds: float, *, transport: Any = Non
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         return f"{where} did not answer `GET /extensions` with a JSON list of names (HTTP {response.status_code})"
     return names
+
+
+def _timeout(seconds: float) -> Any:
+    import httpx
+
+    return httpx.Timeout(seconds, connect=min(CONNECT_SECONDS, seconds))
 
 
 class _Stop(Exception):

@@ -132,10 +132,16 @@ class ExtensionApp:
             return 500, {"code": 500, "message": f"extension '{data['extension']}' failed: {type(error).__name__}"}
 
     def run(self, host: str = "127.0.0.1", port: int = 8770) -> None:
-        """Serve until interrupted (the standard library's WSGI server; fine for a few users)."""
-        from wsgiref.simple_server import make_server
+        """Serve until interrupted: the standard library's WSGI server, one thread per request so
+        a slow extension does not hold up the others. For many users, run the app under a
+        production WSGI server instead (it is a plain WSGI application)."""
+        from socketserver import ThreadingMixIn
+        from wsgiref.simple_server import WSGIServer, make_server
 
-        with make_server(host, port, self) as server:
+        class Threading(ThreadingMixIn, WSGIServer):
+            daemon_threads = True
+
+        with make_server(host, port, self, server_class=Threading) as server:
             server.serve_forever()
 
 

@@ -71,6 +71,9 @@ class RegexBudget:
         try:
             return compiled.search(text, timeout=timeout)
         except TimeoutError:
+            # the regex module's clock is not ours: a search it stopped used its whole allowance
+            # even when perf_counter saw a hair less
+            self.used += max(0.0, timeout - (time.perf_counter() - started))
             if per_call <= remaining:
                 raise MatchBudgetExceeded(pattern, "call", per_call) from None
             raise MatchBudgetExceeded(
