@@ -65,7 +65,8 @@ def run_match(m: Any, compiled: matching.CompiledPattern, text: str) -> Any:
     if m.regex_budget is None:
         m.regex_budget = matching.RegexBudget(m.limits)
     try:
-        return matching.match_sentence(compiled, sentence(m, text, compiled.entities), budget=m.regex_budget)
+        return matching.match_sentence(compiled, sentence(m, text, compiled.entities), budget=m.regex_budget,
+                                       concepts=m.image.concepts)
     except matching.MatchBudgetExceeded as error:
         raise LimitError(error.message, error.hint or "simplify the regular expression in the pattern") from None
 

@@ -145,7 +145,7 @@ def _params():
         yield pytest.param(case, id=case.id, marks=marks)
 
 
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", list(_params()))
 def test_error_case(case: Case) -> None:
     assert case.expected, f"{case.id}: a case without an `# error[…]` expectation"
     diagnostics = diagnostics_of(case)

@@ -17,6 +17,7 @@ Typical turn:
 from __future__ import annotations
 
 from .budget import MatchBudgetExceeded, RegexBudget
+from .engine import ConceptTable
 from .index import TriggerIndex
 from .matcher import (
     MAX_STEPS,
@@ -38,6 +39,7 @@ __all__ = [
     "PUNCTUATION",
     "Capture",
     "CompiledPattern",
+    "ConceptTable",
     "EntitySpan",
     "Match",
     "MatchBudgetExceeded",

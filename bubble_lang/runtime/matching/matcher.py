@@ -164,7 +164,7 @@ def match_sentence(
     sentence: Sentence,
     *,
     budget: RegexBudget | None = None,
-    concepts: Mapping[str, Sequence[str]] | None = None,
+    concepts: Mapping[str, Sequence[str]] | ConceptTable | None = None,
     max_steps: int = MAX_STEPS,
 ) -> Match | None:
     """Match one pattern against a tokenized message; the first tokenization that matches wins.
@@ -180,7 +180,7 @@ def match_sentence(
         return None
     steps = Steps(max_steps)
     cache: dict[tuple[int, int], Any] = {}
-    table = ConceptTable(concepts)
+    table = concepts if isinstance(concepts, ConceptTable) else ConceptTable(concepts)
     try:
         for tokens in sentence.tokenizations:
             engine = Engine(compiled.tables, sentence.text, tokens, budget=budget, steps=steps,
