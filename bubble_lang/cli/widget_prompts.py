@@ -159,9 +159,9 @@ def _range_words(widget: dict[str, Any], what: str, example: str = "", timezone:
     if low is not None and high is not None:
         what = f"{what} from {low} to {high}"
     elif low is not None:
-        what = f"{what} of at least {low}" if not example else f"{what} from {low}"
+        what = f"{what} from {low}" if what == "a date and time" else f"{what} of at least {low}"
     elif high is not None:
-        what = f"{what} of at most {high}" if not example else f"{what} until {high}"
+        what = f"{what} until {high}" if what == "a date and time" else f"{what} of at most {high}"
     return what + (f", like {example}" if example else "")
 
 
@@ -324,7 +324,7 @@ def _confirm_table(widget: dict[str, Any]) -> list[str]:
 
 
 def local_problem(widget: dict[str, Any] | None, text: str, now: Any, timezone: str) -> str | None:
-    """Why the server would refuse `text` for a number, date-time, duration or location
+    """Why the server would refuse `text` for a text, number, date-time, duration or location
     widget, checked before sending (the same rules, so the message is the server's); None when
     it looks right or the kind is left to the server."""
     kind = widget_kind(widget)
@@ -332,7 +332,7 @@ def local_problem(widget: dict[str, Any] | None, text: str, now: Any, timezone: 
         return None
     if kind == "location":
         return None if parse_location(text) else "Please give a location as lat, lon, like 52.37, 4.89."
-    if kind not in ("int", "number", "datetime", "duration"):
+    if kind not in ("int", "number", "datetime", "duration", "text", "multiline"):
         return None
     from ..runtime.values import Record
     from ..vm.answer_checks import WidgetRejected, answer_widget
