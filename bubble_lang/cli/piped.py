@@ -20,6 +20,7 @@ from typing import TextIO
 from ..engine.runner import Runner
 from ..runtime.values import REDACTED
 from .chat_session import ChatSession
+from .widget_prompts import default_text
 
 
 async def run_piped(runner: Runner, conversation_id: str, stdin: TextIO, out: TextIO, errors: TextIO, *,
@@ -39,7 +40,11 @@ async def run_piped(runner: Runner, conversation_id: str, stdin: TextIO, out: Te
             line = raw.rstrip("\n")
             if not line.strip() and not session.wants_blank():
                 continue
-            show([f"> {REDACTED if session.secret_pending else line}"], "user")  # a secret is never echoed
+            if not line.strip():
+                echo = f"(Enter = {default_text(session.widget)})"
+            else:
+                echo = REDACTED if session.secret_pending else line  # a secret is never echoed
+            show([f"> {echo}"], "user")
             if not await session.user_line(line):
                 break
     out.flush()
