@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from rich import box
@@ -215,7 +214,3 @@ def _button_label(button: Any) -> str:
     if button.get("url"):
         return f"<{title}: {to_text(button['url'])}>"
     return f"<{title}>"
-
-
-def indent(lines: Iterable[str], prefix: str = "  ") -> list[str]:
-    return [prefix + line if line else line for line in lines]

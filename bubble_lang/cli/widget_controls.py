@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import attrs
-from prompt_toolkit.completion import Completer, Completion, FuzzyCompleter, WordCompleter
+from prompt_toolkit.completion import Completer, FuzzyCompleter, WordCompleter
 from prompt_toolkit.document import Document
 from prompt_toolkit.validation import ValidationError, Validator
 
@@ -49,7 +49,7 @@ class AfterCommaCompleter(Completer):
 
     def get_completions(self, document, complete_event):  # type: ignore[no-untyped-def]
         before = document.text_before_cursor
-        head, comma, tail = before.rpartition(",")
+        tail = before.rpartition(",")[2]
         typed = tail.lstrip()
         yield from self.inner.get_completions(Document(typed, len(typed)), complete_event)
 
