@@ -23,7 +23,7 @@ from ..runtime.outputs import Output
 from ..runtime.steps import Answer
 from ..runtime.values import redacted, to_plain
 from .common import stream_color
-from .content_text import content_lines, step_line
+from .content_text import PLAIN_WIDTH, STYLED_KINDS, content_lines, step_line
 from .downloads import save_download
 from .widget_prompts import control_lines, default_text, pick_choice, translate_answer, widget_hint
 
@@ -47,7 +47,7 @@ Show = Callable[[list[str], str], "Awaitable[None] | None"]
 
 
 def render_output(output: Output, *, color: bool = False, interactive: bool = False,
-                  timezone: str = "UTC") -> list[str]:
+                  timezone: str = "UTC", width: int = PLAIN_WIDTH) -> list[str]:
     """An output record as terminal lines. Questions: the text, then the widget's instructions
     (`widget_prompts`); content: markdown, tables, QR codes, progress bars… (`content_text`);
     steps: `Step k of n — Title`; the rest: `Output.summary()`."""
@@ -56,7 +56,7 @@ def render_output(output: Output, *, color: bool = False, interactive: bool = Fa
     if output.kind == "ask":
         return ask_lines(output.text, choices, data.get("widget"), interactive=interactive, timezone=timezone)
     if output.kind == "show":
-        lines = content_lines(output, color=color)
+        lines = content_lines(output, color=color, width=width)
     elif output.kind == "step":
         lines = [step_line(output)]
     else:
@@ -80,13 +80,15 @@ def choice_line(choices: Any) -> str:
 
 class ChatSession:
     """One conversation in the terminal: see the module docstring. `show(lines, kind)` prints
-    (`kind` is "bot" or "note"); `errors` gets script errors with position and stack."""
+    (`kind` is "bot", "note", or "styled": lines rich rendered with ANSI styles, which only those
+    may carry); `errors` gets script errors with position and stack."""
 
     def __init__(self, runner: Runner, conversation_id: str, show: Show, errors: TextIO, *, fast: bool = False,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, color: bool = False,
-                 interactive: bool = False, bot_dir: Path | None = None):
+                 interactive: bool = False, bot_dir: Path | None = None, width: int = PLAIN_WIDTH):
         self.runner = runner
         self.color = color
+        self.width = width  # markdown and tables wrap here (piped: fixed, so transcripts are stable)
         self.timezone = runner.bot.image.config.timezone
         self.interactive = interactive  # questions show the controls' lists, not the piped hints
         self.bot_dir = bot_dir  # `/save` writes to `.bubble/downloads/` here; None: it only says so
@@ -137,8 +139,9 @@ class ChatSession:
             self.secret_pending = (self.widget or {}).get("kind") == "secret"
         if output.kind == "show" and output.data.get("kind") in ("download", "file"):
             self.last_file = dict(output.data)
+        styled = self.color and output.kind == "show" and output.data.get("kind") in STYLED_KINDS
         await self.show(render_output(output, color=self.color, interactive=self.interactive,
-                                      timezone=self.timezone))
+                                      timezone=self.timezone, width=self.width), "styled" if styled else "bot")
         if output.kind in ("typing", "pause") and not self.fast:
             await self.sleep(float(output.data.get("seconds", 0) or 0))
 

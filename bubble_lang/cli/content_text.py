@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import re
 from typing import Any, ClassVar
 
 from rich import box
@@ -27,6 +28,13 @@ from ..runtime.values import to_text
 #: Width of plain renderings: fixed, so a transcript does not depend on the terminal.
 PLAIN_WIDTH = 80
 BAR_WIDTH = 20
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """A script's text without control characters (an ESC could restyle or move the terminal;
+    rich keeps it), line breaks and tabs kept."""
+    return _CONTROL.sub("", text)
 
 
 class _LeftHeading(Heading):
@@ -71,7 +79,7 @@ def render_rich(renderable: RenderableType, *, color: bool = False, width: int =
 
 def markdown_lines(text: str, *, color: bool = False, width: int = PLAIN_WIDTH) -> list[str]:
     """A markdown block as terminal lines (HTML in it is dropped)."""
-    return render_rich(_Markdown(text, hyperlinks=False), color=color, width=width)
+    return render_rich(_Markdown(clean(text), hyperlinks=False), color=color, width=width)
 
 
 def table_lines(columns: list[Any] | None, rows: list[list[Any]], *, color: bool = False,
@@ -81,9 +89,9 @@ def table_lines(columns: list[Any] | None, rows: list[list[Any]], *, color: bool
                   header_style="bold" if color else "")
     width_cols = len(columns) if columns is not None else max((len(row) for row in rows), default=0)
     for position in range(width_cols):
-        table.add_column(Text(to_text(columns[position])) if columns is not None else "")
+        table.add_column(Text(clean(to_text(columns[position]))) if columns is not None else "")
     for row in rows:
-        table.add_row(*(Text("" if cell is None else to_text(cell)) for cell in row))
+        table.add_row(*(Text("" if cell is None else clean(to_text(cell))) for cell in row))
     return render_rich(table, color=color, width=width)
 
 
@@ -177,16 +185,21 @@ def confirm_data_lines(data: Any, *, color: bool = False) -> list[str]:
     return table_lines(None, [[key, value] for key, value in data.items()], color=color)
 
 
-def content_lines(output: Output, *, color: bool = False) -> list[str]:
+#: Content kinds whose lines carry ANSI styles when rendered in colour (the front end prints
+#: those as ANSI; every other line is printed as text, never interpreted).
+STYLED_KINDS = frozenset({"md", "table"})
+
+
+def content_lines(output: Output, *, color: bool = False, width: int = PLAIN_WIDTH) -> list[str]:
     """A `show` output: rich where the terminal can draw it, the summary line otherwise."""
     data = output.data
     kind = to_text(data.get("kind", ""))
     if kind == "md":
-        return markdown_lines(to_text(data.get("text", "")), color=color) or [""]
+        return markdown_lines(to_text(data.get("text", "")), color=color, width=width) or [""]
     if kind == "table":
         rows = data.get("rows") if isinstance(data.get("rows"), list) else []
         columns = data.get("columns") if isinstance(data.get("columns"), list) else None
-        return table_lines(columns, [r if isinstance(r, list) else [r] for r in rows], color=color)
+        return table_lines(columns, [r if isinstance(r, list) else [r] for r in rows], color=color, width=width)
     if kind == "qrcode":
         text = to_text(data.get("text", ""))
         return [f"[qrcode] {text}", *qr_lines(text)]

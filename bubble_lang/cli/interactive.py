@@ -11,6 +11,7 @@ bot says while the user is idle (a timer) is printed above the prompt as it happ
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ async def run_interactive(runner: Runner, conversation_id: str, bot_path: Path, 
     def show(lines: list[str], kind: str) -> None:
         style = "class:note" if kind == "note" else "class:bot"
         for line in lines:
-            if "\x1b[" in line:  # rich's styled markdown and tables
+            if kind == "styled":  # rich's markdown and tables; a script's own text is never read as ANSI
                 print_formatted_text(ANSI(line))
             elif color:
                 print_formatted_text(FormattedText([(style, line)]), style=STYLE)
@@ -75,7 +76,7 @@ async def run_interactive(runner: Runner, conversation_id: str, bot_path: Path, 
     async with runner:
         bot_dir = bot_path if bot_path.is_dir() else bot_path.parent
         session = ChatSession(runner, conversation_id, show, errors or sys.stderr, fast=fast, color=color,
-                              interactive=True, bot_dir=bot_dir)
+                              interactive=True, bot_dir=bot_dir, width=min(shutil.get_terminal_size().columns, 100))
 
         def toolbar() -> str:
             stack = session.stack

@@ -124,3 +124,16 @@ def test_save_stays_in_the_downloads_folder(tmp_path):
     record = {"kind": "download", "name": "../escape.txt", "data": "x"}
     assert save_download(record, tmp_path) == "(saved 1 bytes to .bubble/downloads/escape.txt)"
     assert not (tmp_path / ".bubble" / "escape.txt").exists()
+
+
+def test_control_characters_from_the_script_never_reach_the_terminal():
+    for color in (False, True):
+        lines = markdown_lines("red \x1b[31mtext\x1b[0m\x07", color=color)
+        assert "\x1b[31m" not in "".join(lines) and "\x07" not in "".join(lines)
+        assert "\x1b]" not in "".join(table_lines(["a\x1b]0;title\x07"], [["\x1b[2J"]], color=color))
+
+
+def test_width_is_the_terminal_s_in_colour():
+    text = "word " * 40
+    assert max(len(line) for line in markdown_lines(text, width=40)) <= 40
+    assert max(len(line) for line in markdown_lines(text)) <= 80

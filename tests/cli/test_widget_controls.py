@@ -172,3 +172,44 @@ def test_a_command_in_a_form_field_stops_the_form():
 @pytest.mark.parametrize("kind", ["upload", "captcha"])
 def test_upload_and_captcha_prompt_for_text(kind):
     assert run(ask_widget(FakePrompt("abc"), lambda l, k: None, {"kind": kind}, [], NOW, "UTC")) == Reply("abc")
+
+
+def test_markdown_is_printed_styled_and_script_text_is_not(tmp_path, monkeypatch):
+    """In colour, only rich's own lines are printed as ANSI."""
+    from bubble_lang.cli.chat_session import ChatSession
+
+    seen: list[tuple[str, list[str]]] = []
+    bot_path = tmp_path / "bot.bot"
+    bot_path.write_text('dialog main do\n  show md("**hi**")\n  say "plain"\nend\n', encoding="utf-8")
+
+    async def main() -> None:
+        async with Runner(load_bot(bot_path), MemoryStore(), clock=lambda: NOW) as runner:
+            session = ChatSession(runner, "c", lambda lines, kind: seen.append((kind, lines)), io.StringIO(),
+                                  color=True, interactive=True)
+            await session.begin()
+
+    asyncio.run(main())
+    assert seen[0][0] == "styled" and "\x1b[" in seen[0][1][0]
+    assert seen[1] == ("bot", ["plain"])
+
+
+def test_a_resumed_widget_question_shows_its_control_again(tmp_path):
+    from bubble_lang.cli.chat_session import ChatSession
+
+    bot_path = tmp_path / "bot.bot"
+    bot_path.write_text('dialog main do\n  s = ask "Sides?", expecting: input_method("multi_choice", '
+                        'items: ["Fries", "Cheese"])\n  say "#{join_and(s)}"\nend\n', encoding="utf-8")
+    store = MemoryStore()
+    shown: list[str] = []
+
+    async def main() -> None:
+        async with Runner(load_bot(bot_path), store, clock=lambda: NOW) as runner:
+            await ChatSession(runner, "c", lambda lines, kind: None, io.StringIO()).begin()
+        async with Runner(load_bot(bot_path), store, clock=lambda: NOW) as runner:
+            session = ChatSession(runner, "c", lambda lines, kind: shown.extend(lines), io.StringIO())
+            await session.begin()
+            await session.user_line("2 1")
+
+    asyncio.run(main())
+    assert shown == ["(conversation resumed; /restart starts over)", "Sides?",
+                     "  (choose any, comma-separated: [1] Fries  [2] Cheese)", "Cheese and Fries"]
