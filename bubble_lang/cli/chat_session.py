@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import Any, TextIO
 
@@ -22,6 +23,11 @@ from ..runtime.outputs import Output
 from ..runtime.steps import Answer
 from ..runtime.values import redacted, to_plain
 from .common import stream_color
+from .content_text import PLAIN_WIDTH, STYLED_KINDS, content_lines, step_line
+from .downloads import save_download
+from .widget_prompts import control_lines, default_text, pick_choice, translate_answer, widget_hint
+
+__all__ = ["COMMANDS", "ChatSession", "pick_choice", "render_output"]
 
 COMMANDS = {
     "/quit": "leave",
@@ -33,42 +39,61 @@ COMMANDS = {
     "/location LAT LON": "send a location pin",
     "/time +15m": "move the conversation's clock forward (timers fire)",
     "/attachment KIND URL": "send an attachment (image, video, audio, file, voice)",
+    "/save [NAME]": "save the latest download to .bubble/downloads/ beside the bot",
     "/help": "list these commands",
 }
 
 Show = Callable[[list[str], str], "Awaitable[None] | None"]
 
 
-def render_output(output: Output) -> list[str]:
-    """An output record as plain transcript lines: its summary, then its numbered choices."""
-    lines = [output.summary()]
-    choices = output.data.get("choices") or output.data.get("quick_replies")
+def render_output(output: Output, *, color: bool = False, interactive: bool = False,
+                  timezone: str = "UTC", width: int = PLAIN_WIDTH) -> list[str]:
+    """An output record as terminal lines. Questions: the text, then the widget's instructions
+    (`widget_prompts`); content: markdown, tables, QR codes, progress bars… (`content_text`);
+    steps: `Step k of n — Title`; the rest: `Output.summary()`."""
+    data = output.data
+    choices = list(data.get("choices") or data.get("quick_replies") or [])
+    if output.kind == "ask":
+        return ask_lines(output.text, choices, data.get("widget"), interactive=interactive, timezone=timezone)
+    if output.kind == "show":
+        lines = content_lines(output, color=color, width=width)
+    elif output.kind == "step":
+        lines = [step_line(output)]
+    else:
+        lines = [output.summary()]
     if choices:
         lines.append(choice_line(choices))
     return lines
+
+
+def ask_lines(text: str, choices: list[dict[str, Any]], widget: dict[str, Any] | None, *,
+              interactive: bool = False, timezone: str = "UTC") -> list[str]:
+    """A question and what to type under it: the interactive controls' lists, or the plain
+    piped instructions (date-times in the bot's `timezone`)."""
+    hint = control_lines(widget, choices, timezone) if interactive else widget_hint(widget, choices, timezone)
+    return [text, *hint]
 
 
 def choice_line(choices: Any) -> str:
     return "  " + "  ".join(f"[{number}] {choice['title']}" for number, choice in enumerate(choices, 1))
 
 
-def pick_choice(text: str, last_choices: list[dict[str, Any]]) -> str:
-    """A number picks the n-th offered choice; anything else is sent as typed."""
-    stripped = text.strip()
-    if stripped.isdigit() and last_choices:
-        number = int(stripped)
-        if 1 <= number <= len(last_choices):
-            return str(last_choices[number - 1]["value"])
-    return text
-
-
 class ChatSession:
     """One conversation in the terminal: see the module docstring. `show(lines, kind)` prints
-    (`kind` is "bot" or "note"); `errors` gets script errors with position and stack."""
+    (`kind` is "bot", "note", or "styled": lines rich rendered with ANSI styles, which only those
+    may carry); `errors` gets script errors with position and stack."""
 
     def __init__(self, runner: Runner, conversation_id: str, show: Show, errors: TextIO, *, fast: bool = False,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, color: bool = False,
+                 interactive: bool = False, bot_dir: Path | None = None, width: int = PLAIN_WIDTH):
         self.runner = runner
+        self.color = color
+        self.width = width  # markdown and tables wrap here (piped: fixed, so transcripts are stable)
+        self.timezone = runner.bot.image.config.timezone
+        self.interactive = interactive  # questions show the controls' lists, not the piped hints
+        self.bot_dir = bot_dir  # `/save` writes to `.bubble/downloads/` here; None: it only says so
+        self.widget: dict[str, Any] | None = None  # the open question's widget, while it is open
+        self.last_file: dict[str, Any] | None = None  # the latest `download`/`file` content, for /save
         self.conversation_id = conversation_id
         self._show = show
         self.errors = errors
@@ -96,11 +121,10 @@ class ChatSession:
             waiting = await self.runner.waiting(self.conversation_id)
             if isinstance(waiting, Answer):
                 self.secret_pending = (waiting.widget or {}).get("kind") == "secret"
-                lines = [waiting.question]
-                if waiting.choices:
-                    lines.append(choice_line(waiting.choices))
+                self.widget = dict(waiting.widget) if waiting.widget is not None else None
                 self.last_choices = list(waiting.choices)
-                await self.show(lines)
+                await self.show(ask_lines(waiting.question, self.last_choices, self.widget,
+                                          interactive=self.interactive, timezone=self.timezone))
         else:
             await self.runner.open(self.conversation_id)
         await self._refresh_stack()
@@ -110,8 +134,14 @@ class ChatSession:
         if output.kind == "ask" or choices:
             self.last_choices = list(choices or [])  # numbers pick from the latest offer only
         if output.kind == "ask":
-            self.secret_pending = (output.data.get("widget") or {}).get("kind") == "secret"
-        await self.show(render_output(output))
+            widget = output.data.get("widget")
+            self.widget = dict(widget) if isinstance(widget, dict) else None
+            self.secret_pending = (self.widget or {}).get("kind") == "secret"
+        if output.kind == "show" and output.data.get("kind") in ("download", "file"):
+            self.last_file = dict(output.data)
+        styled = self.color and output.kind == "show" and output.data.get("kind") in STYLED_KINDS
+        await self.show(render_output(output, color=self.color, interactive=self.interactive,
+                                      timezone=self.timezone, width=self.width), "styled" if styled else "bot")
         if output.kind in ("typing", "pause") and not self.fast:
             await self.sleep(float(output.data.get("seconds", 0) or 0))
 
@@ -123,6 +153,13 @@ class ChatSession:
     async def _refresh_stack(self) -> None:
         state = await self.runner.state(self.conversation_id)
         self.stack = [f.name for f in reversed(state.frames) if f.kind == "dialog"] if state else []
+        if self.widget is not None and not isinstance(await self.runner.waiting(self.conversation_id), Answer):
+            self.widget = None  # answered: the next line is a message again, not the widget's answer
+            self.secret_pending = False
+
+    def wants_blank(self) -> bool:
+        """Whether an empty line means something now: the open question's `default:`."""
+        return default_text(self.widget) is not None
 
     async def user_line(self, line: str) -> bool:
         """Handle one line; False means quit. An input the bot cannot take (an event payload too
@@ -132,11 +169,22 @@ class ChatSession:
                 line = line[1:]
             elif line.startswith("/"):
                 return await self.command(line.strip())
-            await self.runner.send_text(self.conversation_id, pick_choice(line, self.last_choices))
+            text = translate_answer(line, self.widget, self.last_choices)
+            if text is not None:
+                await self.runner.send_text(self.conversation_id, text)
             return True
         except BubbleError as error:
             self.errors.write(render_diagnostics(error.diagnostics, "full", color=stream_color(self.errors)))
             return True
+        finally:
+            await self._refresh_stack()
+
+    async def send_answer(self, text: str) -> None:
+        """Send text the interactive controls already put in the server's form (no translation)."""
+        try:
+            await self.runner.send_text(self.conversation_id, text)
+        except BubbleError as error:
+            self.errors.write(render_diagnostics(error.diagnostics, "full", color=stream_color(self.errors)))
         finally:
             await self._refresh_stack()
 
@@ -183,6 +231,8 @@ class ChatSession:
                 await self.show(["usage: /location LAT LON, like /location 52.36 4.89"], "note")
                 return True
             await runner.send_location(cid, lat, lon)
+        elif word == "/save":
+            await self.show([save_download(self.last_file, self.bot_dir, rest.strip())], "note")
         elif word == "/attachment":
             parts = rest.split()
             if len(parts) != 2:

@@ -2,24 +2,28 @@
 
 Bot turns are printed in colour (unless `NO_COLOR`), the offered choices are numbered and Tab
 completes their labels, input history persists in `.bubble/history` beside the bot, and the
-bottom toolbar shows the current dialog and the stack. The prompt is asynchronous, so what the
+bottom toolbar shows the current dialog and the stack. While a widget question is open the
+prompt is that widget's control (`widget_controls.py`): a radio or checkbox list, validation
+before sending, the default filled in, a multi-line editor, a form field by field. The prompt is asynchronous, so what the
 bot says while the user is idle (a timer) is printed above the prompt as it happens.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.completion import Completer, Completion
-from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.formatted_text import ANSI, FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.styles import Style
 
 from ..engine.runner import Runner
 from .chat_session import COMMANDS, ChatSession
+from .widget_controls import ask_widget
 
 STYLE = Style.from_dict({"bot": "ansicyan", "user": "ansigreen bold", "toolbar": "reverse", "note": "ansigray"})
 
@@ -62,13 +66,17 @@ async def run_interactive(runner: Runner, conversation_id: str, bot_path: Path, 
     def show(lines: list[str], kind: str) -> None:
         style = "class:note" if kind == "note" else "class:bot"
         for line in lines:
-            if color:
+            if kind == "styled":  # rich's markdown and tables; a script's own text is never read as ANSI
+                print_formatted_text(ANSI(line))
+            elif color:
                 print_formatted_text(FormattedText([(style, line)]), style=STYLE)
             else:
                 print_formatted_text(line)
 
     async with runner:
-        session = ChatSession(runner, conversation_id, show, errors or sys.stderr, fast=fast)
+        bot_dir = bot_path if bot_path.is_dir() else bot_path.parent
+        session = ChatSession(runner, conversation_id, show, errors or sys.stderr, fast=fast, color=color,
+                              interactive=True, bot_dir=bot_dir, width=min(shutil.get_terminal_size().columns, 100))
 
         def toolbar() -> str:
             stack = session.stack
@@ -81,12 +89,29 @@ async def run_interactive(runner: Runner, conversation_id: str, bot_path: Path, 
         # A `secret` answer is typed masked and kept in no history (SPEC §8).
         secret: PromptSession[str] = PromptSession(history=InMemoryHistory(), bottom_toolbar=toolbar,
                                                    style=STYLE if color else None)
+        # Widget questions: their own session, every option given on each prompt.
+        controls: PromptSession[str] = PromptSession(history=prompt.history, style=STYLE if color else None)
+        you = [("class:user", "you> ")] if color else "you> "
+
+        async def ask_control(message: Any, **options: Any) -> str:
+            chosen = secret if options.get("is_password") else controls
+            options.setdefault("bottom_toolbar", toolbar)
+            return await chosen.prompt_async(message, **options)
+
         await session.begin()
         while True:
             try:
-                ask = secret if session.secret_pending else prompt
-                line = await ask.prompt_async([("class:user", "you> ")] if color else "you> ",
-                                              is_password=session.secret_pending)
+                if session.widget is not None:
+                    reply = await ask_widget(ask_control, session.show, session.widget, session.last_choices,
+                                             runner.clock(), session.timezone, message=you)
+                    if reply is None:
+                        continue
+                    if reply.ready:
+                        await session.send_answer(reply.text)
+                        continue
+                    line = reply.text
+                else:
+                    line = await prompt.prompt_async(you)
             except (EOFError, KeyboardInterrupt):
                 return 0
             if not line.strip():

@@ -71,7 +71,9 @@ def run_bot(args: argparse.Namespace) -> int:
             return asyncio.run(run_interactive(runner, args.conversation, Path(args.bot), fast=args.fast))
         from .piped import run_piped
 
-        return asyncio.run(run_piped(runner, args.conversation, sys.stdin, sys.stdout, sys.stderr, fast=args.fast))
+        bot_path = Path(args.bot)
+        return asyncio.run(run_piped(runner, args.conversation, sys.stdin, sys.stdout, sys.stderr, fast=args.fast,
+                                     bot_dir=bot_path if bot_path.is_dir() else bot_path.parent))
     finally:
         for problem in runner.problems:
             sys.stderr.write(render_diagnostics(problem.diagnostics, "full", color=stream_color(sys.stderr)))
