@@ -115,7 +115,9 @@ def answer_widget(widget: Record, text: str, now: pendulum.DateTime, timezone: s
         return pendulum.duration(seconds=seconds)  # type: ignore[return-value]
     if kind == "datetime":
         return datetime_answer(options, text, now, timezone)
-    raise ScriptError(f"the `{kind}` widget is not supported yet in text channels", code="B404")
+    # Only a `captcha` mixed into an `expecting:` list gets here: it needs the ask to itself.
+    raise ScriptError(f"a `{kind}` widget cannot be one item of an `expecting:` list",
+                      f'ask with `expecting: input_method("{kind}", …)` alone')
 
 
 def text_answer(options: dict[str, Any], text: str, kind: str) -> Text:
