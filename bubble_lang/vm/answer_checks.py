@@ -111,7 +111,7 @@ def answer_widget(widget: Record, text: str, now: pendulum.DateTime, timezone: s
         seconds = parse_duration(text)
         if seconds is None or not seconds <= DEFAULT_LIMITS.duration_seconds:
             raise WidgetRejected(SHORT_ANSWERS["duration"])
-        check_range(options, seconds, "duration", lambda v: parse_duration(to_text(v)) if isinstance(v, str) else v)
+        check_range(options, seconds, "duration", duration_seconds)
         return pendulum.duration(seconds=seconds)  # type: ignore[return-value]
     if kind == "datetime":
         return datetime_answer(options, text, now, timezone)
@@ -160,6 +160,14 @@ def number_answer(options: dict[str, Any], text: str, kind: str) -> Text:
         raise WidgetRejected("Please type a smaller number.")
     check_range(options, number, "number", lambda v: v)
     return number  # type: ignore[return-value]
+
+
+def duration_seconds(bound: Any) -> Any:
+    """A duration bound in seconds: `input_method` stores `min:`/`max:` as durations (comparing
+    one with the answer's seconds crashed before)."""
+    if isinstance(bound, pendulum.Duration):
+        return bound.total_seconds()
+    return parse_duration(to_text(bound)) if isinstance(bound, str) else bound
 
 
 def check_range(options: dict[str, Any], value: Any, what: str, convert: Any) -> None:

@@ -25,7 +25,6 @@ from typing import Any
 
 import pendulum
 
-from ..checks.durations import parse_duration
 from ..limits import DEFAULT_LIMITS
 from ..runtime.upload_rules import MAX_NAME, upload_problem
 from ..runtime.values import Record, Text, plain_text, to_text
@@ -35,6 +34,7 @@ from .answer_checks import (
     answer_widget,
     check_moment,
     check_range,
+    duration_seconds,
     choices_text,
     pick_item,
     text_answer,
@@ -175,9 +175,7 @@ def _duration_value(widget: Record, value: Any, now: Any, timezone: str) -> Any:
         seconds = None
     if seconds is None or not 0 <= seconds <= DEFAULT_LIMITS.duration_seconds:
         raise WidgetRejected(SHORT_ANSWERS["duration"])
-    check_range(widget.fields, seconds, "duration",
-                lambda v: parse_duration(to_text(v)) if isinstance(v, str) else
-                (v.total_seconds() if isinstance(v, pendulum.Duration) else v))
+    check_range(widget.fields, seconds, "duration", duration_seconds)
     return pendulum.duration(seconds=seconds)
 
 
@@ -276,7 +274,10 @@ def _check_fields(widget: Record, value: Any, now: Any, timezone: str, *, option
         if name not in given and optional_missing and field.get("required") is not True:
             continue
         try:
-            answer[name] = answer_value(_field_widget(field), given.get(name), now, timezone)
+            value = answer_value(_field_widget(field), given.get(name), now, timezone)
+            # a plain text field is a plain text in the map; a secret stays marked (redacted when shown)
+            answer[name] = value.text if isinstance(value, Text) and field.get("kind") in ("text", "multiline") \
+                else value
         except WidgetRejected as rejected:
             problems.append(f"{label}: {rejected.message}")
     if problems:
