@@ -74,9 +74,6 @@ _BOUNDS: dict[str, tuple[frozenset[str], str, str]] = {
     "datetime": (frozenset({"text"}), "a date-time", 'like `{key}: "2024-03-05T09:00"`'),
     "duration": (frozenset({"text", "count", "positive", "number"}), "a duration", 'like `{key}: "2h 30m"`'),
 }
-_SHAPE_WORDS = {"text": "a text", "bool": "`true`/`false`", "nil": "`nil`", "list": "a list", "map": "a map",
-                "atom": "an atom", "count": "the number", "positive": "the number", "integer": "the number",
-                "number": "the number"}
 
 
 def _shape(value: n.Expr) -> tuple[str, str] | None:

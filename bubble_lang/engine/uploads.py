@@ -29,6 +29,8 @@ from ..runtime.upload_rules import DEFAULT_MAX_BYTES, MAX_NAME, upload_problem
 
 _KEY = re.compile(r"[0-9a-f]{32}")
 
+__all__ = ["DEFAULT_MAX_BYTES", "UploadStore", "answer_upload", "check_upload", "clean_name", "default_upload_folder"]
+
 
 class UploadStore:
     """A folder of uploaded files, each named by a random key (32 hex digits)."""
