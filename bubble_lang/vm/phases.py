@@ -1,5 +1,5 @@
-"""SPEC §7 as jobs (layer 7): how a message, an event, a location, an attachment or a due timer
-moves through the dialog stack.
+"""SPEC §7 as jobs (layer 7): how a message, an event, a location, an attachment, a control's
+value or a due timer moves through the dialog stack (widget answers: `widget_answers.py`).
 
 Input: a machine whose `agenda` holds the turn's jobs (`runtime/agenda.py`). Output: the state
 changed, outputs sent. `drive` advances the top job until the agenda is empty or an `extension`
