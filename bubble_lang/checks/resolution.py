@@ -25,6 +25,7 @@ from .durations import DURATION_HINT, parse_duration
 from .spans import span_in_string
 from .suggest import did_you_mean, nearest
 from .walk import child_nodes, root_name
+from .widget_kinds import widget_value_problems
 
 if TYPE_CHECKING:
     from ..resolve import DialogInfo, Program
@@ -318,6 +319,9 @@ class Resolver:
             span = call.name_span if problem.kind == "unknown" else self.problem_span(call)
             label = "no builtin has this name" if problem.kind == "unknown" else ""
             self.report(code, problem.message, span, label=label, hint=problem.hint)
+        if call.name == "input_method":
+            for message, span, hint in widget_value_problems(call):
+                self.report("B215", message, span, label="wrong type of value", hint=hint)
         builtin = lookup(call.name)
         if builtin is not None and purity == GUARD and builtin.effectful:
             self.report("B205", f"`{call.name}` has effects and cannot be used in a guard", call.name_span,

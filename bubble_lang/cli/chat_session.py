@@ -40,6 +40,7 @@ COMMANDS = {
     "/time +15m": "move the conversation's clock forward (timers fire)",
     "/attachment KIND URL": "send an attachment (image, video, audio, file, voice)",
     "/save [NAME]": "save the latest download to .bubble/downloads/ beside the bot",
+    "/upload PATH": "send a file to the waiting upload question",
     "/help": "list these commands",
 }
 
@@ -240,9 +241,29 @@ class ChatSession:
                                 "note")
                 return True
             await runner.send_attachment(cid, parts[0], url=parts[1])
+        elif word == "/upload":
+            await self._upload(rest.strip())
         else:
             await self.show([f"unknown command `{word}`; /help lists the commands"], "note")
         return True
+
+    async def _upload(self, rest: str) -> None:
+        """`/upload PATH`: the file goes to `Runner.send_upload`, which checks it against the waiting
+        widget before storing it (docs/widgets-kinds.md)."""
+        import mimetypes
+        from pathlib import Path
+
+        from ..runtime.upload_rules import DEFAULT_MAX_BYTES
+
+        path = Path(rest).expanduser()
+        if not rest or not path.is_file():
+            await self.show(["usage: /upload PATH, like /upload ~/cv.pdf (a file that exists)"], "note")
+            return
+        if path.stat().st_size > DEFAULT_MAX_BYTES:
+            await self.show([f"that file is over {DEFAULT_MAX_BYTES // (1024 * 1024)} MiB; not sent"], "note")
+            return
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        await self.runner.send_upload(self.conversation_id, path.name, kind, path.read_bytes())
 
     async def _event(self, rest: str) -> None:
         name, _, payload_text = rest.strip().partition(" ")

@@ -89,4 +89,12 @@ CODES: tuple[CodeInfo, ...] = (
           "Only the user record is persisted across conversations.",
           "dialog main do\n  remember name\nend",
           "Write `remember user.name` (after `user.name = …`)."),
+    _code("B215", "widget-option-value", "widget option has the wrong type of value",
+          "An option of `input_method(kind, …)` with a literal kind is given a literal value of the wrong "
+          "type for that option: a text for `min:` of an `\"int\"` widget, a number for `items:`, a text for "
+          "`required:`, an empty `items:` list, a `mode:` other than \"single\" or \"multiple\".",
+          "The widget would fail with an error each time the question is asked; the table of options and "
+          "the values they take is the one the runtime checks with (`bubble explain fn:input_method`).",
+          "dialog main do\n  ask \"Age?\", expecting: input_method(\"int\", min: \"x\")\nend",
+          "Give the option the type of value it takes (`min: 18`), or compute it in a variable."),
 )

@@ -1,5 +1,5 @@
 """The embedding API (layer 9): `load_bot(path)` → `Bot`; `bot.conversation(id=…)` →
-`Conversation` with `send_text`, `send_event`, `send_location`, `send_attachment`.
+`Conversation` with `send_text`, `send_event`, `send_location`, `send_attachment`, `send_answer`.
 
 Each send plays one turn on the VM's `step` and returns the bot's output records; an `extension`
 call the turn stops at is made through the conversation's extension adapter, synchronously, and
@@ -22,6 +22,7 @@ import pendulum
 from ..diagnostics import BubbleCompileError, BubbleError, BubbleUsageError, Severity, make_diagnostic
 from ..frontend import BotCheck, check_bot, discover_bots
 from ..runtime.inputs import (
+    AnswerInput,
     AttachmentInput,
     EventInput,
     ExtensionResult,
@@ -161,6 +162,11 @@ class Conversation:
 
     def send_attachment(self, kind: str, **data: Any) -> list[Output]:
         return self._turn(AttachmentInput(kind=kind, data=data))
+
+    def send_answer(self, value: Any) -> list[Output]:
+        """A control's value for the waiting widget question (a list, a map, a number, a date…),
+        checked for its kind on the server; see `vm/widget_answers.py` for a value when none waits."""
+        return self._turn(AnswerInput(value=value))
 
     def session_timeout(self) -> float:
         """The bot's `@timeout` in seconds (default 15 minutes)."""

@@ -29,9 +29,10 @@ from ..runtime.outputs import Output
 from ..runtime.session import SessionState
 from ..storage import CorruptState, Timer
 from ..storage.codec import decode_state, encode_state
-from ..runtime.values import REDACTED
+from ..runtime.values import REDACTED, to_plain
 from ..vm import timers
 from ..vm.questions import waits_for_secret
+from ..vm.widget_answers import shown_answer
 from .bot import Bot, Clock, Conversation
 from .extension_io import ExtensionCaller
 
@@ -250,6 +251,8 @@ class DurableConversation(Conversation):
         self.state = turn.state
         if isinstance(input, dict) and input.get("kind") == "text" and waits_for_secret(self.state):
             input = {**input, "text": REDACTED}  # never a secret in the transcript (SPEC §8)
+        if isinstance(input, dict) and input.get("kind") == "answer":
+            input = {**input, "value": to_plain(shown_answer(self.state, input.get("value")))}
         self.restore = turn.restore if restore else None
         try:
             outputs = play()
@@ -277,6 +280,10 @@ class DurableConversation(Conversation):
     def send_attachment(self, kind: str, **data: Any) -> list[Output]:
         return self._durable(lambda: Conversation.send_attachment(self, kind, **data),
                              {"kind": "attachment", "type": kind})
+
+    def send_answer(self, value: Any, *, message_id: str | None = None) -> list[Output]:
+        return self._durable(lambda: Conversation.send_answer(self, value), {"kind": "answer", "value": value},
+                             message_id)
 
     def advance(self, seconds: float) -> list[Output]:
         return self._durable(lambda: Conversation.advance(self, seconds), {"kind": "advance", "seconds": seconds},

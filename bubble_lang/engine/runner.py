@@ -23,6 +23,7 @@ import pendulum
 
 from ..diagnostics import BubbleError
 from ..runtime.inputs import (
+    AnswerInput,
     AttachmentInput,
     EventInput,
     LocationInput,
@@ -35,10 +36,11 @@ from ..runtime.input_checks import check_advance, check_input
 from ..runtime.outputs import Output
 from ..runtime.records import assign
 from ..runtime.session import SessionState
-from ..runtime.values import REDACTED
+from ..runtime.values import REDACTED, to_plain
 from ..runtime.steps import Extension, Idle, Step, Waiting
 from ..vm import timers
 from ..vm.questions import waits_for_secret
+from ..vm.widget_answers import shown_answer
 from ..vm.step import describe_waiting, step
 from .bot import Bot, Clock
 from .delivery import Deliver, Outbox, Subscription
@@ -75,6 +77,7 @@ class Runner:
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}  # how many turns wait on each lock (locks are dropped at 0)
         self._seeds: dict[str, int] = {}
+        self.uploads: Any = None  # the upload store (`engine/uploads.py`), made on the first upload
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> Runner:
@@ -124,6 +127,21 @@ class Runner:
 
     async def send_attachment(self, conversation_id: str, kind: str, **data: Any) -> list[Output]:
         return await self.send(conversation_id, AttachmentInput(kind=kind, data=data))
+
+    async def send_answer(self, conversation_id: str, value: Any, message_id: str | None = None) -> list[Output]:
+        """A control's value for the waiting widget question (a web chat's form, a list of
+        picks, `true`/`false`…), checked on the server for the widget's kind."""
+        return await self.send(conversation_id, AnswerInput(value=value), message_id=message_id)
+
+    async def send_upload(self, conversation_id: str, name: str, type: str, data: bytes, *,
+                          message_id: str | None = None) -> list[Output]:
+        """A file for the waiting `upload` widget: its type and size are checked against the
+        widget BEFORE anything is stored; a file that does not fit gets the reason (and the
+        question again) and is never written. A stored file answers with its record `{name,
+        type, size, key}`, which the VM checks once more."""
+        from .uploads import answer_upload
+
+        return await answer_upload(self, conversation_id, name, type, data, message_id=message_id)
 
     async def advance(self, conversation_id: str, seconds: float) -> list[Output]:
         """Move one conversation's clock forward (`/time +15m`); its due timers fire now."""
@@ -203,6 +221,8 @@ class Runner:
             assert state is not None
             if record.get("kind") == "text" and waits_for_secret(state):
                 record = {**record, "text": REDACTED}  # never a secret in the transcript (SPEC §8)
+            if record.get("kind") == "answer":
+                record = {**record, "value": to_plain(shown_answer(state, record.get("value")))}
             try:
                 if claim is not None and not await asyncio.to_thread(turn.claim, claim):
                     await asyncio.to_thread(turn.abort)  # fired meanwhile, or by another process
@@ -313,4 +333,6 @@ def _record(input: Any) -> dict[str, Any]:
         return {"kind": "location", "lat": input.lat, "lon": input.lon}
     if isinstance(input, AttachmentInput):
         return {"kind": "attachment", "type": input.kind}
+    if isinstance(input, AnswerInput):
+        return {"kind": "answer", "value": input.value}  # redacted once the state is read (`_run_turn`)
     return {"kind": "start"}

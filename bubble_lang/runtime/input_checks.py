@@ -18,7 +18,7 @@ import pendulum
 
 from ..diagnostics import BubbleUsageError, make_diagnostic
 from ..limits import Limits
-from .inputs import AttachmentInput, EventInput, LocationInput, StepInput, TextInput
+from .inputs import AnswerInput, AttachmentInput, EventInput, LocationInput, StepInput, TextInput
 from .script_errors import LimitError
 from .value_bounds import ValueMeter
 from .values import Atom, Captured, Record, Text
@@ -65,6 +65,8 @@ def check_input(input: StepInput, limits: Limits) -> StepInput:
         if not isinstance(data, dict):
             raise reject("an attachment's details must be a map", "send fields like `url`, `name`, `type`")
         return AttachmentInput(kind=input.kind, data=data)
+    if isinstance(input, AnswerInput):
+        return AnswerInput(value=clean_value(input.value, limits, "the answer"))
     return input
 
 

@@ -1,7 +1,8 @@
 """What a turn is played for (layer 6): the inputs of `step`, as typed records.
 
 A channel turns what a user did into one of these: a message (`TextInput`), an event, a
-location, an attachment, opening the conversation (`StartInput`). The host adds two of its own:
+location, an attachment, a control's value (`AnswerInput`), opening the conversation
+(`StartInput`). The host adds two of its own:
 a due timer (`TimerInput`) and the result of an extension call (`ExtensionResult`), which
 resumes a turn that stopped at `extension` (`ExtensionRequest`). All are frozen plain data, so a
 turn stopped for IO is plain data too.
@@ -40,6 +41,16 @@ class LocationInput:
 class AttachmentInput:
     kind: str  # image | video | audio | file | voice
     data: dict[str, Any] = value_field(factory=dict)  # url, name, type, size, …
+
+
+@record("answer_input", frozen=True)
+class AnswerInput:
+    """A control's value (a web chat's form, a test's `submit`): answers the waiting widget
+    `ask` typed — a list, a map, a number, `true`/`false` — instead of as text to parse. The VM
+    checks it like any answer (SPEC §8: never trust the client); `vm/widget_answers.py` says
+    what happens when no widget question is open."""
+
+    value: Any = value_field(default=None)
 
 
 @record("timer_input", frozen=True)
@@ -84,5 +95,6 @@ class ExtensionResult:
     error: str = ""
 
 
-UserInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput]
-StepInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput, ExtensionResult]
+UserInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput, AnswerInput]
+StepInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput, ExtensionResult,
+                  AnswerInput]

@@ -45,12 +45,41 @@ WIDGET_OPTIONS: dict[str, str] = {
     "data": "the map shown for confirmation",
     "fields": "the fields: maps with name, label, kind and that kind's options",
     "mode": '"single" (default) or "multiple"',
+    "is_identifier": "true: the text must be a name of letters, digits and `_`, not starting with a digit",
+    "not_allowed": "texts that are refused as answers (compared without case)",
+    "future": "true: only a moment after now is accepted",
+    "min_time": "the answer must be at least this far from now (a duration)",
+    "min_options": "the seed's name for `min_items:`",
+    "max_options": "the seed's name for `max_items:`",
+    "allowed_types": "the seed's name for `types:`",
 }
 
-_TEXT = ("caption", "required", "default", "placeholder", "min_length", "max_length", "pattern")
+#: The chatflow seed's option names, accepted as aliases of bubble's (SPEC §8): `input_method`
+#: stores the widget under bubble's name, so channels and the answer checks see one spelling.
+OPTION_ALIASES: dict[str, str] = {
+    "min_options": "min_items",
+    "max_options": "max_items",
+    "allowed_types": "types",
+}
+
+#: The literal value each option takes, for the lint (`checks/widget_kinds.py`): "text", "bool",
+#: "count" (integer >= 0), "positive" (integer >= 1), "bound" (the kind's own: number, date-time
+#: or duration), "list", "texts" (a text or a list of texts), "map", "mode", "duration", "any".
+OPTION_VALUES: dict[str, str] = {
+    "caption": "text", "placeholder": "text", "required": "bool", "default": "any",
+    "min_length": "count", "max_length": "count", "pattern": "text", "min": "bound", "max": "bound",
+    "items": "list", "min_items": "count", "max_items": "count", "types": "texts", "max_size": "positive",
+    "max_tries": "positive", "data": "map", "fields": "list", "mode": "mode", "is_identifier": "bool",
+    "not_allowed": "list", "future": "bool", "min_time": "duration", "min_options": "count",
+    "max_options": "count", "allowed_types": "texts",
+}
+
+_TEXT = ("caption", "required", "default", "placeholder", "min_length", "max_length", "pattern", "is_identifier",
+         "not_allowed")
 _NUMBER = ("caption", "required", "default", "min", "max")
+_MOMENT = (*_NUMBER, "future", "min_time")
 _CHOICE = ("caption", "required", "default", "items")
-_MULTI = (*_CHOICE, "min_items", "max_items")
+_MULTI = (*_CHOICE, "min_items", "max_items", "min_options", "max_options")
 
 WIDGET_KINDS: dict[str, WidgetKind] = {
     kind.name: kind
@@ -85,18 +114,21 @@ WIDGET_KINDS: dict[str, WidgetKind] = {
             name="autocomplete", seed="autocomplete_drop_down", answer="one of the items",
             options=_CHOICE, required_options=("items",),
         ),
-        WidgetKind(name="datetime", seed="datetime_picker", answer="date-time", options=_NUMBER),
+        WidgetKind(name="datetime", seed="datetime_picker", answer="date-time", options=_MOMENT),
         WidgetKind(name="duration", seed="time_delta_ask", answer="duration", options=_NUMBER),
         WidgetKind(name="location", seed="location_ask", answer="[lat:, lon:]", options=("caption", "required")),
         WidgetKind(
             name="upload", seed="upload_file", answer="attachment (name, type, size, key)",
-            options=("caption", "required", "types", "max_size"),
+            options=("caption", "required", "types", "allowed_types", "max_size"),
         ),
-        WidgetKind(name="captcha", seed="captcha_ask", answer="true once solved", options=("caption", "max_tries")),
+        WidgetKind(
+            name="captcha", seed="captcha_ask", answer="true once solved, false when the tries ran out",
+            options=("caption", "max_tries"),
+        ),
         WidgetKind(name="confirm", seed="md_show_confirm", answer="true or false", options=("caption", "data")),
         WidgetKind(
             name="multi_values", seed="multi_values_ask", answer="map of name to value",
-            options=("caption", "required", "fields"), required_options=("fields",),
+            options=("caption", "required", "fields"),
         ),
         WidgetKind(
             name="form", seed="new_form", answer="map of field to value",

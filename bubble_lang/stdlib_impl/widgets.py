@@ -20,6 +20,7 @@ import regex
 from ..checks.durations import DURATION_HINT, parse_duration
 from ..runtime.values import Atom, Record
 from ..stdlib import check_widget_options
+from ..stdlib.decl_widgets import OPTION_ALIASES
 from .args import bad_argument, describe, is_integer, is_number, is_text, map_arg, text_arg
 from .binding import builtin
 from .compare import identity_key
@@ -98,16 +99,7 @@ def _bound(kind: str, option: str, value: Any, ctx: Context) -> Any:
             _fail(kind, option, "a date-time", value,
                   'write it as `date_parse("2024-03-05T09:00")` or an ISO text')
         return parsed
-    seconds: float | None = None
-    if isinstance(value, pendulum.Duration):
-        return value
-    if is_number(value):
-        seconds = value
-    elif is_text(value):
-        seconds = parse_duration(str(value))
-    if seconds is None or seconds < 0:
-        _fail(kind, option, "a duration", value, DURATION_HINT)
-    return pendulum.duration(seconds=seconds)
+    return _duration(kind, option, value, ctx)
 
 
 def _items(kind: str, option: str, value: Any, ctx: Context) -> list[Any]:
@@ -134,6 +126,23 @@ def _types(kind: str, option: str, value: Any, ctx: Context) -> list[str]:
         _fail(kind, option, "a file type or a list of them", value,
               'write extensions or MIME types, like `types: [".pdf", "image/*"]`')
     return [str(item).strip() for item in values]
+
+
+def _texts(kind: str, option: str, value: Any, ctx: Context) -> list[str]:
+    if not isinstance(value, list) or not all(is_text(item) for item in value):
+        _fail(kind, option, "a list of texts", value, f'list them, like `{option}: ["admin", "root"]`')
+    check_items(len(value), ctx.limits)
+    return [check_text(str(item), ctx.limits) for item in value]
+
+
+def _duration(kind: str, option: str, value: Any, ctx: Context) -> Any:
+    """A duration option (`min_time:`): a duration, seconds, or a text like "2h"."""
+    if isinstance(value, pendulum.Duration):
+        return value
+    seconds = value if is_number(value) else parse_duration(str(value)) if is_text(value) else None
+    if seconds is None or seconds < 0:
+        _fail(kind, option, "a duration", value, DURATION_HINT)
+    return pendulum.duration(seconds=seconds)
 
 
 def _data(kind: str, option: str, value: Any, ctx: Context) -> dict[str, Any]:
@@ -164,6 +173,8 @@ def _fields(kind: str, option: str, value: Any, ctx: Context) -> list[dict[str, 
     seen: set[str] = set()
     fields = []
     for position, entry in enumerate(value, 1):
+        if kind == "multi_values" and is_text(entry):
+            entry = {"name": str(entry), "required": False}  # a name alone: an optional text value
         if not isinstance(entry, dict) or not is_text(entry.get("name")) or not str(entry["name"]).strip():
             bad_argument(f'widget `"{kind}"` needs maps with a `name` in `fields:`, item {position} has none',
                          'describe each field, like `%{name: "age", label: "Age", kind: "int"}`')
@@ -203,6 +214,10 @@ _CHECKS: dict[str, Checker] = {
     "data": _data,
     "fields": _fields,
     "mode": _mode,
+    "is_identifier": _boolean,
+    "not_allowed": _texts,
+    "future": _boolean,
+    "min_time": _duration,
 }
 
 
@@ -223,9 +238,23 @@ def build_options(kind: str, options: dict[str, Any], ctx: Context) -> dict[str,
     problem = check_widget_options(kind, tuple(options), complete=True)
     if problem is not None:
         bad_argument(problem.message, problem.hint)
+    options = _unalias(kind, options)
     checked = {name: _CHECKS[name](kind, name, value, ctx) for name, value in options.items()}
     _check_together(kind, checked, ctx)
     return checked
+
+
+def _unalias(kind: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The seed's option names (`min_options:`, `allowed_types:`…) under bubble's names; giving
+    both spellings of one option is refused, since one would silently win."""
+    renamed: dict[str, Any] = {}
+    for name, value in options.items():
+        canonical = OPTION_ALIASES.get(name, name)
+        if canonical in renamed:
+            bad_argument(f'widget `"{kind}"` has both `{name}:` and `{canonical}:`',
+                         f"keep one of them (`{name}:` is the seed's name for `{canonical}:`)")
+        renamed[canonical] = value
+    return renamed
 
 
 def _check_together(kind: str, options: dict[str, Any], ctx: Context) -> None:

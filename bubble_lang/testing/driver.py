@@ -26,7 +26,9 @@ from ..runtime.outputs import Output
 from ..runtime.session import Frame
 from ..runtime.waits import PendingAsk
 from ..runtime.values import REDACTED, Atom, Record, plain_text, to_text, truthy
+from ..vm.captcha_challenges import challenge_of, is_captcha
 from ..vm.questions import waits_for_secret
+from ..vm.widget_answers import shown_answer, waiting_widget
 from ..source import Span
 from ..vm.linker import TestEntry
 from ..vm.machine import Machine, ScriptFailure
@@ -215,10 +217,35 @@ class Driver:
             raise TestFailed([make_diagnostic(
                 "B483", "nothing to submit: the bot is not waiting for an answer", span,
                 label="no question is open", hint="check the conversation below: `submit` answers an open `ask`")])
+        if waiting_widget(self.conversation.state) is not None:
+            self.submit_value(value, span)
+            return
         text = submit_text(value)
         shown = REDACTED if waits_for_secret(self.conversation.state) else (text if text else show_value(text))
         self.user(f"{shown}   (submitted)")
         self.send(lambda: self.conversation.send_text(text), span)
+
+    def submit_value(self, value: Any, span: Span) -> None:
+        """`submit` to a widget question: the value goes as a control's value (`AnswerInput`), typed
+        (lists, maps, dates, `true`/`false`), and the server checks it as it checks any client's.
+        `submit :captcha_solution` answers a captcha with its challenge, read from the state here
+        (the driver is on the server's side; the answer never appears in outputs or transcripts)."""
+        state = self.conversation.state
+        top = state.frames[-1]
+        if isinstance(value, Atom) and value.name == "captcha_solution":
+            challenge = challenge_of(top.wait) if is_captcha(top.wait) else None
+            if challenge is None:
+                raise TestFailed([make_diagnostic(
+                    "B483", "`submit :captcha_solution` needs an open captcha question", span,
+                    label="no captcha is asked", hint='ask with `expecting: input_method("captcha")` first')])
+            self.user("(captcha solution)   (submitted)")
+            solution = to_text(challenge.get("text"))
+            self.send(lambda: self.conversation.send_answer(solution), span)
+            return
+        value = plain_text(value) if not isinstance(value, (list, dict)) else value
+        shown = shown_answer(state, value)
+        self.user(f"{shown if isinstance(shown, str) and shown else show_value(shown)}   (submitted)")
+        self.send(lambda: self.conversation.send_answer(value), span)
 
     def attachment(self, options: Any, kind_value: Any, span: Span) -> None:
         kind = kind_value.name if isinstance(kind_value, Atom) else to_text(plain_text(kind_value))

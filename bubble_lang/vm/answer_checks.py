@@ -1,10 +1,11 @@
 """Widget answers (layer 7): validating a reply to `ask … expecting: input_method(kind, …)` on the
 server, never trusting the client (SPEC §8).
 
-Every kind a text channel can answer is checked here; an invalid reply raises `WidgetRejected`
-with a message in words, and the question is asked again. Kinds that need a rich channel
-(`upload`, `captcha`, `form`, `multi_values`, `location`) are refused with "not supported yet" until
-the widget layer brings them.
+The text forms of the kinds a user types (text, numbers, choices, yes/no, durations, dates) are
+checked here, and the helpers here are shared by `widget_values.py`, which checks a control's
+typed value (`AnswerInput`) and the text forms of `location`, `upload`, `multi_values` and `form`.
+An invalid reply raises `WidgetRejected` with a message in words, and the question is asked
+again. `captcha` needs the conversation's state and is answered in `widget_answers.py`.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from ..runtime.script_errors import ScriptError
 from ..runtime.values import REDACTED, Record, Text, plain_text, to_text
 from .pattern_match import fold
 
-_YES = {"yes", "y", "true", "ok", "sure", "yep", "1"}
-_NO = {"no", "n", "false", "nope", "0"}
+YES_WORDS = {"yes", "y", "true", "ok", "sure", "yep", "1"}
+NO_WORDS = {"no", "n", "false", "nope", "0"}
 
+
+#: What `is_identifier: true` accepts (the seed's check): a name as in most programming languages.
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _SHORT_LENGTH = 200
-_SHORT_ANSWERS = {
+SHORT_ANSWERS = {
     "int": "Please type a whole number.", "number": "Please type a number.",
     "duration": 'Please give a duration like "2h 30m" or "1d".',
     "datetime": 'Please give a date and time, like "tomorrow at 18:00".', "confirm": "Please answer yes or no.",
@@ -55,7 +59,7 @@ def _items(widget: Record) -> list[tuple[str, Any]]:
     return result
 
 
-def _pick(widget: Record, text: str, *, prefix: bool = False) -> tuple[str, Any] | None:
+def pick_item(widget: Record, text: str, *, prefix: bool = False) -> tuple[str, Any] | None:
     wanted = fold(text)
     for title, value in _items(widget):
         plain = to_text(value.get("value", title)) if isinstance(value, dict) else to_text(value)
@@ -68,7 +72,7 @@ def _pick(widget: Record, text: str, *, prefix: bool = False) -> tuple[str, Any]
     return None
 
 
-def _choices_text(widget: Record) -> str:
+def choices_text(widget: Record) -> str:
     return ", ".join(title for title, _ in _items(widget))
 
 
@@ -78,43 +82,45 @@ def answer_widget(widget: Record, text: str, now: pendulum.DateTime, timezone: s
     a duration for the others."""
     options = widget.fields
     kind = to_text(options.get("kind"))
-    if kind in _SHORT_ANSWERS and len(text) > _SHORT_LENGTH:
+    if kind in SHORT_ANSWERS and len(text) > _SHORT_LENGTH:
         # A number, a date or a yes/no is never this long; parsing a megabyte of digits as one
         # took a minute (SPEC §13: widget answers are checked at the edge too).
-        raise WidgetRejected(_SHORT_ANSWERS[kind])
+        raise WidgetRejected(SHORT_ANSWERS[kind])
     if kind in ("text", "secret", "multiline"):
-        return _text_answer(options, text, kind)
+        return text_answer(options, text, kind)
     if kind in ("int", "number"):
-        return _number_answer(options, text, kind)
+        return number_answer(options, text, kind)
     if kind in ("single_choice", "dropdown", "autocomplete", "item_picker"):
         if kind == "item_picker" and to_text(options.get("mode", "single")) == "multiple":
-            return _multi_answer(widget, text)
-        found = _pick(widget, text, prefix=kind == "autocomplete")
+            return multi_answer(widget, text)
+        found = pick_item(widget, text, prefix=kind == "autocomplete")
         if found is None:
-            raise WidgetRejected(f"Please choose one of: {_choices_text(widget)}.")
+            raise WidgetRejected(f"Please choose one of: {choices_text(widget)}.")
         title, value = found
         return Text(title, {"text": title, "data": value})
     if kind in ("multi_choice", "multi_list_choice"):
-        return _multi_answer(widget, text)
+        return multi_answer(widget, text)
     if kind == "confirm":
         folded = fold(text)
-        if folded in _YES:
+        if folded in YES_WORDS:
             return True  # type: ignore[return-value]
-        if folded in _NO:
+        if folded in NO_WORDS:
             return False  # type: ignore[return-value]
         raise WidgetRejected("Please answer yes or no.")
     if kind == "duration":
         seconds = parse_duration(text)
         if seconds is None or not seconds <= DEFAULT_LIMITS.duration_seconds:
-            raise WidgetRejected(_SHORT_ANSWERS["duration"])
-        _check_range(options, seconds, "duration", lambda v: parse_duration(to_text(v)) if isinstance(v, str) else v)
+            raise WidgetRejected(SHORT_ANSWERS["duration"])
+        check_range(options, seconds, "duration", duration_seconds)
         return pendulum.duration(seconds=seconds)  # type: ignore[return-value]
     if kind == "datetime":
-        return _datetime_answer(options, text, now, timezone)
-    raise ScriptError(f"the `{kind}` widget is not supported yet in text channels", code="B404")
+        return datetime_answer(options, text, now, timezone)
+    # Only a `captcha` mixed into an `expecting:` list gets here: it needs the ask to itself.
+    raise ScriptError(f"a `{kind}` widget cannot be one item of an `expecting:` list",
+                      f'ask with `expecting: input_method("{kind}", …)` alone')
 
 
-def _text_answer(options: dict[str, Any], text: str, kind: str) -> Text:
+def text_answer(options: dict[str, Any], text: str, kind: str) -> Text:
     value = text if kind == "multiline" else text.strip()
     if not value and options.get("required", True) is not False:
         raise WidgetRejected("Please type an answer.")
@@ -123,6 +129,11 @@ def _text_answer(options: dict[str, Any], text: str, kind: str) -> Text:
         raise WidgetRejected(f"Please type at least {minimum} characters.")
     if isinstance(maximum, int) and len(value) > maximum:
         raise WidgetRejected(f"Please keep it to {maximum} characters at most.")
+    if options.get("is_identifier") is True and value and not IDENTIFIER.fullmatch(value):
+        raise WidgetRejected("Please use only letters, digits and `_`, not starting with a digit.")
+    refused = options.get("not_allowed")
+    if isinstance(refused, list) and value and fold(value) in {fold(to_text(item)) for item in refused}:
+        raise WidgetRejected("That value is not allowed; please choose another.")
     pattern = options.get("pattern")
     if isinstance(pattern, str) and value:
         try:
@@ -135,7 +146,7 @@ def _text_answer(options: dict[str, Any], text: str, kind: str) -> Text:
     return Text(value, {"text": value, "data": value})
 
 
-def _number_answer(options: dict[str, Any], text: str, kind: str) -> Text:
+def number_answer(options: dict[str, Any], text: str, kind: str) -> Text:
     raw = text.strip().replace(",", ".") if kind == "number" else text.strip()
     try:
         number: int | float = int(raw) if kind == "int" else float(raw)
@@ -144,14 +155,22 @@ def _number_answer(options: dict[str, Any], text: str, kind: str) -> Text:
         if kind == "number" and float(number).is_integer():
             number = int(number)
     except (ValueError, OverflowError):
-        raise WidgetRejected(_SHORT_ANSWERS[kind]) from None
+        raise WidgetRejected(SHORT_ANSWERS[kind]) from None
     if abs(number) > DEFAULT_LIMITS.integer_magnitude:
         raise WidgetRejected("Please type a smaller number.")
-    _check_range(options, number, "number", lambda v: v)
+    check_range(options, number, "number", lambda v: v)
     return number  # type: ignore[return-value]
 
 
-def _check_range(options: dict[str, Any], value: Any, what: str, convert: Any) -> None:
+def duration_seconds(bound: Any) -> Any:
+    """A duration bound in seconds: `input_method` stores `min:`/`max:` as durations (comparing
+    one with the answer's seconds crashed before)."""
+    if isinstance(bound, pendulum.Duration):
+        return bound.total_seconds()
+    return parse_duration(to_text(bound)) if isinstance(bound, str) else bound
+
+
+def check_range(options: dict[str, Any], value: Any, what: str, convert: Any) -> None:
     low, high = options.get("min"), options.get("max")
     low = convert(low) if low is not None else None
     high = convert(high) if high is not None else None
@@ -163,15 +182,15 @@ def _check_range(options: dict[str, Any], value: Any, what: str, convert: Any) -
         raise WidgetRejected(f"Please give a {what} of at most {to_text(high)}.")
 
 
-def _multi_answer(widget: Record, text: str) -> Text:
+def multi_answer(widget: Record, text: str) -> Text:
     parts = [part.strip() for part in re.split(r",|\band\b", text) if part.strip()]
     if fold(text) in ("", "none", "nothing"):
         parts = []
     chosen = []
     for part in parts:
-        found = _pick(widget, part)
+        found = pick_item(widget, part)
         if found is None:
-            raise WidgetRejected(f"`{part}` is not one of: {_choices_text(widget)}.")
+            raise WidgetRejected(f"`{part}` is not one of: {choices_text(widget)}.")
         if found not in chosen:
             chosen.append(found)
     low, high = widget.fields.get("min_items"), widget.fields.get("max_items")
@@ -182,7 +201,7 @@ def _multi_answer(widget: Record, text: str) -> Text:
     return [value for _, value in chosen]  # type: ignore[return-value]
 
 
-def _datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime, timezone: str) -> Text:
+def datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime, timezone: str) -> Text:
     from ..runtime.matching import extract_entities
 
     moment = None
@@ -197,7 +216,18 @@ def _datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime,
         except (ValueError, OverflowError, TypeError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
             moment = None
     if moment is None:
-        raise WidgetRejected(_SHORT_ANSWERS["datetime"])
+        raise WidgetRejected(SHORT_ANSWERS["datetime"])
+    return check_moment(options, moment, now)
+
+
+def check_moment(options: dict[str, Any], moment: pendulum.DateTime, now: pendulum.DateTime) -> pendulum.DateTime:
+    """A date-time answer within `min:`/`max:`, and after now with `future: true`, at least
+    `min_time:` from now when given (the seed's datetime checks)."""
+    if options.get("future") is True and moment <= now:
+        raise WidgetRejected("Please pick a moment in the future.")
+    ahead = options.get("min_time")
+    if isinstance(ahead, pendulum.Duration) and moment < now + ahead:
+        raise WidgetRejected(f"Please pick a moment after {(now + ahead).format('D MMMM HH:mm')}.")
     low, high = options.get("min"), options.get("max")
     if isinstance(low, pendulum.DateTime) and moment < low:
         raise WidgetRejected(f"Please pick a moment after {low.format('D MMMM HH:mm')}.")

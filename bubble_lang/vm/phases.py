@@ -1,5 +1,5 @@
-"""SPEC §7 as jobs (layer 7): how a message, an event, a location, an attachment or a due timer
-moves through the dialog stack.
+"""SPEC §7 as jobs (layer 7): how a message, an event, a location, an attachment, a control's
+value or a due timer moves through the dialog stack (widget answers: `widget_answers.py`).
 
 Input: a machine whose `agenda` holds the turn's jobs (`runtime/agenda.py`). Output: the state
 changed, outputs sent. `drive` advances the top job until the agenda is empty or an `extension`
@@ -20,7 +20,7 @@ import math
 from typing import Any
 
 from ..runtime.agenda import Closing, ErrorDone, FireTimer, Handle, Job, RunFrames, RunHooks
-from ..runtime.inputs import AttachmentInput, EventInput, LocationInput, StartInput, TextInput
+from ..runtime.inputs import AnswerInput, AttachmentInput, EventInput, LocationInput, StartInput, TextInput
 from ..runtime.records import assign
 from ..runtime.session import SessionState
 from ..runtime.values import REDACTED, Text
@@ -30,6 +30,7 @@ from .pattern_match import match_trigger, trigger_candidates
 from .questions import match_expecting, send_question, store_answer, waits_for_secret
 from .signals import CLOSED, RETURNED
 from .timers import cancel_timer, touch_session
+from .widget_answers import answer_attachment, answer_input, answer_location, answer_typed
 
 
 # ---------------------------------------------------------------------------------- the loop
@@ -223,6 +224,8 @@ def advance_handle(m: Any, job: Handle) -> None:
         _location(m, job, job.input)
     elif isinstance(job.input, AttachmentInput):
         _attachment(m, job, job.input)
+    elif isinstance(job.input, AnswerInput):
+        answer_input(m, job, job.input)  # a control's value (vm/widget_answers.py)
     else:
         _finish(m, job)
 
@@ -243,6 +246,8 @@ def _text_answer(m: Any, job: Handle, text: str) -> None:
     top = frames[-1] if frames else None
     wait = top.wait if top is not None else None
     if isinstance(wait, PendingAsk) and not wait.prompt:
+        if answer_typed(m, job, text):  # a widget question: checked, stored or asked again
+            return
         try:
             answer = match_expecting(m, wait.options.get("expecting"), text)
         except WidgetRejected as rejected:
@@ -376,6 +381,8 @@ def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 def _location(m: Any, job: Handle, point: LocationInput) -> None:
     state = m.state
     state.runtime["location"] = {"lat": point.lat, "lon": point.lon}
+    if answer_location(m, job, point):  # a `location` widget waits: this is its answer
+        return
     frames = state.frames
     job.waiting = bool(frames) and frames[-1].wait is not None
     for index in m.image.locations:
@@ -392,6 +399,8 @@ def _location(m: Any, job: Handle, point: LocationInput) -> None:
 def _attachment(m: Any, job: Handle, attachment: AttachmentInput) -> None:
     state = m.state
     state.runtime["attachment"] = {"type": attachment.kind, **attachment.data}
+    if answer_attachment(m, job, attachment):  # an `upload` widget waits: this is its file
+        return
     frames = state.frames
     job.waiting = bool(frames) and frames[-1].wait is not None
     for index in m.image.attachments:

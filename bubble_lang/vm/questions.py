@@ -14,7 +14,8 @@ from ..runtime.script_errors import ScriptError
 from ..runtime.session import Frame
 from ..runtime.values import Record, Text, plain_text, to_text, type_name
 from ..runtime.waits import PendingAsk
-from .answer_checks import answer_widget
+from .captcha_challenges import ensure_challenge, widget_view
+from .widget_values import answer_text
 from .pattern_match import fold, match_pattern_text, match_record
 
 
@@ -67,11 +68,16 @@ def question_view(m: Any, frame: Frame, shown: int) -> tuple[str, list[dict[str,
         choices = [{"title": dialogs[i].label, "value": dialogs[i].label}
                    for i in m.image.entries[frame.code].inner if dialogs[i].kind == "label"]
     widget = dict(expecting.fields) if isinstance(expecting, Record) and expecting.kind == "widget" else None
+    if widget is not None and widget.get("kind") == "captcha":
+        widget = widget_view(wait, widget)  # the picture, never the text
+    elif widget is not None and widget.get("kind") == "confirm" and not choices:
+        choices = [{"title": "Yes", "value": "yes"}, {"title": "No", "value": "no"}]  # `false` is an answer too
     return question_text(frame, shown), choices, widget
 
 
 def send_question(m: Any, frame: Frame) -> None:
-    """Send (or send again) the question a frame waits on."""
+    """Send (or send again) the question a frame waits on (a captcha gets its challenge first)."""
+    ensure_challenge(m, frame)
     text, choices, widget = question_view(m, frame, frame.asked)
     data: dict[str, Any] = {"wait": "prompt" if frame.wait.prompt else "ask"}  # type: ignore[union-attr]
     if choices:
@@ -125,7 +131,7 @@ def match_expecting(m: Any, expecting: Any, text: str) -> Any:
         if expecting.kind in ("intent", "entity_matcher"):
             return match_record(m, expecting, text)
         if expecting.kind == "widget":
-            return answer_widget(expecting, text, m.now, m.image.config.timezone)
+            return answer_text(expecting, text, m.now, m.image.config.timezone)
     if isinstance(expecting, (int, float)):
         return Text(text) if fold(text) == fold(to_text(expecting)) else None
     raise ScriptError(f"`expecting:` cannot use {type_name(expecting)}",
@@ -140,11 +146,12 @@ def literal_choice(item: Any, text: str) -> Text | None:
 
 def waits_for_secret(state: Any) -> bool:
     """Whether the next message answers a `secret` widget: then it is never echoed, kept in
-    input history or written to a transcript (SPEC §8)."""
+    input history or written to a transcript (SPEC §8). A `captcha` attempt is treated alike: a
+    right one is the challenge's text, which never leaves the server."""
     frames = state.frames
     wait = frames[-1].wait if frames else None
     if not isinstance(wait, PendingAsk):
         return False
     expecting = wait.options.get("expecting")
     return isinstance(expecting, Record) and expecting.kind == "widget" and \
-        to_text(expecting.fields.get("kind")) == "secret"
+        to_text(expecting.fields.get("kind")) in ("secret", "captcha")

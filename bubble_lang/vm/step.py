@@ -25,7 +25,7 @@ import pendulum
 from ..diagnostics import BubbleRuntimeError, make_diagnostic
 from ..runtime.agenda import ErrorDone, FireTimer, Handle, RunFrames
 from ..runtime.input_checks import check_input
-from ..runtime.inputs import ExtensionRequest, ExtensionResult, StepInput, TextInput, TimerInput
+from ..runtime.inputs import AnswerInput, ExtensionRequest, ExtensionResult, StepInput, TextInput, TimerInput
 from ..runtime.records import assign
 from ..runtime.script_errors import ScriptError
 from ..runtime.session import SessionState, TurnProgress
@@ -38,6 +38,7 @@ from .phases import drive, start_dialog
 from .questions import question_view
 from .reconcile import reconcile
 from .timers import next_due, take
+from .widget_answers import as_message
 
 
 class StepMismatch(Exception):
@@ -118,8 +119,8 @@ def _begin(m: Machine, input: StepInput, *, restart_frames: bool, asked_anew: bo
         timer = take(m.state, input.timer_id, m.image.session_timeout)
         if timer is not None:
             m.agenda.append(FireTimer(timer=timer))
-    elif not (isinstance(input, TextInput) and asked_anew):
-        m.agenda.append(Handle(input=input))
+    elif not (isinstance(input, (TextInput, AnswerInput)) and asked_anew):
+        m.agenda.append(Handle(input=as_message(m.state, input)))
     if restart_frames:
         m.agenda.append(RunFrames(root=True))
 

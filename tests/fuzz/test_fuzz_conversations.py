@@ -68,6 +68,7 @@ INPUT = st.one_of(
                                                st.dictionaries(st.sampled_from(["url", "name", "size"]), JSON,
                                                                max_size=3))),
     st.tuples(st.just("advance"), st.sampled_from([1, 90, 15 * 60 + 1, 3600 * 24, 1e12, -5, math.nan])),
+    st.tuples(st.just("answer"), JSON),  # a control's value (AnswerInput), to whatever question is open
 )
 
 
@@ -80,6 +81,8 @@ def play(conversation, kind: str, value):
         return conversation.send_location(*value)
     if kind == "attachment":
         return conversation.send_attachment(value[0], **value[1])
+    if kind == "answer":
+        return conversation.send_answer(value)
     return conversation.advance(value)
 
 
