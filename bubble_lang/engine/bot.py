@@ -23,6 +23,7 @@ from ..diagnostics import BubbleCompileError, BubbleError, BubbleUsageError, Sev
 from ..frontend import BotCheck, check_bot, discover_bots
 from ..runtime.inputs import (
     AttachmentInput,
+    BackInput,
     EventInput,
     ExtensionResult,
     LocationInput,
@@ -161,6 +162,11 @@ class Conversation:
 
     def send_attachment(self, kind: str, **data: Any) -> list[Output]:
         return self._turn(AttachmentInput(kind=kind, data=data))
+
+    def back(self, *, first: bool = False) -> list[Output]:
+        """Back in a wizard (SPEC §9): to the previous step boundary with the variables as they
+        were there (`first`: to the first step still kept); a turn like a message."""
+        return self._turn(BackInput(first=first))
 
     def session_timeout(self) -> float:
         """The bot's `@timeout` in seconds (default 15 minutes)."""

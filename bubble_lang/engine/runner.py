@@ -24,6 +24,7 @@ import pendulum
 from ..diagnostics import BubbleError
 from ..runtime.inputs import (
     AttachmentInput,
+    BackInput,
     EventInput,
     LocationInput,
     StartInput,
@@ -124,6 +125,10 @@ class Runner:
 
     async def send_attachment(self, conversation_id: str, kind: str, **data: Any) -> list[Output]:
         return await self.send(conversation_id, AttachmentInput(kind=kind, data=data))
+
+    async def back(self, conversation_id: str, *, first: bool = False, message_id: str | None = None) -> list[Output]:
+        """Back in a wizard (SPEC §9): a committed turn like a message (`first`: to the first step)."""
+        return await self.send(conversation_id, BackInput(first=first), message_id=message_id)
 
     async def advance(self, conversation_id: str, seconds: float) -> list[Output]:
         """Move one conversation's clock forward (`/time +15m`); its due timers fire now."""
@@ -313,4 +318,6 @@ def _record(input: Any) -> dict[str, Any]:
         return {"kind": "location", "lat": input.lat, "lon": input.lon}
     if isinstance(input, AttachmentInput):
         return {"kind": "attachment", "type": input.kind}
+    if isinstance(input, BackInput):
+        return {"kind": "back", "first": input.first}
     return {"kind": "start"}

@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..runtime.script_errors import ScriptError
-from ..runtime.values import Record, Text, plain_text, redacted, to_text, type_name
+from ..runtime.values import Record, Text, plain_text, redacted, to_text, truthy, type_name
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait
 from .duration_values import parse_duration
 from .extension_calls import make_request
 from .questions import describe_choices, send_question
 from .signals import SUSPENDED, WAITING
+from .wizard import pass_step
 from .timers import add_timer, ask_timeout_seconds, cancel_timer, due_at, next_timer_id
 
 
@@ -165,9 +166,12 @@ def log(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
 
 
 def step(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
-    options = stack.pop()
-    title = to_text(stack.pop())
-    m.emit("step", title, {"title": title, "final": bool(options.get("final"))})
+    """A wizard step boundary: the checkpoint is taken with the operands still on the stack, so
+    Back can run this instruction again (`wizard.py`)."""
+    index, total = constants[arg]
+    title = to_text(stack[-2])
+    pass_step(m, frame, pc, title, truthy(stack[-1].get("final")), index, total)
+    del stack[-2:]
 
 
 HANDLERS = {

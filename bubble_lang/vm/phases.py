@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..runtime.agenda import Closing, ErrorDone, FireTimer, Handle, Job, RunFrames, RunHooks
+from ..runtime.agenda import Closing, ErrorDone, FireTimer, GoBack, Handle, Job, RunFrames, RunHooks
 from ..runtime.inputs import AttachmentInput, EventInput, LocationInput, StartInput, TextInput
 from ..runtime.records import assign
 from ..runtime.session import SessionState
@@ -30,6 +30,7 @@ from .pattern_match import match_trigger, trigger_candidates
 from .questions import match_expecting, send_question, store_answer, waits_for_secret
 from .signals import CLOSED, RETURNED
 from .timers import cancel_timer, touch_session
+from .wizard import advance_back
 
 
 # ---------------------------------------------------------------------------------- the loop
@@ -457,5 +458,5 @@ def advance_timer(m: Any, job: FireTimer) -> None:
 
 _ADVANCE: dict[type, Any] = {
     RunFrames: advance_run, RunHooks: advance_hooks, Handle: advance_handle, FireTimer: advance_timer,
-    Closing: advance_closing, ErrorDone: advance_error_done,
+    Closing: advance_closing, ErrorDone: advance_error_done, GoBack: advance_back,
 }
