@@ -322,3 +322,45 @@ def _cached_bot(tmp_path: Path):
 
 def test_back_is_a_step_input() -> None:
     assert BackInput().first is False and BackInput(first=True).first is True
+
+
+NESTED = '''
+dialog main do
+  step "Outer"
+  a = ask "a?"
+  invoke inner
+  step "Outer end"
+  c = ask "c?"
+end
+
+dialog inner do
+  step "Inner"
+  b = ask "b?"
+end
+'''
+
+
+def test_back_moves_through_an_invoked_wizard_and_out_of_it(tmp_path: Path) -> None:
+    c = talk(bot_of(tmp_path, NESTED))
+    assert steps(c.start()) == ["Step 1 of 2 — Outer"]
+    assert steps(c.send_text("1")) == ["Step 1 of 1 — Inner"]
+    assert c.stack == ["inner", "main"]
+    out = c.back()  # inner's first question, no answer: back to main's previous boundary
+    assert steps(out) == ["Step 1 of 2 — Outer"] and texts(out) == ["a?"]
+    assert c.stack == ["main"] and "a" not in c.state.globals
+    c.send_text("1")
+    assert steps(c.send_text("2")) == ["Step 2 of 2 — Outer end"]  # inner returned: its steps are gone
+    assert [cp.title for _, _, cp in live_checkpoints(c.state)] == ["Outer", "Outer end"]
+    out = c.back()
+    assert steps(out) == ["Step 1 of 2 — Outer"]
+
+
+def test_a_final_step_that_took_an_answer_restarts_on_back(tmp_path: Path) -> None:
+    c = talk(bot_of(tmp_path, WIZARD))
+    c.start()
+    for text in ("ada", "36", "Paris", "red"):
+        c.send_text(text)
+    assert c.state.frames[-1].wait is not None  # "Anything else?" in the final step
+    out = c.back(first=True)  # the earliest boundary kept is the final step
+    assert steps(out) == ["Step 4 of 4 — Done"] and texts(out)[-1] == "Anything else?"
+    assert plain(c.state.globals)["color"] == "red"
