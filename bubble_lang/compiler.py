@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import nodes as n
-from .checks.walk import iter_statements
+from .checks.walk import count_commands
 from .opcodes import BINARY_OPCODES, UNARY_OPCODES, CodeObject, Op, stack_effect
 from .source import Span
 from .statements import RUNTIME_VARIABLES
@@ -79,20 +79,14 @@ class _Emitter:
                           code_hash=CodeObject.hash_of(ops, args, constants))
 
 
-def count_steps(body: tuple[n.Stmt, ...]) -> int:
-    """The `step` statements written in a body, nested blocks included (inner dialogs are bodies
-    of their own): step k is the k-th `step` in source order, whatever branch or loop it is in
-    (docs/widgets-steps.md)."""
-    return sum(1 for s in iter_statements(body) if isinstance(s, n.Command) and s.word == "step")
-
-
 class Compiler:
     """Compiles bodies and expressions; one instance per bot."""
 
     # ------------------------------------------------------------------ entry points
     def compile_body(self, name: str, kind: str, body: tuple[n.Stmt, ...], end_span: Span | None) -> CodeObject:
         emitter = _Emitter(name, kind)
-        emitter.steps_total = count_steps(body)
+        # "Step k of n": k-th `step` in source order, whatever branch or loop (docs/widgets-steps.md)
+        emitter.steps_total = count_commands(body, "step")
         for statement in body:
             self.statement(emitter, statement)
         emitter.emit(Op.RETURN, 0, end_span)
