@@ -43,6 +43,7 @@ from .timers import touch_session
 NOTHING_TO_GO_BACK_TO = "There is no step to go back to."
 AT_FIRST_STEP = "You are at the first step: there is no step before it."
 PAST_FINAL_STEP = "“{title}” was the final step: you cannot go back past it."
+EARLIER_NOT_KEPT = "Back cannot go further: the earlier steps are no longer kept."
 BOT_CHANGED = "Back is not available here: the bot changed since this step."
 
 
@@ -135,8 +136,8 @@ def advance_back(m: Any, job: GoBack) -> None:
         elif current[2].final:
             _refuse(m, PAST_FINAL_STEP.format(title=current[2].title))
             return
-        elif len(live) < 2:
-            _refuse(m, AT_FIRST_STEP)
+        elif len(live) < 2:  # the first step, or the earlier ones were dropped (limits, a bot edit)
+            _refuse(m, AT_FIRST_STEP if current[2].index <= 1 else EARLIER_NOT_KEPT)
             return
         else:
             target = live[-2]

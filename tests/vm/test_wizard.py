@@ -25,7 +25,13 @@ from bubble_lang.runtime.outputs import Output
 from bubble_lang.runtime.session import SessionState
 from bubble_lang.runtime.values import Text, to_plain, to_text
 from bubble_lang.storage import open_store
-from bubble_lang.vm.wizard import AT_FIRST_STEP, NOTHING_TO_GO_BACK_TO, can_go_back, live_checkpoints
+from bubble_lang.vm.wizard import (
+    AT_FIRST_STEP,
+    EARLIER_NOT_KEPT,
+    NOTHING_TO_GO_BACK_TO,
+    can_go_back,
+    live_checkpoints,
+)
 
 from tests.bot_folders import write_bot
 
@@ -364,3 +370,17 @@ def test_a_final_step_that_took_an_answer_restarts_on_back(tmp_path: Path) -> No
     out = c.back(first=True)  # the earliest boundary kept is the final step
     assert steps(out) == ["Step 4 of 4 — Done"] and texts(out)[-1] == "Anything else?"
     assert plain(c.state.globals)["color"] == "red"
+
+
+def test_the_checkpoint_limit_is_set_in_bubble_toml(tmp_path: Path) -> None:
+    folder = tmp_path / "wiz"
+    folder.mkdir()
+    (folder / "bubble.toml").write_text("[limits]\nwizard_checkpoints = 2\n", encoding="utf-8")
+    (folder / "wiz.bot").write_text(WIZARD, encoding="utf-8")
+    c = talk(load_bot(folder))
+    c.start()
+    for text in ("ada", "36", "Paris"):
+        c.send_text(text)
+    assert [cp.title for _, _, cp in live_checkpoints(c.state)] == ["Details", "Color"]
+    assert steps(c.back()) == ["Step 2 of 4 — Details"]
+    assert texts(c.back()) == [EARLIER_NOT_KEPT, "Your age?"]  # Name was dropped: Details is the first kept
