@@ -1,6 +1,6 @@
 """Handlers of the statements that talk to the user or the outside (layer 7): `say`, `ask`,
 `prompt`, `show`, `type`, `pause`, `emit`, `cancel`, `await`, `extension`, `remember`,
-`forget`, `tag`, `untag`, `log`, `step`.
+`forget`, `tag`, `untag`, `log`, `step` (checkpoints and Back: `wizard.py`).
 
 Dispatch signature `(m, frame, stack, constants, arg, pc)` (`dispatch.py`). Each pops its
 operands (a statement's options arrive as one map), changes the state, sends outputs, and
@@ -19,8 +19,8 @@ from .duration_values import parse_duration
 from .extension_calls import make_request
 from .questions import describe_choices, send_question
 from .signals import SUSPENDED, WAITING
-from .wizard import pass_step
 from .timers import add_timer, ask_timeout_seconds, cancel_timer, due_at, next_timer_id
+from .wizard import pass_step
 
 
 def say(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ runs a frame or a task by calling back into Python: that is what lets any frame 
 The phases of `Handle` for a message: `open` (a new or closed conversation opens first) →
 `returns` (`__resume__` after a session timeout) → `input` (bind `message`, `before:
 __user_message__`) → `answer` (SPEC §7 step 2) → `resolve` (`before: __resolve__`, then triggers,
-`__unknown__` or the question again) → `done`.
+`__unknown__` or the question again) → `done`. `GoBack` (Back in a wizard) is `wizard.py`'s.
 """
 
 from __future__ import annotations
