@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import nodes as n
+from .checks.walk import count_commands
 from .opcodes import BINARY_OPCODES, UNARY_OPCODES, CodeObject, Op, stack_effect
 from .source import Span
 from .statements import RUNTIME_VARIABLES
@@ -35,6 +36,8 @@ class _Emitter:
         self.loops: list[list[int]] = []  # per open `repeat`: jumps to patch to its end
         self.hidden = 0
         self.onces = 0  # `once` blocks so far: each counts per conversation under `name#onceN`
+        self.steps_total = 0  # `step` statements in the body (SPEC §9: "Step k of n", n per dialog)
+        self.steps_seen = 0
 
     def constant(self, value: Any) -> int:
         """The index of `value` in the pool, adding it once (a dict lookup: a 20,000-line bot
@@ -82,6 +85,8 @@ class Compiler:
     # ------------------------------------------------------------------ entry points
     def compile_body(self, name: str, kind: str, body: tuple[n.Stmt, ...], end_span: Span | None) -> CodeObject:
         emitter = _Emitter(name, kind)
+        # "Step k of n": k-th `step` in source order, whatever branch or loop (docs/widgets-steps.md)
+        emitter.steps_total = count_commands(body, "step")
         for statement in body:
             self.statement(emitter, statement)
         emitter.emit(Op.RETURN, 0, end_span)
@@ -432,7 +437,8 @@ class Compiler:
         e.emit(Op.LOG, 0, stmt.span)
 
     def cmd_step(self, e: _Emitter, stmt: n.Command) -> None:
-        self.with_options(e, stmt, Op.STEP)
+        e.steps_seen += 1
+        self.with_options(e, stmt, Op.STEP, e.constant((e.steps_seen, e.steps_total)))
 
     # tests
     def cmd_expect(self, e: _Emitter, stmt: n.Command, negate: bool = False) -> None:
@@ -449,6 +455,10 @@ class Compiler:
 
     def cmd_expect_not(self, e: _Emitter, stmt: n.Command) -> None:
         self.cmd_expect(e, stmt, negate=True)
+
+    def cmd_back(self, e: _Emitter, stmt: n.Command) -> None:
+        self.options_map(e, stmt.options, stmt.span)
+        e.emit(Op.TEST_BACK, 0, stmt.span)
 
     def cmd_expect_end(self, e: _Emitter, stmt: n.Command) -> None:
         e.emit(Op.TEST_EXPECT_END, 0, stmt.span)

@@ -37,6 +37,8 @@ class Limits:
     turn_deadline_seconds: float = 30.0
     duration_seconds: float = 100 * 366 * 24 * 3600  # the longest duration a script or `/time` may use
     source_bytes: int = 8 * 1024 * 1024
+    wizard_checkpoints: int = 50  # wizard step boundaries one conversation keeps for Back (oldest dropped)
+    wizard_bytes: int = 4 * 1024 * 1024  # their copies of the variables, all together (oldest dropped)
 
 
 DEFAULT_LIMITS = Limits()

@@ -98,7 +98,7 @@ _TABLE: list[tuple[str, int, str]] = [
     ("TAG", -1, "tag -> (add a conversation tag)"),
     ("UNTAG", -1, "tag -> (remove a conversation tag)"),
     ("LOG", -1, "v -> (structured log line)"),
-    ("STEP", -2, "title options -> (wizard step boundary)"),
+    ("STEP", -2, "title options -> (wizard step boundary; constants[k] = (index, total) in the dialog)"),
     # tests
     ("TEST_SAY", -1, "text -> (the test user sends a message)"),
     ("TEST_EXPECT", -2, "pattern options -> (next bot message must (not) match; constants[k] = kind)"),
@@ -112,6 +112,8 @@ _TABLE: list[tuple[str, int, str]] = [
     ("TEST_MOCK_EXTENSION", -2, "name options -> (the answer of extension `name` in this test)"),
     # coverage (only in code instrumented by `bubble test --coverage`)
     ("COVER", 0, "-> (record probe constants[k])"),
+    # added last, so the numbers (and code hashes) of the opcodes above stay as they were
+    ("TEST_BACK", -1, "options -> (the test user presses Back)"),
 ]
 
 # The opcode for each binary operator of the grammar (`and`/`or` are jumps, not opcodes).

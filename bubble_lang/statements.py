@@ -65,7 +65,7 @@ STATEMENTS: dict[str, StatementSpec] = {spec.word: spec for spec in (
     _spec("close", 0, 0, "", (DIALOG, TASK), "end the conversation"),
     _spec("break", 0, 0, "", (DIALOG, TASK, TEST), "leave the innermost `repeat`"),
     _spec("assert", 1, 1, "", (TEST,), "fail the test unless the condition holds"),
-    _spec("expect", 1, 1, "buttons quick_replies widget show", (TEST,),
+    _spec("expect", 1, 1, "buttons quick_replies widget show step", (TEST,),
           "the next bot message must match", option_only=True),
     _spec("expect_not", 1, 1, "", (TEST,), "the next bot message must not match"),
     _spec("expect_end", 0, 0, "", (TEST,), "the bot sends no more messages"),
@@ -74,6 +74,7 @@ STATEMENTS: dict[str, StatementSpec] = {spec.word: spec for spec in (
     _spec("location", 1, 1, "", (TEST,), "send a location pin"),
     _spec("attachment", 1, 1, "url name type size", (TEST,), "send an attachment"),
     _spec("advance", 1, 1, "", (TEST,), "move the test clock forward"),
+    _spec("back", 0, 0, "first", (TEST,), "press Back in a wizard (`first: true`: back to its first step)"),
     _spec("mock_extension", 1, 1, "answers slots state", (TEST,),
           "stand in for an extension server: the answer this test's calls of that extension get"),
 )}

@@ -133,3 +133,9 @@ def contains(outer: n.Node, span: object) -> bool:
     inner = span
     return (outer.span is not None and inner is not None and inner.file is outer.span.file  # type: ignore[attr-defined]
             and outer.span.start <= inner.start and inner.end <= outer.span.end)  # type: ignore[attr-defined]
+
+
+def count_commands(body: tuple[n.Stmt, ...], word: str) -> int:
+    """How many `word` statements a body has, nested blocks included (inner dialogs are bodies of
+    their own): the compiler numbers wizard steps with it ("Step k of n")."""
+    return sum(1 for s in iter_statements(body) if isinstance(s, n.Command) and s.word == word)

@@ -32,6 +32,7 @@ __all__ = ["COMMANDS", "ChatSession", "pick_choice", "render_output"]
 COMMANDS = {
     "/quit": "leave",
     "/restart": "start the conversation over",
+    "/back [first]": "back to the previous wizard step, variables as they were (first: to its first step)",
     "/state": "show the conversation variables",
     "/stack": "show the dialog stack",
     "/trace": "show the dialogs visited, most recent first",
@@ -200,6 +201,8 @@ class ChatSession:
         elif word == "/restart":
             await self.show(["(conversation restarted)"], "note")
             await runner.restart(cid)
+        elif word == "/back":
+            await runner.back(cid, first=rest.strip() == "first")
         elif word in ("/state", "/stack", "/trace"):
             state = await runner.state(cid)
             if word == "/state":

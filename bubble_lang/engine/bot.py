@@ -24,6 +24,7 @@ from ..frontend import BotCheck, check_bot, discover_bots
 from ..runtime.inputs import (
     AnswerInput,
     AttachmentInput,
+    BackInput,
     EventInput,
     ExtensionResult,
     LocationInput,
@@ -167,6 +168,11 @@ class Conversation:
         """A control's value for the waiting widget question (a list, a map, a number, a date…),
         checked for its kind on the server; see `vm/widget_answers.py` for a value when none waits."""
         return self._turn(AnswerInput(value=value))
+
+    def back(self, *, first: bool = False) -> list[Output]:
+        """Back in a wizard (SPEC §9): to the previous step boundary with the variables as they
+        were there (`first`: to the first step still kept); a turn like a message."""
+        return self._turn(BackInput(first=first))
 
     def session_timeout(self) -> float:
         """The bot's `@timeout` in seconds (default 15 minutes)."""

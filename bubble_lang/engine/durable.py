@@ -285,6 +285,9 @@ class DurableConversation(Conversation):
         return self._durable(lambda: Conversation.send_answer(self, value), {"kind": "answer", "value": value},
                              message_id)
 
+    def back(self, *, first: bool = False) -> list[Output]:
+        return self._durable(lambda: Conversation.back(self, first=first), {"kind": "back", "first": first})
+
     def advance(self, seconds: float) -> list[Output]:
         return self._durable(lambda: Conversation.advance(self, seconds), {"kind": "advance", "seconds": seconds},
                              restore=False)

@@ -25,6 +25,7 @@ from ..diagnostics import BubbleError
 from ..runtime.inputs import (
     AnswerInput,
     AttachmentInput,
+    BackInput,
     EventInput,
     LocationInput,
     StartInput,
@@ -142,6 +143,10 @@ class Runner:
         from .uploads import answer_upload
 
         return await answer_upload(self, conversation_id, name, type, data, message_id=message_id)
+
+    async def back(self, conversation_id: str, *, first: bool = False, message_id: str | None = None) -> list[Output]:
+        """Back in a wizard (SPEC §9): a committed turn like a message (`first`: to the first step)."""
+        return await self.send(conversation_id, BackInput(first=first), message_id=message_id)
 
     async def advance(self, conversation_id: str, seconds: float) -> list[Output]:
         """Move one conversation's clock forward (`/time +15m`); its due timers fire now."""
@@ -335,4 +340,6 @@ def _record(input: Any) -> dict[str, Any]:
         return {"kind": "attachment", "type": input.kind}
     if isinstance(input, AnswerInput):
         return {"kind": "answer", "value": input.value}  # redacted once the state is read (`_run_turn`)
+    if isinstance(input, BackInput):
+        return {"kind": "back", "first": input.first}
     return {"kind": "start"}

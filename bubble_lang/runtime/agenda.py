@@ -69,4 +69,11 @@ class ErrorDone:
     code: str
 
 
-Job = Union[RunFrames, RunHooks, Handle, FireTimer, Closing, ErrorDone]
+@record("go_back")
+class GoBack:
+    """Back in a wizard (`vm/wizard.py`): to the boundary the rules pick, or `first` of all."""
+
+    first: bool = False
+
+
+Job = Union[RunFrames, RunHooks, Handle, FireTimer, Closing, ErrorDone, GoBack]

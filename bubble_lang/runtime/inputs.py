@@ -60,6 +60,15 @@ class TimerInput:
     timer_id: str
 
 
+@record("back_input", frozen=True)
+class BackInput:
+    """Back in a wizard (SPEC §9): return to the previous step boundary, variables rolled back
+    (`vm/wizard.py` has the rule). A channel input like a message: a turn of its own. With
+    `first`, back to the first step still kept (a wizard started over)."""
+
+    first: bool = False
+
+
 @record("extension_request", frozen=True)
 class ExtensionRequest:
     """`extension "name", server: "srv"`: what the VM asks the host to call (SPEC §11).
@@ -95,6 +104,7 @@ class ExtensionResult:
     error: str = ""
 
 
-UserInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput, AnswerInput]
-StepInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput, ExtensionResult,
-                  AnswerInput]
+UserInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput, AnswerInput,
+                  BackInput]
+StepInput = Union[StartInput, TextInput, EventInput, LocationInput, AttachmentInput, TimerInput, AnswerInput,
+                  BackInput, ExtensionResult]

@@ -57,7 +57,10 @@ class Output:
             return f"({self.kind} {data.get('seconds', 0):g}s)"
         if self.kind == "emit":
             return f"(event {to_text(data.get('name'))} to {to_text(data.get('to'))})"
-        if self.kind == "step":
+        if self.kind == "step":  # a wizard step (SPEC §9): "Step k of n — Title"
+            index, total = data.get("index"), data.get("total")
+            if isinstance(index, int) and isinstance(total, int) and index > 0:
+                return f"Step {index} of {total} — {self.text}"
             return f"(step: {self.text})"
         if self.kind == "log":
             return f"(log {to_text(data.get('at'))}: {self.text})"

@@ -25,6 +25,31 @@ from .waits import FrameWait, StoredTimer
 STATE_VERSION = 2
 
 
+@record("checkpoint", frozen=True)
+class Checkpoint:
+    """A wizard step boundary (SPEC §9): what Back restores — the frame's position (the `step`
+    instruction, which runs again), its locals and operand stack, the conversation's globals and
+    `answer` — as they were when `step` ran. Frozen and copied when made, so a rollback copy of
+    the state shares it instead of copying it every turn (`vm/wizard.py` makes and uses them).
+
+    `answers` is the conversation's answer count at the boundary (an answer taken since means
+    Back restarts this step); `size` what the copies weigh, counted against `wizard_bytes`.
+    """
+
+    pc: int
+    hash: str
+    title: str = ""
+    index: int = 0
+    total: int = 0
+    final: bool = False
+    answers: int = 0
+    size: int = 0
+    locals: dict[str, Any] = value_field(factory=dict)
+    stack: list[Any] = value_field(factory=list)
+    globals: dict[str, Any] = value_field(factory=dict)
+    answer: Any = value_field(default=None)
+
+
 @record("frame")
 class Frame:
     """One running dialog, task or test: code, position, locals and operand stack.
@@ -46,6 +71,7 @@ class Frame:
     interrupt: bool = False
     returning: bool = False
     asked: int = 0  # how often the pending question was shown (prompt [first, later])
+    checkpoints: list[Checkpoint] = attrs.field(factory=list)  # wizard steps passed, oldest first
 
 
 @record("session")
@@ -73,6 +99,7 @@ class SessionState:
     last_seen: float | None = None  # unix seconds of the last user input (session timeout)
     timed_out: bool = False
     output_seq: int = 0  # the `seq` of the last output sent
+    answers: int = 0  # answers taken so far (Back restarts a step that took one: `vm/wizard.py`)
     bot: str = ""  # the revision of the bot the frames were last reconciled with
     turn: TurnProgress | None = None  # only while a turn is stopped for host IO
 

@@ -1,4 +1,5 @@
-"""Test coverage (layer 11): which dialogs, branches, asks and triggers the tests reached.
+"""Test coverage (layer 11): which dialogs, branches, asks, triggers, extension calls, wizard
+steps and widget asks the tests reached.
 
 Input: a linked bot. Output: an instrumented copy of it whose conversations record what runs,
 and `BotCoverage` totals built from the records. The VM pays nothing when coverage is off: it
@@ -8,6 +9,7 @@ tells its `tracer`, when it has one, what happens:
   `trigger:`, `label:`, `event:`, `location:` or `attachment:` fit (not an `invoke`/`goto`);
 - `answered(frame)`: the ask the frame waited on got a (non-nil) answer;
 - `extension(frame, pc)`: an `extension` call was made (a server or a `mock_extension` answers it);
+- `stepped(frame, pc)`: a wizard `step` ran (kind `steps`);
 - `branch(probe)`: a branch probe ran. Each `JUMP_IF_FALSE` (`if`, `unless`, `branch` arms) has
   two outcomes; the copy's code gets a `COVER` probe on each edge — right after the jump (the
   true side) and in a trampoline at the end of the code (probe, then `JUMP` to the old target)
@@ -21,13 +23,16 @@ from typing import Any
 
 import attrs
 
+from .. import nodes as n
+from ..checks.walk import iter_statements
 from ..engine.bot import Bot
 from ..opcodes import CodeObject, Op
 from ..runtime.session import Frame
+from ..runtime.values import Record
 from ..source import Span
 from ..vm.linker import DialogEntry
 
-KINDS = ("dialogs", "branches", "asks", "triggers", "extensions")
+KINDS = ("dialogs", "branches", "asks", "triggers", "extensions", "steps", "widgets")
 TRIGGER_KINDS = frozenset({"trigger", "label", "event", "location", "attachment"})
 PROBE = "$cover"
 
@@ -36,6 +41,7 @@ _COVER = int(Op.COVER)
 _JUMP = int(Op.JUMP)
 _ASK = int(Op.ASK)
 _EXTENSION = int(Op.EXTENSION)
+_STEP = int(Op.STEP)
 _RELOCATED = frozenset(int(op) for op in (Op.JUMP, Op.JUMP_IF_FALSE_KEEP, Op.JUMP_IF_TRUE_KEEP, Op.ITER_NEXT))
 _SWITCHES = frozenset(int(op) for op in (Op.SWITCH_RANDOM, Op.SWITCH_ONCE))
 
@@ -99,6 +105,7 @@ class CoverageRecorder:
     asks: set[tuple[str, int]] = attrs.field(factory=set)
     branches: set[tuple[str, int, bool]] = attrs.field(factory=set)
     extensions: set[tuple[str, int]] = attrs.field(factory=set)
+    steps: set[tuple[str, int]] = attrs.field(factory=set)
 
     def entered(self, entry: DialogEntry) -> None:
         self.dialogs.add(entry.index)
@@ -116,6 +123,9 @@ class CoverageRecorder:
 
     def extension(self, frame: Frame, pc: int) -> None:
         self.extensions.add((frame.code, pc))
+
+    def stepped(self, frame: Frame, pc: int) -> None:
+        self.steps.add((frame.code, pc))
 
 
 @attrs.define(eq=False)
@@ -178,12 +188,21 @@ def measure(covered: CoveredBot) -> BotCoverage:
     dialogs = [(e, e.index in seen.dialogs) for e in image.dialogs]
     triggers = [(e, e.index in seen.triggers) for e in image.dialogs if e.kind in TRIGGER_KINDS]
     asks: list[tuple[str, bool]] = []
+    widgets: list[tuple[str, bool]] = []
+    steps: list[tuple[str, bool]] = []
+    widget_spans = widget_ask_spans(image)
     for key, code in image.codes.items():
         if code.kind == "dialog" and key in covered.branch_sites:
             for pc, op in enumerate(code.ops):
                 if op == _ASK:
-                    asks.append((f"{_where(code.spans[pc])} ask in dialog `{_dialog_name(image, key)}`",
-                                 (key, pc) in seen.asks))
+                    where = _where(code.spans[pc])
+                    asks.append((f"{where} ask in dialog `{_dialog_name(image, key)}`", (key, pc) in seen.asks))
+                    if code.spans[pc] in widget_spans:
+                        widgets.append((f"{where} widget ask in dialog `{_dialog_name(image, key)}`",
+                                        (key, pc) in seen.asks))
+                elif op == _STEP:
+                    steps.append((f"{_where(code.spans[pc])} step in dialog `{_dialog_name(image, key)}`",
+                                  (key, pc) in seen.steps))
     calls: list[tuple[str, bool]] = []
     for key, code in image.codes.items():
         if code.kind in ("dialog", "task") and key in covered.branch_sites:
@@ -206,7 +225,31 @@ def measure(covered: CoveredBot) -> BotCoverage:
         "asks": kind(asks),
         "triggers": kind([(f"{_where(e.span)} {e.kind} dialog `{e.display}`", hit) for e, hit in triggers]),
         "extensions": kind(calls),
+        "steps": kind(steps),
+        "widgets": kind(widgets),
     })
+
+
+def widget_ask_spans(image: Any) -> set[Any]:
+    """The spans of the `ask` instructions whose `expecting:` is written as a widget: a call of
+    `input_method(…)`, or a constant whose value is one (kind `widgets`). A widget held in a
+    variable is only known at run time and is not counted."""
+    found: set[Any] = set()
+    for info in image.program.all_dialogs:
+        for statement in iter_statements(info.decl.body):
+            if not (isinstance(statement, n.Command) and statement.word == "ask"):
+                continue
+            expecting = statement.option("expecting")
+            if isinstance(expecting, n.Call) and expecting.name == "input_method":
+                widget = True
+            elif isinstance(expecting, n.Const):
+                value = image.constants.get(expecting.name)
+                widget = isinstance(value, Record) and value.kind == "widget"
+            else:
+                widget = False
+            if widget:
+                found.add(statement.word_span or statement.span)
+    return found
 
 
 def _code_name(image: Any, key: str) -> str:
@@ -272,4 +315,5 @@ def _missed_lines(bot: BotCoverage) -> list[str]:
         return [f"{bot.name}: no test reached it ({dialogs.total} dialogs)"]
     places = {label.split(" ", 1)[0] for label in dialogs.missed}
     triggers = [label for label in bot.kinds["triggers"].missed if label.split(" ", 1)[0] not in places]
-    return [*dialogs.missed, *bot.kinds["asks"].missed, *triggers, *bot.kinds["extensions"].missed]
+    return [*dialogs.missed, *bot.kinds["asks"].missed, *triggers, *bot.kinds["extensions"].missed,
+            *bot.kinds["steps"].missed]

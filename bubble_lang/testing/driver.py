@@ -99,6 +99,7 @@ class Driver:
         self.header = entry.span.file.span(entry.span.start, entry.span.start + 4)  # the word `test`
         self.pending: list[Output] = []
         self.last_matched: Output | None = None
+        self.last_step: Output | None = None  # the wizard step shown last (`expect step:`)
         self.lines: list[Line] = []
         self.started = False
         self.handled: list[Diagnostic] = []
@@ -138,6 +139,8 @@ class Driver:
         """Record a turn's outputs; a bot error fails the test unless `__error__` handled it."""
         for output in outputs:
             self.lines.append(Line("bot", describe_output(output), output))
+            if output.kind == "step":
+                self.last_step = output
             if output.kind in MESSAGE_KINDS:
                 self.pending.append(output)
         errors: tuple[BubbleRuntimeError, ...] = tuple(getattr(self.conversation, "last_errors", ()) or ())
@@ -209,6 +212,10 @@ class Driver:
             self.send(lambda: conversation.send_location(lat, lon), span)
         elif name == "TEST_ATTACHMENT":
             self.attachment(stack.pop(), stack.pop(), span)
+        elif name == "TEST_BACK":
+            first = truthy((stack.pop() or {}).get("first"))
+            self.user("(back to the first step)" if first else "(back)", "note")
+            self.send(lambda: conversation.back(first=first), span)
 
     def submit(self, value: Any, span: Span) -> None:
         frames = self.conversation.state.frames

@@ -9,8 +9,9 @@ The reading rule (docs/testing.md): the bot's messages wait in order until an `e
 `expect "BML"` searches forward through the unread messages and consumes every message up to and
 including the first that matches; `expect buttons:`/`quick_replies:`/`widget:` first look at the
 message the previous `expect` matched (they describe the message just read), then search forward
-the same way; `expect show: :kind` searches forward for that content. `expect_not` and
-`expect_end` never consume anything.
+the same way; `expect show: :kind` searches forward for that content. `expect step: "Title"`
+checks the wizard step the bot showed last (SPEC §9): steps are headers, not messages, so it
+reads no message. `expect_not` and `expect_end` never consume anything.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def build_check(driver: Any, kind: str, value: Any) -> Check:
                      lambda o: o.kind == "show" and fold(to_text(o.data.get("kind", ""))) == fold(name), False,
                      lambda o: o.kind == "show")
     raise ScriptError(f"`expect {kind}:` is not something a test can check",
-                      "use `buttons:`, `quick_replies:`, `widget:` or `show:`")
+                      "use `buttons:`, `quick_replies:`, `widget:`, `show:` or `step:`")
 
 
 def describe_actual(output: Output, kind: str) -> str:
@@ -119,6 +120,9 @@ def expect(driver: Any, kind: str, value: Any, span: Span | None) -> None:
     """Run `expect`/`expect_not` (kind prefixed `not_`) against the unread messages."""
     negate = kind.startswith("not_")
     kind = kind.removeprefix("not_")
+    if kind == "step":
+        expect_step(driver, value, span)
+        return
     check = build_check(driver, kind, value)
     last = driver.last_matched if check.looks_back else None
     if negate:
@@ -152,6 +156,19 @@ def expect(driver: Any, kind: str, value: Any, span: Span | None) -> None:
         "B480", "the bot did not send the expected message", span, label="no unread bot message fits",
         notes=[f"expected: {check.wanted}", f"actual:   {actual}"],
         hint=_hint(kind))])
+
+
+def expect_step(driver: Any, value: Any, span: Span | None) -> None:
+    """`expect step: "Title"`: the last wizard step the bot showed has this title."""
+    title = to_text(plain_text(value))
+    shown = driver.last_step
+    if shown is not None and fold(shown.text) == fold(title):
+        return
+    actual = shown.summary() if shown is not None else "no step shown yet"
+    raise TestFailed([make_diagnostic(
+        "B480", "the bot is not at the expected wizard step", span, label="not the step shown last",
+        notes=[f"expected: step {show_value(title)}", f"actual:   {actual}"],
+        hint="read the conversation below: `expect step:` checks the step the bot showed last")])
 
 
 def _hint(kind: str) -> str:

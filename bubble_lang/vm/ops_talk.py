@@ -1,6 +1,6 @@
 """Handlers of the statements that talk to the user or the outside (layer 7): `say`, `ask`,
 `prompt`, `show`, `type`, `pause`, `emit`, `cancel`, `await`, `extension`, `remember`,
-`forget`, `tag`, `untag`, `log`, `step`.
+`forget`, `tag`, `untag`, `log`, `step` (checkpoints and Back: `wizard.py`).
 
 Dispatch signature `(m, frame, stack, constants, arg, pc)` (`dispatch.py`). Each pops its
 operands (a statement's options arrive as one map), changes the state, sends outputs, and
@@ -13,13 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..runtime.script_errors import ScriptError
-from ..runtime.values import Record, Text, plain_text, redacted, to_text, type_name
+from ..runtime.values import Record, Text, plain_text, redacted, to_text, truthy, type_name
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait
 from .duration_values import parse_duration
 from .extension_calls import make_request
 from .questions import describe_choices, send_question
 from .signals import SUSPENDED, WAITING
 from .timers import add_timer, ask_timeout_seconds, cancel_timer, due_at, next_timer_id
+from .wizard import pass_step
 
 
 def say(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
@@ -165,9 +166,12 @@ def log(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
 
 
 def step(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
-    options = stack.pop()
-    title = to_text(stack.pop())
-    m.emit("step", title, {"title": title, "final": bool(options.get("final"))})
+    """A wizard step boundary: the checkpoint is taken with the operands still on the stack, so
+    Back can run this instruction again (`wizard.py`)."""
+    index, total = constants[arg]
+    title = to_text(stack[-2])
+    pass_step(m, frame, pc, title, truthy(stack[-1].get("final")), index, total)
+    del stack[-2:]
 
 
 HANDLERS = {

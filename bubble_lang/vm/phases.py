@@ -11,7 +11,7 @@ runs a frame or a task by calling back into Python: that is what lets any frame 
 The phases of `Handle` for a message: `open` (a new or closed conversation opens first) →
 `returns` (`__resume__` after a session timeout) → `input` (bind `message`, `before:
 __user_message__`) → `answer` (SPEC §7 step 2) → `resolve` (`before: __resolve__`, then triggers,
-`__unknown__` or the question again) → `done`.
+`__unknown__` or the question again) → `done`. `GoBack` (Back in a wizard) is `wizard.py`'s.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..runtime.agenda import Closing, ErrorDone, FireTimer, Handle, Job, RunFrames, RunHooks
+from ..runtime.agenda import Closing, ErrorDone, FireTimer, GoBack, Handle, Job, RunFrames, RunHooks
 from ..runtime.inputs import AnswerInput, AttachmentInput, EventInput, LocationInput, StartInput, TextInput
 from ..runtime.records import assign
 from ..runtime.session import SessionState
@@ -31,6 +31,7 @@ from .questions import match_expecting, send_question, store_answer, waits_for_s
 from .signals import CLOSED, RETURNED
 from .timers import cancel_timer, touch_session
 from .widget_answers import answer_attachment, answer_input, answer_location, answer_typed
+from .wizard import advance_back
 
 
 # ---------------------------------------------------------------------------------- the loop
@@ -466,5 +467,5 @@ def advance_timer(m: Any, job: FireTimer) -> None:
 
 _ADVANCE: dict[type, Any] = {
     RunFrames: advance_run, RunHooks: advance_hooks, Handle: advance_handle, FireTimer: advance_timer,
-    Closing: advance_closing, ErrorDone: advance_error_done,
+    Closing: advance_closing, ErrorDone: advance_error_done, GoBack: advance_back,
 }

@@ -106,6 +106,8 @@ def store_answer(m: Any, frame: Frame, target: tuple[str, ...], value: Any) -> N
                 user = nxt
             user[target[-1]] = value
     m.state.runtime["answer"] = value
+    if value is not None:
+        m.state.answers += 1  # Back restarts a step that took an answer (`wizard.py`)
     if m.tracer is not None and value is not None:
         m.tracer.answered(frame)
 

@@ -7,7 +7,8 @@ frame it had to change, for the host's log. For each frame, by its stable identi
 
 - the code is unchanged (same hash): the frame continues exactly where it was;
 - the code changed: the frame starts its dialog (or task) again from the top; conversation
-  variables are kept, the frame's locals and pending question are not;
+  variables are kept, the frame's locals, pending question and wizard checkpoints are not (Back
+  must never resume at a stale position, `wizard.py`);
 - the dialog is gone: the frame is dropped; an empty stack gets `__root__` on the next run.
 
 Timeouts of questions that no longer wait are dropped with them. Never an internal error: a
@@ -37,7 +38,9 @@ def reconcile(image: Any, state: SessionState) -> list[str]:
         if entry is not None:
             frame.name = entry.display
         if code.code_hash != frame.hash:
-            notes.append(f"{frame.kind} `{frame.name}` changed: it starts again from its top, variables kept")
+            dropped = " (its wizard steps are gone: Back cannot return to them)" if frame.checkpoints else ""
+            notes.append(f"{frame.kind} `{frame.name}` changed: it starts again from its top, variables kept{dropped}")
+            frame.checkpoints = []
             frame.hash = code.code_hash
             frame.pc = 0
             frame.locals = {}

@@ -23,9 +23,9 @@ from typing import Any
 import pendulum
 
 from ..diagnostics import BubbleRuntimeError, make_diagnostic
-from ..runtime.agenda import ErrorDone, FireTimer, Handle, RunFrames
+from ..runtime.agenda import ErrorDone, FireTimer, GoBack, Handle, RunFrames
 from ..runtime.input_checks import check_input
-from ..runtime.inputs import AnswerInput, ExtensionRequest, ExtensionResult, StepInput, TextInput, TimerInput
+from ..runtime.inputs import AnswerInput, BackInput, ExtensionRequest, ExtensionResult, StepInput, TextInput, TimerInput
 from ..runtime.records import assign
 from ..runtime.script_errors import ScriptError
 from ..runtime.session import SessionState, TurnProgress
@@ -119,6 +119,8 @@ def _begin(m: Machine, input: StepInput, *, restart_frames: bool, asked_anew: bo
         timer = take(m.state, input.timer_id, m.image.session_timeout)
         if timer is not None:
             m.agenda.append(FireTimer(timer=timer))
+    elif isinstance(input, BackInput):
+        m.agenda.append(GoBack(first=input.first))  # `vm/wizard.py`
     elif not (isinstance(input, (TextInput, AnswerInput)) and asked_anew):
         m.agenda.append(Handle(input=as_message(m.state, input)))
     if restart_frames:

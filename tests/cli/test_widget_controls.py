@@ -63,7 +63,7 @@ def test_the_widgets_sample_through_its_controls(tmp_path, monkeypatch):
     assert "ordered" in state.tags
     assert [line for line in printed if line.startswith(("Please type", "Please give", "Please choose"))] == []
     assert "  [ ] 1. Fries" in printed and "  ( ) 2. 3 Pizza" in printed
-    assert "Step — Sides" in printed
+    assert "Step 4 of 8 — Sides   Back: /back" in printed
 
 
 def test_a_number_out_of_range_is_refused_before_sending(tmp_path, monkeypatch):

@@ -1,5 +1,5 @@
-"""Fuzzing conversations (SPEC §13): random messages, events, locations, attachments, clock moves
-and widget answers through every sample bot, in memory and on SQLite side by side.
+"""Fuzzing conversations (SPEC §13): random messages, events, locations, attachments, clock moves,
+Back presses and widget answers through every sample bot, in memory and on SQLite side by side.
 
 Each input either plays (no internal error, B499, ever; no exception out of the API) or is
 refused at the edge with `InputRejected` — by both conversations alike; no turn takes longer than
@@ -69,6 +69,7 @@ INPUT = st.one_of(
                                                                max_size=3))),
     st.tuples(st.just("advance"), st.sampled_from([1, 90, 15 * 60 + 1, 3600 * 24, 1e12, -5, math.nan])),
     st.tuples(st.just("answer"), JSON),  # a control's value (AnswerInput), to whatever question is open
+    st.tuples(st.just("back"), st.booleans()),  # Back in a wizard (SPEC §9), `first` or not
 )
 
 
@@ -83,6 +84,8 @@ def play(conversation, kind: str, value):
         return conversation.send_attachment(value[0], **value[1])
     if kind == "answer":
         return conversation.send_answer(value)
+    if kind == "back":
+        return conversation.back(first=value)
     return conversation.advance(value)
 
 
