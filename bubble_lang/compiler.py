@@ -85,7 +85,7 @@ class Compiler:
     # ------------------------------------------------------------------ entry points
     def compile_body(self, name: str, kind: str, body: tuple[n.Stmt, ...], end_span: Span | None) -> CodeObject:
         emitter = _Emitter(name, kind)
-        # "Step k of n": k-th `step` in source order, whatever branch or loop (docs/widgets-steps.md)
+        # "Step k of n": k-th `step` in source order, whatever branch or loop (docs/widgets.md)
         emitter.steps_total = count_commands(body, "step")
         for statement in body:
             self.statement(emitter, statement)

@@ -252,7 +252,7 @@ class ChatSession:
 
     async def _upload(self, rest: str) -> None:
         """`/upload PATH`: the file goes to `Runner.send_upload`, which checks it against the waiting
-        widget before storing it (docs/widgets-kinds.md)."""
+        widget before storing it (docs/widgets.md)."""
         import mimetypes
         from pathlib import Path
 

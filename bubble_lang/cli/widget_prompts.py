@@ -25,6 +25,7 @@ MULTI_KINDS = frozenset({"multi_choice", "multi_list_choice"})
 STRUCTURED_KINDS = frozenset({"form", "multi_values"})
 CAPTCHA_WIDTH = 72
 NO_CAPTCHA_IMAGE = "(captcha image: open the web chat)"
+PIPED_CAPTCHA = "  (a captcha picture: it is drawn in an interactive terminal)"
 
 
 def widget_kind(widget: dict[str, Any] | None) -> str:
@@ -265,16 +266,18 @@ def _upload_words(widget: dict[str, Any]) -> str:
     return "; ".join(parts) + " — send it with /upload PATH"
 
 
-def widget_hint(widget: dict[str, Any] | None, choices: list[dict[str, Any]], timezone: str = "UTC") -> list[str]:
+def widget_hint(widget: dict[str, Any] | None, choices: list[dict[str, Any]], timezone: str = "UTC", *,
+                pictures: bool = False) -> list[str]:
     """The plain lines under a widget question (piped mode): the items numbered inside the
     instructions, like `  (choose one: [1] A  [2] B)`. Quick replies without a widget keep the
-    bare `  [1] Yes  [2] No`."""
+    bare `  [1] Yes  [2] No`. A captcha's picture is drawn only with `pictures` (the interactive
+    terminal): its noise is random, so a piped transcript would never be the same twice."""
     if widget is None:
         return ["  " + numbered(titles(choices))] if choices else []
     kind = widget_kind(widget)
     lines: list[str] = []
     if kind == "captcha":
-        lines.extend(captcha_lines(widget.get("image")))
+        lines.extend(captcha_lines(widget.get("image")) if pictures else [PIPED_CAPTCHA])
     if kind in STRUCTURED_KINDS:
         example = encode_structured({to_text(f.get("name", "?")): "…" for f in widget.get("fields") or []
                                      if isinstance(f, dict)})
@@ -302,7 +305,7 @@ def control_lines(widget: dict[str, Any] | None, choices: list[dict[str, Any]], 
         if kind == "multiline":  # the toolbar says how to break a line and send
             words = constraint_words(widget, timezone)
             return [f"  ({words})"] if words else []
-        return widget_hint(widget, choices, timezone)
+        return widget_hint(widget, choices, timezone, pictures=True)
     default = default_text(widget)
     marked = {name.strip().casefold() for name in (default or "").split(",")} if default else set()
     multi = is_multi(widget)

@@ -12,6 +12,7 @@ conversation. State lives in memory here: `engine/durable.py` keeps it in a stor
 from __future__ import annotations
 
 import hashlib
+import secrets
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -74,10 +75,14 @@ class Bot:
                             extensions=extensions, tracer=tracer)
 
     def new_state(self, id: str, *, user_id: str | None = None, seed: int | None = None) -> SessionState:
-        """A fresh conversation's state; the seed defaults to one derived from the id."""
+        """A fresh conversation's state; the seed defaults to one derived from the id. Without a
+        seed the conversation also gets a random secret (captcha challenges are drawn from it, so
+        knowing the id is not enough to compute them); with one, runs replay exactly."""
+        secret = ""
         if seed is None:
             seed = int(hashlib.sha256(id.encode()).hexdigest()[:8], 16)
-        return SessionState(conversation_id=id, user_id=user_id or id, seed=seed)
+            secret = secrets.token_hex(16)
+        return SessionState(conversation_id=id, user_id=user_id or id, seed=seed, secret=secret)
 
 
 class Conversation:

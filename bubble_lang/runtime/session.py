@@ -92,6 +92,9 @@ class SessionState:
     started: bool = False
     closed: bool = False
     seed: int = 0
+    # Server-side secret salt for what must not be guessable from the id or the seed (captcha
+    # challenges): random for a host's conversations, "" when a seed was given (tests replay).
+    secret: str = ""
     random_calls: int = 0
     clock_offset: float = 0.0
     timers: list[StoredTimer] = attrs.field(factory=list)  # kept in due order
@@ -108,7 +111,7 @@ class SessionState:
         what it remembers, the output sequence, the clock offset and the bot revision carry over;
         everything else starts afresh."""
         fresh = SessionState(conversation_id=self.conversation_id, user_id=self.user_id, seed=seed,
-                             user=self.user, output_seq=self.output_seq, clock_offset=self.clock_offset,
+                             secret=self.secret, user=self.user, output_seq=self.output_seq, clock_offset=self.clock_offset,
                              bot=self.bot, turn=self.turn)
         fresh.runtime["$remembered"] = self.runtime.get("$remembered", [])
         return fresh

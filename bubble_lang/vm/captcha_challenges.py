@@ -9,8 +9,10 @@ Why here: the seed's captcha sent its solution to the browser, which compared (a
 later removed it). Here the solution lives only in the conversation's state: the question's
 widget data carries the picture, never the text; an attempt is compared on the server; a wrong
 one draws a new challenge, so guessing one picture's text many times is useless. The text is
-drawn from the conversation's seeded randomness (seed and output number), so a conversation
-test replays exactly; see docs/widgets-kinds.md on choosing unpredictable seeds in production.
+drawn from the conversation's seed and output number, and from the conversation's random secret
+(`SessionState.secret`): a host's conversations get one, so the challenge cannot be computed
+from the conversation id; a conversation given a seed (tests, `--seed`) has none and replays
+exactly.
 """
 
 from __future__ import annotations
@@ -47,9 +49,10 @@ def challenge_of(wait: Any) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
-def draw_text(seed: int, counter: int) -> str:
-    """A challenge text from the conversation's seed and a counter that never repeats in it."""
-    generator = random.Random(f"{seed}:captcha:{counter}")
+def draw_text(seed: int, counter: int, secret: str = "") -> str:
+    """A challenge text from the conversation's seed, its secret (random on a host, so nobody can
+    compute it from the id) and a counter that never repeats in it."""
+    generator = random.Random(f"{seed}:{secret}:captcha:{counter}")
     return "".join(generator.choice(ALPHABET) for _ in range(LENGTH))
 
 
@@ -59,7 +62,7 @@ def new_challenge(m: Any, frame: Any, *, left: int | None = None) -> None:
     if left is None:
         tries = wait.options["expecting"].fields.get("max_tries", DEFAULT_TRIES)
         left = tries if isinstance(tries, int) and not isinstance(tries, bool) and tries > 0 else DEFAULT_TRIES
-    text = draw_text(m.state.seed, m.state.output_seq)
+    text = draw_text(m.state.seed, m.state.output_seq, m.state.secret)
     frame.wait = attrs.evolve(wait, options={**wait.options, KEY: {"text": text, "left": left}})
 
 

@@ -4,7 +4,7 @@ reply, a location or an attachment given to the `ask … expecting: input_method
 Input: the machine and the `Handle` job of the input (`vm/phases.py` hands these over). Output:
 the answer stored (and the frame running on), or the reason in words and the same question again.
 
-Choices (docs/widgets-kinds.md):
+Choices (docs/widgets.md):
 
 - A value is checked for the widget's kind like typed text (`widget_values.py`): never trusted.
 - When no widget question is open, a text value is a message like typed text (`as_message`,

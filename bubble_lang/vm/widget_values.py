@@ -64,8 +64,14 @@ def _empty(value: Any) -> bool:
 
 # ---------------------------------------------------------------------------------- entry points
 def answer_text(widget: Record, text: str, now: pendulum.DateTime, timezone: str = "UTC") -> Any:
-    """The answer for typed text (the text path of every kind but `captcha`)."""
+    """The answer for typed text (the text path of every kind but `captcha`). An empty answer
+    takes the widget's `default:` when it has one: the seed pre-filled the control with it, so
+    sending the control untouched means the default, on every channel alike."""
     kind = kind_of(widget)
+    default = widget.fields.get("default")
+    if not text.strip() and default is not None:
+        return answer_value(widget, default, now, timezone) if not isinstance(default, str) or default.strip() \
+            else answer_widget(widget, text, now, timezone)
     if kind not in TEXT_KINDS and _optional(widget) and not text.strip():
         return None  # `required: false`: the user skipped it
     if kind == "location":
@@ -86,6 +92,8 @@ def answer_value(widget: Record, value: Any, now: pendulum.DateTime, timezone: s
     value = plain_text(value) if isinstance(value, Text) else value
     if isinstance(value, str):
         return answer_text(widget, value, now, timezone)
+    if value is None and widget.fields.get("default") is not None:
+        return answer_value(widget, widget.fields["default"], now, timezone)
     if kind not in TEXT_KINDS and _optional(widget) and _empty(value):
         return None
     checker = _CHECKERS.get(kind)

@@ -10,7 +10,7 @@ can never resume inside a finished dialog; when the bot is edited and the dialog
 `reconcile.py` restarts the frame and drops them, so Back never resumes at a stale position. The
 state's codec stores them like any other frame field (`records.py`).
 
-The rules (docs/widgets-steps.md):
+The rules (docs/widgets.md):
 
 - A checkpoint records the `step` instruction itself (its operands included), the frame's locals
   and operand stack, every conversation global and `answer`, copied. Back restores exactly

@@ -25,6 +25,14 @@ def test_values_strip_non_word_characters_but_keep_the_raw_norm() -> None:
     assert plus.value == "c++x" and plus.norm == "c++/x"
 
 
+def test_a_lone_dash_or_bullet_is_punctuation() -> None:
+    """A list item's "- " stood between two words as a word of its own, so "fields Your name"
+    did not match "fields:\n- Your name" (found writing the sign-up sample)."""
+    tokens = split_tokens("fields:\n- Your name — Age • x e-mail")
+    assert [t.kind for t in tokens] == ["word", "punct", "punct", "word", "word", "punct", "word", "punct",
+                                        "word", "word"]
+
+
 def test_lemma_table() -> None:
     was = split_tokens("Was")[0]
     assert was.lemma == "be" and "be" in was.forms

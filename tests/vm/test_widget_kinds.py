@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bubble_lang.engine.bot import load_bot
-from bubble_lang.runtime.values import REDACTED, Text, to_plain
+from bubble_lang.runtime.values import REDACTED, Text, plain_text, to_plain
 
 from tests.bot_folders import write_bot
 
@@ -272,6 +272,17 @@ def test_captcha_challenges_replay_with_the_seed(tmp_path):
     assert first.state.frames[-1].wait.options["$captcha"] == second.state.frames[-1].wait.options["$captcha"]
 
 
+def test_without_a_seed_the_challenge_cannot_be_computed_from_the_conversation_id(tmp_path):
+    """A host's conversation (no seed given) draws from a random secret: two conversations with
+    the same id, hence the same derived seed, get different challenges."""
+    bot = bot_for(tmp_path, 'input_method("captcha")')
+    first, second = bot.conversation("same-id"), bot.conversation("same-id")
+    first.start()
+    second.start()
+    assert first.state.seed == second.state.seed and first.state.secret != second.state.secret
+    assert first.state.frames[-1].wait.options["$captcha"] != second.state.frames[-1].wait.options["$captcha"]
+
+
 # ---------------------------------------------------------------------------------- never a crash
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
@@ -311,3 +322,21 @@ def test_any_text_never_crashes(every_kind_bots, kind, text):
     chat.start()
     chat.send_text(text)
     assert not chat.errors, chat.errors
+
+
+@pytest.mark.parametrize("widget, expected", [
+    ('input_method("text", default: "Man")', "Man"),
+    ('input_method("int", min: 1, max: 20, default: 1)', 1),
+    ('input_method("single_choice", items: ["a", "b"], default: "b")', "b"),
+])
+def test_an_empty_answer_takes_the_default_on_every_path(tmp_path, widget, expected):
+    """The seed pre-filled a control with `default:`; sending it untouched means the default,
+    typed (an empty text) or as a control's value (nil)."""
+    bot = bot_for(tmp_path, widget)
+    typed, control = conversation(bot), conversation(bot)
+    typed.start()
+    control.start()
+    typed.send_text("")
+    control.send_answer(None)
+    assert plain_text(typed.state.globals["x"]) == expected
+    assert plain_text(control.state.globals["x"]) == expected

@@ -31,6 +31,9 @@ _CLASS = "[" + regex.escape("".join(sorted(PUNCTUATION))) + "]"
 # text never carries whitespace that a capture would then trim (found by hypothesis).
 _TOKEN = regex.compile(rf"{_CLASS}|[^\s\x1c-\x1f{_CLASS[1:-1]}]+")
 _NON_WORD = regex.compile(r"[^\w+\-]+")
+# A token made only of dashes or bullets (a list item's "- ", a "—" between clauses) is
+# punctuation: it must not stand between two words a pattern wants adjacent.
+_DASHES = regex.compile(r"[-\u2010-\u2015\u2022\u00b7]+")
 
 LEMMAS: dict[str, str] = dict.fromkeys(("am", "is", "are", "was", "were", "been", "being"), "be")
 """Lemmas the naive tokenizer knows: only the forms of `be`, which patterns use most."""
@@ -73,7 +76,7 @@ class Sentence:
 def make_token(text: str, start: int) -> Token:
     """A word or punctuation token for `text` found at `start`."""
     norm = normalize_word(text)
-    if text in PUNCTUATION:
+    if text in PUNCTUATION or _DASHES.fullmatch(text):
         return Token(text, start, start + len(text), "punct", "", norm, frozenset((norm,)))
     value = norm if norm.isalnum() else _NON_WORD.sub("", norm).strip()
     lemma = LEMMAS.get(value)
