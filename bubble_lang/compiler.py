@@ -450,7 +450,7 @@ class Compiler:
             self.expression(e, stmt.options[0].value)
         else:
             self.nil(e, stmt.span)
-        self.options_map(e, (), stmt.span)
+        self.options_map(e, stmt.options[1:] if kind == "widget" else (), stmt.span)
         e.emit(Op.TEST_EXPECT, e.constant(("not_" if negate else "") + kind), stmt.span)
 
     def cmd_expect_not(self, e: _Emitter, stmt: n.Command) -> None:

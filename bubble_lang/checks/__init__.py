@@ -29,7 +29,6 @@ def rules() -> tuple[Rule, ...]:
     from .specials import check_special_names
     from .variables import check_unassigned_globals
     from .variants import check_unreachable_variants
-    from .widget_kinds import check_widget_kinds
 
     return (
         check_unreachable_variants,
@@ -37,7 +36,6 @@ def rules() -> tuple[Rule, ...]:
         check_unused_constants,
         check_unassigned_globals,
         check_unreachable_code,
-        check_widget_kinds,
         check_timeout_settings,
         check_special_names,
     )

@@ -17,6 +17,7 @@ from .. import nodes as n
 from ..diagnostics import Label, make_diagnostic
 from ..patterns import LegacyPattern, Pattern, PatternError, is_legacy_trigger, parse_bml, parse_legacy
 from ..statements import DIALOG, RUNTIME_VARIABLES, STATEMENTS, TASK, TEST, StatementSpec
+from ..stdlib import WIDGET_OPTIONS
 from ..stdlib.model import ANY_KEYWORD
 from ..stdlib.registry import check_call, lookup
 from ..source import Span
@@ -25,7 +26,7 @@ from .durations import DURATION_HINT, parse_duration
 from .spans import span_in_string
 from .suggest import did_you_mean, nearest
 from .walk import child_nodes, root_name
-from .widget_kinds import widget_value_problems
+from .widget_kinds import widget_kind_problems, widget_value_problems
 
 if TYPE_CHECKING:
     from ..resolve import DialogInfo, Program
@@ -190,8 +191,11 @@ class Resolver:
     def check_options(self, command: n.Command, spec: StatementSpec) -> None:
         seen: dict[str, n.Option] = {}
         known = sorted(spec.options - {"*"})
+        # `expect widget: "int", min: 1, max: 20`: after `widget:`, the widget's options
+        extra = WIDGET_OPTIONS if command.word == "expect" and command.options and \
+            command.options[0].key == "widget" else {}
         for option in command.options:
-            if not spec.accepts(option.key):
+            if not spec.accepts(option.key) and option.key not in extra:
                 guess = nearest(option.key, known)
                 if guess:
                     hint = f"did you mean `{guess}:`?"
@@ -320,6 +324,8 @@ class Resolver:
             label = "no builtin has this name" if problem.kind == "unknown" else ""
             self.report(code, problem.message, span, label=label, hint=problem.hint)
         if call.name == "input_method":
+            for message, span, hint in widget_kind_problems(call):
+                self.report("B216", message, span, label="not an option of this widget", hint=hint)
             for message, span, hint in widget_value_problems(call):
                 self.report("B215", message, span, label="wrong type of value", hint=hint)
         builtin = lookup(call.name)

@@ -1,42 +1,34 @@
-"""Lint: `input_method` options that do not fit the widget kind (B306), and option values of the
-wrong type (B215).
+"""Widget options the resolver refuses (errors, so such a bot does not load): options that do not
+fit the widget kind (B216) and option values of the wrong type (B215).
 
-Input: a resolved `Program` (B306), or one `input_method` call (B215, from the resolver, so such
-a bot does not load). Output: a warning for each `input_method("kind", …)` with a literal
-kind that names no widget kind of SPEC §8, takes an option that kind does not take, or lacks one it
-needs; an error at each option whose literal value can never be right (`min: "x"` on `"int"`,
-`items: 3`), which would otherwise fail only when the question is asked. The kinds, their
-options and the value each option takes come from the builtin registry (`stdlib/decl_widgets.py`),
-the one table the runtime validates answers with. Options no widget takes at all are already
-errors from the resolver (B202) and are not repeated here.
+Input: one `input_method` call with a literal kind. Output: (message, span, hint) for a kind that
+names no widget kind of SPEC §8, an option that kind does not take, one it needs and lacks, and
+each option whose literal value can never be right (`min: "x"` on `"int"`, `items: 3`) — each
+would otherwise fail every time the question is asked. The kinds, their options and the value
+each option takes come from the builtin registry (`stdlib/decl_widgets.py`), the one table the
+runtime validates answers with. Options no widget takes at all are already errors from the call
+check (B202) and are not repeated here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from .. import nodes as n
-from ..diagnostics import Diagnostic, make_diagnostic
 from ..source import Span
 from ..stdlib.decl_widgets import OPTION_VALUES, WIDGET_KINDS
 from ..stdlib.registry import check_widget_options, lookup
-from .walk import iter_nodes
-
-if TYPE_CHECKING:
-    from ..resolve import Program
 
 
-def check_widget_kinds(program: Program) -> Iterator[Diagnostic]:
+def widget_kind_problems(call: n.Call) -> Iterator[tuple[str, Span, str]]:
+    """(message, span, hint) when a literal-kind `input_method` call names no widget kind, takes
+    an option that kind does not take, or lacks one it needs (B216): the runtime would refuse the
+    widget every time the question is asked, so it is an error, not a warning. Options no widget
+    takes at all are already B202 from the call check and are not repeated here."""
     declared = lookup("input_method")
     known = set(declared.keywords) if declared is not None else set()
-    for script in program.scripts:
-        for node in iter_nodes(script):
-            if isinstance(node, n.Call) and node.name == "input_method" and node.args:
-                yield from _check_widget(node, known)
-
-
-def _check_widget(call: n.Call, known: set[str]) -> Iterator[Diagnostic]:
+    if not call.args:
+        return
     kind = call.args[0]
     if not isinstance(kind, n.Str) or kind.literal is None:
         return
@@ -51,7 +43,7 @@ def _check_widget(call: n.Call, known: set[str]) -> Iterator[Diagnostic]:
     if problem.kind == "keyword":
         offending = next((o for key, o in options.items() if f"`{key}:`" in problem.message), None)
         span = offending.key_span if offending is not None and "needs" not in problem.message else call.name_span
-    yield make_diagnostic("B306", problem.message, span, hint=problem.hint)
+    yield problem.message, span, problem.hint or ""
 
 
 # ---------------------------------------------------------------------------------- value types (B215)

@@ -97,4 +97,12 @@ CODES: tuple[CodeInfo, ...] = (
           "the values they take is the one the runtime checks with (`bubble explain fn:input_method`).",
           "dialog main do\n  ask \"Age?\", expecting: input_method(\"int\", min: \"x\")\nend",
           "Give the option the type of value it takes (`min: 18`), or compute it in a variable."),
+    _code("B216", "widget-options", "widget options do not fit its kind",
+          "An `input_method(\"kind\", …)` with a literal kind names an unknown kind, gives an option that kind "
+          "does not take, or leaves out one it needs (`items:` of a choice). (Until this release it was the "
+          "warning B306.)",
+          "The runtime refuses such a widget every time the question is asked, so the bot could never "
+          "take the answer.",
+          "dialog main do\n  x = ask \"How many?\", expecting: input_method(\"int\", items: [1, 2])\nend",
+          "Use the kinds and options of SPEC §8 (`bubble explain fn:input_method`)."),
 )

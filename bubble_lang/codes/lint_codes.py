@@ -44,12 +44,6 @@ CODES: tuple[CodeInfo, ...] = (
           "Control never reaches it.",
           "dialog main do\n  close\n  say \"bye\"\nend",
           "Remove the statement, or move it before the statement that leaves the block."),
-    _code("B306", "widget-options", "widget options do not fit its kind",
-          "An `input_method(\"kind\", …)` with a literal kind names an unknown kind, gives an option that kind "
-          "does not take, or leaves out one it needs (`items:` of a choice).",
-          "The widget would be refused or behave differently from what the options suggest.",
-          "ask \"How many?\", expecting: input_method(\"int\", items: [1, 2])",
-          "Use the kinds and options of SPEC §8 (`bubble explain fn:input_method`)."),
     _code("B307", "timeout-setting", "questionable timeout setting",
           "`@timeout` is under a minute, `@ask_timeout` is zero, or `@ask_timeout` is not shorter than the "
           "session timeout (`@timeout`, default 15 minutes), so it would never fire first.",

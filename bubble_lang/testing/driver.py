@@ -190,8 +190,8 @@ class Driver:
             self.user(REDACTED if waits_for_secret(conversation.state) else text)
             self.send(lambda: conversation.send_text(text), span)
         elif name == "TEST_EXPECT":
-            stack.pop()  # options: none yet
-            expectations.expect(self, kind, stack.pop(), span)
+            options = stack.pop()  # the widget's options of `expect widget: "int", min: 1`
+            expectations.expect(self, kind, stack.pop(), span, options)
         elif name == "TEST_EXPECT_END":
             expectations.expect_end(self, span)
         elif name == "TEST_ASSERT":

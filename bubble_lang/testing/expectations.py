@@ -66,7 +66,7 @@ class Check:
     relevant: Callable[[Output], bool]
 
 
-def build_check(driver: Any, kind: str, value: Any) -> Check:
+def build_check(driver: Any, kind: str, value: Any, options: Any = None) -> Check:
     """The check for `expect <kind>: value` (kind "text" for a plain `expect "…"`)."""
     if kind == "text":
         if isinstance(value, (list, dict)) or value is None:
@@ -93,8 +93,15 @@ def build_check(driver: Any, kind: str, value: Any) -> Check:
                      lambda o: bool(choices_of(o)))
     if kind == "widget":
         name = value.name if isinstance(value, Atom) else to_text(plain_text(value))
-        return Check(f"a question with a `{name}` widget", lambda o: fold(widget_of(o) or "") == fold(name), True,
-                     lambda o: o.kind == "ask")
+        wanted_options = {key: _comparable(option) for key, option in (options or {}).items()}
+        said = "".join(f", {key}: {show_value(plain_text(option))}" for key, option in (options or {}).items())
+
+        def fits(output: Output) -> bool:
+            fields = output.data.get("widget")
+            return fold(widget_of(output) or "") == fold(name) and isinstance(fields, dict) and all(
+                _comparable(fields.get(key)) == option for key, option in wanted_options.items())
+
+        return Check(f"a question with a `{name}` widget{said}", fits, True, lambda o: o.kind == "ask")
     if kind == "show":
         name = value.name if isinstance(value, Atom) else to_text(plain_text(value))
         return Check(f"`show` content of kind `{name}`",
@@ -104,26 +111,42 @@ def build_check(driver: Any, kind: str, value: Any) -> Check:
                       "use `buttons:`, `quick_replies:`, `widget:`, `show:` or `step:`")
 
 
+def _comparable(value: Any) -> Any:
+    """A widget option as `expect widget:` compares it: plain data, texts without case, choice
+    items by their titles (a test writes `items: ["Tea", "Coffee"]` for maps with titles)."""
+    value = plain_text(value)
+    if isinstance(value, list):
+        return [_comparable(item.get("title", item.get("value")) if isinstance(item, dict) else item) for item in value]
+    if isinstance(value, dict):
+        return {key: _comparable(item) for key, item in value.items()}
+    if isinstance(value, str):
+        return fold(value)
+    return value
+
+
 def describe_actual(output: Output, kind: str) -> str:
     if kind in ("buttons", "quick_replies"):
         choices = choices_of(output)
         return f"{show_value(output.text)} with {show_value(choices) if choices else 'no choices'}"
     if kind == "widget":
         widget = widget_of(output)
-        return f"{show_value(output.text)} with {'a `' + widget + '` widget' if widget else 'no widget'}"
+        fields = output.data.get("widget")
+        extra = "".join(f", {key}: {show_value(value)}" for key, value in fields.items()
+                        if key not in ("kind", "image")) if isinstance(fields, dict) else ""
+        return f"{show_value(output.text)} with {'a `' + widget + '` widget' + extra if widget else 'no widget'}"
     if output.kind == "show":
         return f"`show` of kind `{to_text(output.data.get('kind', 'content'))}`"
     return show_value(output.text)
 
 
-def expect(driver: Any, kind: str, value: Any, span: Span | None) -> None:
+def expect(driver: Any, kind: str, value: Any, span: Span | None, options: Any = None) -> None:
     """Run `expect`/`expect_not` (kind prefixed `not_`) against the unread messages."""
     negate = kind.startswith("not_")
     kind = kind.removeprefix("not_")
     if kind == "step":
         expect_step(driver, value, span)
         return
-    check = build_check(driver, kind, value)
+    check = build_check(driver, kind, value, options)
     last = driver.last_matched if check.looks_back else None
     if negate:
         for output in ([last] if last is not None else []) + driver.pending:
