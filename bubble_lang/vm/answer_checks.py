@@ -184,13 +184,18 @@ def check_range(options: dict[str, Any], value: Any, what: str, convert: Any) ->
 
 def multi_answer(widget: Record, text: str) -> Text:
     parts = [part.strip() for part in re.split(r",|\band\b", text) if part.strip()]
-    if fold(text) in ("", "none", "nothing"):
-        parts = []
-    chosen = []
+    return pick_items(widget, [] if fold(text) in ("", "none", "nothing") else parts)
+
+
+def pick_items(widget: Record, parts: list[str | None]) -> Any:
+    """The items named by `parts` (each a title or value; None for something that names none),
+    once each, in order, within `min_items`/`max_items`; the text and the control's path alike."""
+    chosen: list[tuple[str, Any]] = []
     for part in parts:
-        found = pick_item(widget, part)
+        found = pick_item(widget, part) if part is not None else None
         if found is None:
-            raise WidgetRejected(f"`{part}` is not one of: {choices_text(widget)}.")
+            raise WidgetRejected(f"{'`' + part + '`' if part is not None else 'That'} is not one of: "
+                                 f"{choices_text(widget)}.")
         if found not in chosen:
             chosen.append(found)
     low, high = widget.fields.get("min_items"), widget.fields.get("max_items")

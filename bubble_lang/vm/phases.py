@@ -30,7 +30,7 @@ from .pattern_match import match_trigger, trigger_candidates
 from .questions import match_expecting, send_question, store_answer, waits_for_secret
 from .signals import CLOSED, RETURNED
 from .timers import cancel_timer, touch_session
-from .widget_answers import answer_attachment, answer_input, answer_location, answer_typed
+from .widget_answers import accept, answer_attachment, answer_input, answer_location, answer_typed, ask_again
 from .wizard import advance_back
 
 
@@ -251,19 +251,11 @@ def _text_answer(m: Any, job: Handle, text: str) -> None:
             return
         try:
             answer = match_expecting(m, wait.options.get("expecting"), text)
-        except WidgetRejected as rejected:
-            # A widget answer that does not fit: say why and ask again (SPEC §7 step 2).
-            m.say(rejected.message, widget_error=True)
-            send_question(m, top)
-            _finish(m, job)
+        except WidgetRejected as rejected:  # a widget inside an `expecting:` list
+            ask_again(m, top, rejected)
             return
         if answer is not None:
-            top.wait = None
-            if wait.timer is not None:
-                cancel_timer(m.state, wait.timer)
-            store_answer(m, top, wait.target, answer)
-            job.phase = "done"
-            m.agenda.append(RunFrames(root=True))
+            accept(m, job, top, wait, answer)
             return
     job.waiting = wait is not None
     job.phase = "resolve"

@@ -135,10 +135,20 @@ def settle(m: Any, job: Handle, top: Any, wait: PendingAsk, produce: Callable[[]
     try:
         answer = produce()
     except WidgetRejected as rejected:
-        m.say(rejected.message, widget_error=True)
-        send_question(m, top)
-        m.agenda.pop()
+        ask_again(m, top, rejected)
         return
+    accept(m, job, top, wait, answer)
+
+
+def ask_again(m: Any, top: Any, rejected: WidgetRejected) -> None:
+    """An answer that does not fit: say why, ask the same question again, end the input's job."""
+    m.say(rejected.message, widget_error=True)
+    send_question(m, top)
+    m.agenda.pop()
+
+
+def accept(m: Any, job: Handle, top: Any, wait: PendingAsk, answer: Any) -> None:
+    """The answer of the question `top` waits on: bound, its timeout cancelled, the frame runs on."""
     top.wait = None
     if wait.timer is not None:
         cancel_timer(m.state, wait.timer)

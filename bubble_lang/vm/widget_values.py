@@ -37,6 +37,7 @@ from .answer_checks import (
     duration_seconds,
     choices_text,
     pick_item,
+    pick_items,
     text_answer,
 )
 from .pattern_match import fold
@@ -149,23 +150,7 @@ def _single_value(widget: Record, value: Any, now: Any, timezone: str) -> Any:
 
 
 def _multi_value(widget: Record, value: Any, now: Any, timezone: str) -> Any:
-    if not isinstance(value, list):
-        value = [value]
-    chosen: list[tuple[str, Any]] = []
-    for entry in value:
-        text = _item_text(entry)
-        found = pick_item(widget, text) if text is not None else None
-        if found is None:
-            shown = f"`{text}`" if text is not None else "That"
-            raise WidgetRejected(f"{shown} is not one of: {choices_text(widget)}.")
-        if found not in chosen:
-            chosen.append(found)
-    low, high = widget.fields.get("min_items"), widget.fields.get("max_items")
-    if isinstance(low, int) and len(chosen) < low:
-        raise WidgetRejected(f"Please choose at least {low}.")
-    if isinstance(high, int) and len(chosen) > high:
-        raise WidgetRejected(f"Please choose at most {high}.")
-    return [item for _, item in chosen]
+    return pick_items(widget, [_item_text(entry) for entry in (value if isinstance(value, list) else [value])])
 
 
 def _confirm_value(widget: Record, value: Any, now: Any, timezone: str) -> Any:
