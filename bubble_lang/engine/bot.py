@@ -12,7 +12,6 @@ conversation. State lives in memory here: `engine/durable.py` keeps it in a stor
 from __future__ import annotations
 
 import hashlib
-import secrets
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -78,10 +77,10 @@ class Bot:
         """A fresh conversation's state; the seed defaults to one derived from the id. Without a
         seed the conversation also gets a random secret (captcha challenges are drawn from it, so
         knowing the id is not enough to compute them); with one, runs replay exactly."""
-        secret = ""
+        secret: str | None = ""
         if seed is None:
             seed = int(hashlib.sha256(id.encode()).hexdigest()[:8], 16)
-            secret = secrets.token_hex(16)
+            secret = None  # drawn when first needed (`vm/captcha_challenges.py`)
         return SessionState(conversation_id=id, user_id=user_id or id, seed=seed, secret=secret)
 
 

@@ -93,8 +93,9 @@ class SessionState:
     closed: bool = False
     seed: int = 0
     # Server-side secret salt for what must not be guessable from the id or the seed (captcha
-    # challenges): random for a host's conversations, "" when a seed was given (tests replay).
-    secret: str = ""
+    # challenges): None for a host's conversation until it first needs one (then random), ""
+    # when a seed was given (tests replay).
+    secret: str | None = None
     random_calls: int = 0
     clock_offset: float = 0.0
     timers: list[StoredTimer] = attrs.field(factory=list)  # kept in due order

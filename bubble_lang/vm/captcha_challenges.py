@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import io
 import random
+import secrets
 from typing import Any
 
 import attrs
@@ -62,6 +63,8 @@ def new_challenge(m: Any, frame: Any, *, left: int | None = None) -> None:
     if left is None:
         tries = wait.options["expecting"].fields.get("max_tries", DEFAULT_TRIES)
         left = tries if isinstance(tries, int) and not isinstance(tries, bool) and tries > 0 else DEFAULT_TRIES
+    if m.state.secret is None:  # a host's conversation: its secret, drawn the first time it is needed
+        m.state.secret = secrets.token_hex(16)
     text = draw_text(m.state.seed, m.state.output_seq, m.state.secret)
     frame.wait = attrs.evolve(wait, options={**wait.options, KEY: {"text": text, "left": left}})
 
