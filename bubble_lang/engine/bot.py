@@ -54,6 +54,15 @@ class Bot:
         self.image = image
         self.check = check
         self.warnings = tuple(d for d in check.diagnostics if d.severity is not Severity.ERROR)
+        self._extensions: ExtensionCaller | None = None
+
+    @property
+    def extensions(self) -> ExtensionCaller:
+        """The bot's configured extension servers, one client for all its conversations (made on
+        first use: one per conversation cost about 550 bytes each, and no connection reuse)."""
+        if self._extensions is None:
+            self._extensions = default_extensions(self.image, "bubble")
+        return self._extensions
 
     @property
     def name(self) -> str:
@@ -87,12 +96,18 @@ class Bot:
 class Conversation:
     """One conversation: plays turns against the bot and keeps the state between them."""
 
+    @property
+    def extensions(self) -> ExtensionCaller:
+        """Where this conversation's `extension` calls go: its own adapter (tests' mocks), else
+        the bot's shared client."""
+        return self._own_extensions if self._own_extensions is not None else self.bot.extensions
+
     def __init__(self, bot: Bot, state: SessionState, clock: Clock, *, extensions: ExtensionCaller | None = None,
                  tracer: Any = None):
         self.bot = bot
         self.state = state
         self.clock = clock
-        self.extensions = extensions or default_extensions(bot.image, "bubble")
+        self._own_extensions = extensions  # None: the bot's shared client, made when a call needs it
         self.tracer = tracer
         self.errors: list[BubbleError] = []
         self.last_errors: tuple[BubbleError, ...] = ()

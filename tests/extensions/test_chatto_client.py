@@ -250,3 +250,13 @@ def test_the_extension_listing(tmp_path, seed_flask_url):
     client = ChattoClient(load_bot(folder).image)
     assert list_extensions(client.servers["flask"], 1.0) == ["any"]
     assert json.dumps(client.table) == '{"any": -1, "initial": 0, "main": 1}'
+
+
+def test_conversations_of_a_bot_share_one_client_made_when_first_needed(tmp_path):
+    """One client per conversation cost about 550 bytes each (its state table) and reused no
+    connection; conversations now share the bot's, made at the first call."""
+    bot = load_bot(write_bot(tmp_path / "bot", 'dialog main do\n  say "hi"\nend\n', {"s": closed_port()}))
+    first, second = bot.conversation("a"), bot.conversation("b")
+    first.start()
+    assert bot._extensions is None
+    assert first.extensions is second.extensions is bot.extensions
