@@ -223,6 +223,7 @@ class DurableConversation(Conversation):
         self.problems: list[BubbleError] = []
         self._cache = StateCache(size=1)
         self._seed = template.state.seed
+        self._secret = template.state.secret
         self.resumed = False
         try:
             stored = store.load(self.key)
@@ -236,7 +237,8 @@ class DurableConversation(Conversation):
                 self.resumed = state.started
 
     def _fresh(self) -> SessionState:
-        return SessionState(conversation_id=self.state.conversation_id, user_id=self.state.user_id, seed=self._seed)
+        return SessionState(conversation_id=self.state.conversation_id, user_id=self.state.user_id, seed=self._seed,
+                            secret=self._secret)
 
     def _durable(self, play: Callable[[], list[Output]], input: Any, message_id: str | None = None, *,
                  restore: bool = True) -> list[Output]:
