@@ -104,6 +104,15 @@ def rss_mib(pid: int) -> dict[str, float]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (/proc/PID/stat), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ensure_web_packages(python: Path) -> None:
     """Chatsky's WebSocket server needs fastapi, uvicorn and websockets in its environment."""
     probe = subprocess.run([str(python), "-c", "import fastapi, uvicorn, websockets"], capture_output=True)
@@ -178,8 +187,10 @@ async def play(peer: Peer, socket_: Any, start_at: float, interval: float, laten
         latencies.append((time.perf_counter() - began) * 1000)
 
 
-async def phase(peer: Peer, users: int, tag: str, *, rate: float | None, timeout: float) -> dict[str, Any]:
-    """Connect N clients, then play every conversation: back to back (rate None) or paced."""
+async def phase(peer: Peer, users: int, tag: str, *, rate: float | None, timeout: float, pid: int) -> dict[str, Any]:
+    """Connect N clients, then play every conversation: back to back (rate None) or paced. The
+    server's CPU time over the turns (not the connects) gives its cost per turn, which does not
+    depend on how fast this one client process can drive it."""
     errors: list[str] = []
     began = time.perf_counter()
     sockets = await connect_all(peer, users, tag, errors)
@@ -190,11 +201,12 @@ async def phase(peer: Peer, users: int, tag: str, *, rate: float | None, timeout
     first = loop.time() + 0.2
     tasks = [asyncio.create_task(play(peer, s, first + (i / users) * interval, interval, latencies, errors))
              for i, s in enumerate(sockets) if s is not None]
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds(pid)
     done, pending = await asyncio.wait(tasks, timeout=timeout) if tasks else (set(), set())
     for task in pending:
         task.cancel()
     wall = time.perf_counter() - started - (0.2 if rate else 0.0)
+    server_cpu = cpu_seconds(pid) - cpu_before
     if pending:
         errors.append(f"{len(pending)} clients did not finish within {timeout:g} s")
     await asyncio.gather(*(s.close() for s in sockets if s is not None), return_exceptions=True)
@@ -204,6 +216,8 @@ async def phase(peer: Peer, users: int, tag: str, *, rate: float | None, timeout
                               "turns_per_s": round(turns / wall, 1) if wall > 0 else 0.0}
     if rate:
         result["offered_turns_per_s"] = rate
+    if turns:
+        result["server_cpu_ms_per_turn"] = round(server_cpu * 1000 / turns, 3)
     if latencies:
         result.update(p50_ms=round(percentile(latencies, 50), 2), p99_ms=round(percentile(latencies, 99), 2),
                       max_ms=round(max(latencies), 2), mean_ms=round(statistics.fmean(latencies), 2))
@@ -213,10 +227,10 @@ async def phase(peer: Peer, users: int, tag: str, *, rate: float | None, timeout
 
 
 async def measure(peer: Peer, pid: int, users: int, rate: float, timeout: float) -> dict[str, Any]:
-    await phase(peer, min(20, users), "warm", rate=None, timeout=timeout)  # warm-up, discarded
-    saturated = await phase(peer, users, "sat", rate=None, timeout=timeout)
+    await phase(peer, min(20, users), "warm", rate=None, timeout=timeout, pid=pid)  # warm-up, discarded
+    saturated = await phase(peer, users, "sat", rate=None, timeout=timeout, pid=pid)
     saturated.update(rss_mib(pid))
-    paced = await phase(peer, users, "paced", rate=rate, timeout=timeout)
+    paced = await phase(peer, users, "paced", rate=rate, timeout=timeout, pid=pid)
     paced.update(rss_mib(pid))
     return {"saturated": saturated, "paced": paced}
 
@@ -260,6 +274,9 @@ def main() -> None:
         ours = report["bubble"]
         if peer["saturated"]["turns_per_s"]:
             report["ratio_turns_per_s"] = round(ours["saturated"]["turns_per_s"] / peer["saturated"]["turns_per_s"], 2)
+        if ours["saturated"].get("server_cpu_ms_per_turn") and peer["saturated"].get("server_cpu_ms_per_turn"):
+            report["ratio_server_cpu_per_turn"] = round(peer["saturated"]["server_cpu_ms_per_turn"]
+                                                        / ours["saturated"]["server_cpu_ms_per_turn"], 2)
         if ours["paced"].get("p99_ms") and peer["paced"].get("p99_ms"):
             report["ratio_p99_paced"] = round(peer["paced"]["p99_ms"] / ours["paced"]["p99_ms"], 2)
     report["targets"] = {"bubble.paced.p99_ms": "<= 50", "ratio_turns_per_s": ">= 5"}
