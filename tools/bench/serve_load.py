@@ -56,16 +56,20 @@ CONNECT_AT_ONCE = 64
 
 
 # ---------------------------------------------------------------------------------- servers
-def serve_bubble(port: int) -> None:
-    """The server side: the pizza bot behind the BESSER endpoint, on uvicorn, in memory."""
+def serve_bubble(port: int, gc_default: bool = False) -> None:
+    """The server side: the pizza bot behind the BESSER endpoint, on uvicorn, in memory, with the
+    collector tuned for serving (`gcpause.tune_for_serving`) unless `gc_default`."""
     import uvicorn
 
     from bubble_lang.engine.bot import load_bot
     from bubble_lang.engine.runner import Runner
+    from bubble_lang.gcpause import tune_for_serving
     from bubble_lang.serve.besser import besser_app
 
     runner = Runner(load_bot(PIZZA))
     app = besser_app(runner, manage_runner=True)
+    if not gc_default:
+        tune_for_serving()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -235,10 +239,11 @@ async def measure(peer: Peer, pid: int, users: int, rate: float, timeout: float)
     return {"saturated": saturated, "paced": paced}
 
 
-def run_server(name: str, users: int, rate: float, timeout: float) -> dict[str, Any]:
+def run_server(name: str, users: int, rate: float, timeout: float, gc_default: bool = False) -> dict[str, Any]:
     port = free_port()
     if name == "bubble":
         command = [sys.executable, str(Path(__file__).resolve()), "--serve-bubble", str(port)]
+        command += ["--gc-default"] if gc_default else []
         process, peer = start(command, port, ROOT), bubble_peer(port)
     else:
         python = chatsky_python()
@@ -261,13 +266,16 @@ def main() -> None:
     options.add_argument("--rate", type=float, default=500.0, help="offered turns/s in total in the paced phase")
     options.add_argument("--timeout", type=float, default=120.0, help="seconds a phase may take at most")
     options.add_argument("--no-peer", action="store_true", help="skip Chatsky")
+    options.add_argument("--gc-default", action="store_true",
+                         help="run bubble's server with Python's default collector settings")
     options.add_argument("--serve-bubble", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = options.parse_args()
     if args.serve_bubble:
-        serve_bubble(args.serve_bubble)
+        serve_bubble(args.serve_bubble, args.gc_default)
         return
     report: dict[str, Any] = {"users": args.users, "rate": args.rate, "cpus": os.cpu_count(),
-                              "bubble": run_server("bubble", args.users, args.rate, args.timeout)}
+                              "gc": "default" if args.gc_default else "tune_for_serving",
+                              "bubble": run_server("bubble", args.users, args.rate, args.timeout, args.gc_default)}
     if not args.no_peer and (PEERS / "chatsky_ws_server.py").exists():
         peer = run_server("chatsky", args.users, args.rate, args.timeout)
         report["chatsky"] = peer
