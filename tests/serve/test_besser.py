@@ -300,6 +300,10 @@ def test_origins_loopback_by_default(tmp_path: Path):
                     pass
             assert refused.value.response.status_code == 403
         run(scenario())
+        import httpx
+
+        page = httpx.get(f"http://127.0.0.1:{server.port}/", timeout=5)  # HTTP on the same path
+        assert page.status_code == 200 and "BESSER-compatible" in page.text
 
 
 def test_pizza_over_besser(tmp_path: Path):
