@@ -22,6 +22,12 @@ Deliver = Callable[[Output], "Awaitable[None] | None"]
 log = logging.getLogger("bubble")
 
 
+def in_process(store: Any) -> bool:
+    """Whether the store's class declares that its calls never do IO (`BaseStore.in_process`):
+    read from the class, so a wrapper that adds IO around such a store is not taken for one."""
+    return bool(getattr(type(store), "in_process", False))
+
+
 class Subscription:
     """One channel's hold on a conversation's outputs; `close()` lets go."""
 
@@ -86,4 +92,7 @@ class Outbox:
                 subscription.last_seq = max(subscription.last_seq, output.seq)
         last = max(output.seq for output in outputs)
         if last:
-            await asyncio.to_thread(self.store.mark_delivered, key, last)
+            if in_process(self.store):  # no IO: a thread hop would cost more
+                self.store.mark_delivered(key, last)
+            else:
+                await asyncio.to_thread(self.store.mark_delivered, key, last)

@@ -96,12 +96,14 @@ class StoredTurn:
         self._timers_before: list[Timer] | None = None  # what the store holds, when known
         self._first_seq = 0  # a new conversation's first output seq, less one
 
-    def begin(self, message_id: str | None = None) -> list[Output] | None:
+    def begin(self, message_id: str | None = None, wait_seconds: float | None = None) -> list[Output] | None:
         """Lock and load. Returns the outputs of the committed turn that already handled
-        `message_id` (a client retry: nothing is played twice), else None and `state` is set."""
+        `message_id` (a client retry: nothing is played twice), else None and `state` is set.
+        `wait_seconds`: how long to wait for another holder's lease (`StoreBusy` after it)."""
         known = self.cache.take(self.key) if self.cache is not None else None
         try:
-            self._context = self.store.begin_turn(self.key, known_revision=known.revision if known else None)
+            self._context = self.store.begin_turn(self.key, known_revision=known.revision if known else None,
+                                                  wait_seconds=wait_seconds)
             self._turn = self._context.__enter__()
         except CorruptState as error:
             quarantine(self.store, error, self.problems)

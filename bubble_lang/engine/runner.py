@@ -44,8 +44,8 @@ from ..vm.questions import waits_for_secret
 from ..vm.widget_answers import shown_answer
 from ..vm.step import describe_waiting, step
 from .bot import Bot, Clock
-from .delivery import Deliver, Outbox, Subscription
-from ..storage import CorruptState
+from .delivery import Deliver, Outbox, Subscription, in_process
+from ..storage import CorruptState, StoreBusy
 from .durable import StateCache, StoredTurn, decode, quarantine, store_key
 from .extension_io import ExtensionCaller, default_extensions
 from .scheduler import Scheduler
@@ -219,7 +219,7 @@ class Runner:
             key = self.key(conversation_id)
             turn = StoredTurn(self.bot, self.store, key, lambda: self._fresh(conversation_id), self.problems,
                               cache=self.cache)
-            previous = await asyncio.to_thread(turn.begin, message_id)
+            previous = await self._begin(turn, message_id)
             if previous is not None:
                 return previous
             state = turn.state
@@ -247,13 +247,26 @@ class Runner:
                 for input in inputs:
                     await self._play(state, input, turn, outputs, rollback)
                     rollback = None
-                await asyncio.to_thread(turn.finish, state, outputs, record, message_id)
+                if in_process(self.store):  # a commit in memory never waits
+                    turn.finish(state, outputs, record, message_id)
+                else:
+                    await asyncio.to_thread(turn.finish, state, outputs, record, message_id)
             except BaseException:
                 await asyncio.to_thread(turn.abort)
                 raise
             self.scheduler.expect(timers.next_due(state, self.bot.image.session_timeout))
             await self.outbox.deliver(key, outputs)
             return outputs
+
+    async def _begin(self, turn: StoredTurn, message_id: str | None) -> list[Output] | None:
+        """Lock and load: on the loop for an in-process store whose lease is free (a thread hop
+        costs more than the call), else in a worker thread, which may wait for the lease."""
+        if in_process(self.store):
+            try:
+                return turn.begin(message_id, wait_seconds=0)
+            except StoreBusy:
+                pass  # held by another runner of this process: wait for it off the loop
+        return await asyncio.to_thread(turn.begin, message_id)
 
     def _now(self, state: SessionState) -> pendulum.DateTime:
         now = self.clock()

@@ -231,6 +231,12 @@ class Turn:
 class BaseStore(abc.ABC):
     """The lock loop, turn handling and defaults that every store shares."""
 
+    #: True when the store's writes never touch a disk or a network (the memory store): a host may
+    #: then commit and move delivery cursors on its event loop, where a hop to a worker thread
+    #: would cost more than the call (measured: half the server's CPU per turn). Calls that may
+    #: wait for another holder's lease (`begin_turn`) still go to a thread.
+    in_process: bool = False
+
     def __init__(self, *, lock_seconds: float = DEFAULT_LOCK_SECONDS, wait_seconds: float | None = None,
                  migrate: Migrate = migrate_state, clock: Callable[[], float] = time.time):
         self.lock_seconds = lock_seconds

@@ -23,6 +23,8 @@ from .errors import TurnConflict
 class MemoryStore(BaseStore):
     """Dicts behind one lock; safe for many threads of one process."""
 
+    in_process = True  # nothing here waits on IO: commits may run on the host's event loop
+
     def __init__(self, **options: Any):
         super().__init__(**options)
         self._cond = threading.Condition(threading.RLock())

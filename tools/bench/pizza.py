@@ -144,13 +144,20 @@ def open_bench_store(kind: str, folder: Path):
     return open_store(f"redis://127.0.0.1:{port}/0", folder), server
 
 
-def chatsky(users: int, storage: str = "memory") -> dict | None:
+def chatsky_python() -> Path:
+    """The interpreter of the Chatsky virtual environment ($CHATSKY_VENV, default
+    ~/.venvs/chatsky), created with Chatsky 0.10.0 on first use (also by `serve_load.py`)."""
     venv = Path(os.environ.get("CHATSKY_VENV", Path.home() / ".venvs" / "chatsky"))
     python = venv / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", "chatsky[sqlite,json,yaml]==0.10.0",
                         "sqlalchemy[asyncio]<2.1"], check=True)
+    return python
+
+
+def chatsky(users: int, storage: str = "memory") -> dict | None:
+    python = chatsky_python()
     script = PEERS / "chatsky_pizza.py"
     if not script.exists():
         return None

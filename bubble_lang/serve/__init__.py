@@ -1,0 +1,1 @@
+"""Serving bots over the network (layer 11): Starlette apps that uvicorn runs."""
