@@ -29,7 +29,7 @@ LAYERS = {
     "vm": 7,
     "storage": 8, "extensions": 8,
     "engine": 9,
-    "messengers": 10, "server": 10,
+    "messengers": 10, "server": 10, "serve": 10,
     "testing": 11, "cli": 11,
     "__init__": 11, "__main__": 11,
 }

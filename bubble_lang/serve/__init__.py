@@ -1,0 +1,7 @@
+"""`bubble serve` (layer 10): the WebSocket and HTTP server of SPEC §15 over one `Runner`.
+
+`app.py` builds the Starlette app, `ws_protocol.py` reads client frames against their schemas,
+`ws_session.py` plays one socket, `bot_frames.py` turns outputs into frames, `http_api.py` is the
+HTTP API, `tokens.py` session tokens and rates, `hub.py` what connections share, `launch.py`
+runs it on uvicorn. `docs/protocol.md` and `docs/serving.md` describe it.
+"""
