@@ -42,9 +42,14 @@ def add_parser(commands: Any) -> None:
 
 
 def serve_bot(args: argparse.Namespace) -> int:
-    from ..serve.hub import ServeSettings
-    from ..serve.launch import besser_available, run_server
-    from ..serve.tokens import TokenSigner, load_secret
+    try:
+        from ..serve.hub import ServeSettings
+        from ..serve.launch import besser_available, run_server
+        from ..serve.session_tokens import TokenSigner, load_secret
+    except ImportError as error:  # the `serve` extra is optional
+        sys.stderr.write(f"bubble serve: {error.name or 'a server package'} is not installed\n"
+                         "help: install the server's packages with `pip install 'bubble-lang[serve]'`\n")
+        return 2
 
     color = stream_color(sys.stderr)
     try:

@@ -2,6 +2,6 @@
 
 `app.py` builds the Starlette app, `ws_protocol.py` reads client frames against their schemas,
 `ws_session.py` plays one socket, `bot_frames.py` turns outputs into frames, `http_api.py` is the
-HTTP API, `tokens.py` session tokens and rates, `hub.py` what connections share, `launch.py`
+HTTP API, `session_tokens.py` session tokens and rates, `hub.py` what connections share, `launch.py`
 runs it on uvicorn. `docs/protocol.md` and `docs/serving.md` describe it.
 """

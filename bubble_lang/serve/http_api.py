@@ -23,7 +23,7 @@ from ..diagnostics import BubbleError
 from ..runtime.outputs import Output
 from .bot_frames import output_frame
 from .hub import Hub, log
-from .tokens import bearer_ok
+from .session_tokens import bearer_ok
 from .ws_protocol import FrameError, read_body
 
 _CONVERSATION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}\Z")

@@ -19,7 +19,7 @@ import attrs
 
 from ..engine.runner import Runner
 from ..limits import Limits
-from .tokens import TokenBucket, TokenSigner
+from .session_tokens import TokenBucket, TokenSigner
 
 log = logging.getLogger("bubble.serve")
 T = TypeVar("T")

@@ -32,7 +32,7 @@ from ..runtime.outputs import Output
 from ..runtime.steps import Answer, Closed
 from .bot_frames import output_frame
 from .hub import Hub
-from .tokens import TokenBucket, new_session_id
+from .session_tokens import TokenBucket, new_session_id
 from .ws_protocol import PROTOCOL_VERSION, FrameError, read_frame
 
 log = logging.getLogger("bubble.serve")

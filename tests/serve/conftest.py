@@ -19,7 +19,7 @@ from bubble_lang.engine.bot import load_bot  # noqa: E402
 from bubble_lang.engine.runner import Runner  # noqa: E402
 from bubble_lang.serve.hub import ServeSettings  # noqa: E402
 from bubble_lang.serve.launch import run_server  # noqa: E402
-from bubble_lang.serve.tokens import TokenSigner  # noqa: E402
+from bubble_lang.serve.session_tokens import TokenSigner  # noqa: E402
 from bubble_lang.storage import open_store  # noqa: E402
 
 BOT = Path(__file__).parent / "bot" / "serve.bot"

@@ -113,3 +113,11 @@ def test_a_foreign_origin_is_refused_and_loopback_is_allowed(client):
 def test_every_schema_uses_only_checked_keywords():
     for schema in (*CLIENT_SCHEMAS.values(), *HTTP_SCHEMAS.values()):
         assert check_schema_keywords(schema) == set()
+
+
+def test_docs_protocol_md_shows_every_schema_the_server_checks():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text(encoding="utf-8")
+    for name, schema in (*CLIENT_SCHEMAS.items(), *HTTP_SCHEMAS.items()):
+        assert "```json\n" + json.dumps(schema, indent=2) + "\n```" in text, name
