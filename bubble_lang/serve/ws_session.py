@@ -159,10 +159,12 @@ class WsSession:
                                                            after_seq=frame.get("last_seq", 0))
         finally:
             self.replaying = False
-        if not existing:
-            if hub.draining:
-                return
-            await hub.turn(session_id, "open", lambda: hub.runner.open(session_id))
+        if not existing and not hub.draining:
+            try:
+                await hub.turn(session_id, "open", lambda: hub.runner.open(session_id))
+            except Exception:  # noqa: BLE001 - never a traceback to a client
+                log.exception("opening a conversation failed")
+                return self._error("internal", "something went wrong on the server; reconnect later", None)
         await self._closed_notice()
 
     async def _play(self, frame: dict[str, Any]) -> list[Output]:
