@@ -26,10 +26,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(folder: Path, port: int) -> subprocess.Popen:
+def start(folder: Path, port: int, target: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, "BUBBLE_API_KEY": "process-key-0123456789", "PYTHONPATH": str(ROOT)}
     env.pop("BUBBLE_SECRET", None)
-    process = subprocess.Popen([sys.executable, "-m", "bubble_lang", "serve", str(folder / "serve.bot"),
+    process = subprocess.Popen([sys.executable, "-m", "bubble_lang", "serve", str(target or folder / "serve.bot"),
                                 "--port", str(port), "--log-level", "info"],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 20
