@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from .conftest import Client, ServerThread
 
 
 def text_of(frames):
