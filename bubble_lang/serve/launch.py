@@ -5,7 +5,8 @@ in flight would still commit, but its client would never see the ack. So the ser
 the hub first (no new turns, the ones in flight committed, then every socket closed with 1001, as
 SPEC §15 asks), and only then lets uvicorn stop. With `--besser` a second uvicorn server runs the
 BESSER-compatible app (`bubble_lang.serve.besser`, when this build has it) on the same runner; a
-signal to either stops both.
+signal to either stops both. Its contract: `besser_app(runner, *, settings: ServeSettings)`
+returns an ASGI app; it must not start or close the runner (the main app's lifespan does).
 """
 
 from __future__ import annotations

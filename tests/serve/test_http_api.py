@@ -58,3 +58,21 @@ def test_a_server_without_a_key_refuses_every_call(tmp_path):
         assert post(running, "/api/conversations/x/messages", {"text": "hi"}).status_code == 401
     finally:
         running.stop()
+
+
+def test_an_api_turn_reaches_the_conversations_open_socket(server):
+    from .conftest import Client
+
+    c = Client(server.ws_url)
+    c.send({"type": "hello", "v": 1})
+    session = c.recv()["session_id"]
+    assert c.recv()["seq"] == 1
+    answer = post(server, f"/api/conversations/{session}/events", {"name": "poke", "payload": {"n": 4}})
+    assert [f["text"] for f in answer.json()["frames"]] == ["Poked with 4"]
+    assert c.recv() == {"type": "text", "text": "Poked with 4", "seq": 2}
+    c.close()
+
+
+def test_an_over_size_body_is_413(server):
+    answer = post(server, "/api/conversations/x/messages", {"text": "x" * (64 * 1024)})
+    assert answer.status_code == 413 and answer.json()["code"] == "too_large"
