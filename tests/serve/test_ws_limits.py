@@ -121,3 +121,13 @@ def test_docs_protocol_md_shows_every_schema_the_server_checks():
     text = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text(encoding="utf-8")
     for name, schema in (*CLIENT_SCHEMAS.items(), *HTTP_SCHEMAS.items()):
         assert "```json\n" + json.dumps(schema, indent=2) + "\n```" in text, name
+
+
+def test_a_compressed_frame_that_inflates_past_the_limit_closes_with_1009(client):
+    c, _ = ready(client)  # the client negotiates permessage-deflate: 2 MiB of one letter is a few KiB
+    c.send('{"type":"message","id":"bomb","text":"' + "x" * (2 * 1024 * 1024) + '"}')
+    with pytest.raises(ConnectionClosed) as closed:
+        c.recv()
+    assert closed.value.rcvd.code == 1009
+    d, _ = ready(client)  # the server serves others
+    still_open(d)
