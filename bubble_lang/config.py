@@ -43,6 +43,17 @@ class ExtensionServer:
 
 
 @attrs.frozen(kw_only=True)
+class ServeConfig:
+    """The `[serve]` table: what `bubble serve` needs that must not be guessed (SPEC §15). The
+    environment (`BUBBLE_API_KEY`, `BUBBLE_SECRET`) wins over it, so a deployment keeps keys out
+    of the bot's folder."""
+
+    api_key: str | None = None  # bearer key of the HTTP API; without one the API refuses every call
+    secret: str | None = None  # HMAC key of session tokens; else generated and kept in the store folder
+    origins: tuple[str, ...] = ()  # extra allowed WebSocket origins (the server's own and loopback always are)
+
+
+@attrs.frozen(kw_only=True)
 class Config:
     """Bot configuration; every field has a default so a bot needs no `bubble.toml`."""
 
@@ -52,13 +63,15 @@ class Config:
     locale: str = "en"
     timezone: str = "UTC"
     error_text: str = "Sorry, something went wrong on my side."
+    serve: ServeConfig = attrs.field(factory=lambda: ServeConfig())
 
 
 DEFAULT_CONFIG = Config()
-SECTIONS = ("bot", "limits", "extensions", "storage")
+SECTIONS = ("bot", "limits", "extensions", "storage", "serve")
 BOT_KEYS = ("locale", "timezone", "error_text")
 EXTENSION_KEYS = ("url", "token", "timeout")
 STORAGE_KEYS = ("url",)
+SERVE_KEYS = ("api_key", "secret", "origins")
 # Limits that guard passes recursing once per level (the parser's tree walks, the JSON decoder,
 # YAML's composer, printing a value): raised past these, a deep script or data file would crash
 # with RecursionError instead of meeting the limit (measured: 300 nested blocks still pass, 400
@@ -177,6 +190,7 @@ class _ConfigReader:
             limits=self.limits(sections.get("limits", {})),
             extensions=self.extensions(sections.get("extensions", {})),
             store=self.storage(sections.get("storage", {})),
+            serve=self.serve(sections.get("serve", {})),
             **self.bot(sections.get("bot", {})),
         )
         if self.problems:
@@ -334,3 +348,25 @@ class _ConfigReader:
                                 "use `sqlite`, `sqlite:///path/state.sqlite`, `memory` or `redis://host:port/db`")
                     store = None
         return store
+
+    def serve(self, table: dict[str, Any]) -> ServeConfig:
+        fields: dict[str, Any] = {}
+        for key, value in table.items():
+            path = ("serve", key)
+            if key not in SERVE_KEYS:
+                self.unknown(path, SERVE_KEYS, "key")
+            elif key == "origins":
+                if not isinstance(value, list) or not all(isinstance(item, str) and "://" in item for item in value):
+                    self.report(f"`origins` must be a list of origins, not {_described(value)}", self.at_value(path),
+                                'write them with their scheme, like `origins = ["https://chat.example.com"]`')
+                else:
+                    fields["origins"] = tuple(item.rstrip("/").lower() for item in value)
+            else:
+                text = self.text_value(path, value, '"a-long-random-text"')
+                if text is not None and len(text) < 16:
+                    self.report(f"`{key}` is too short to be secret ({len(text)} characters)", self.at_value(path),
+                                "use at least 16 random characters, e.g. from `python -c 'import secrets; "
+                                "print(secrets.token_urlsafe(32))'`")
+                elif text is not None:
+                    fields[key] = text
+        return ServeConfig(**fields)

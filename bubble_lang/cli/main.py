@@ -19,6 +19,7 @@ from . import explain, lint
 from . import disasm as disasm_command
 from . import init as init_command
 from . import run as run_command
+from . import serve as serve_command
 from . import test as test_command
 from .common import version
 
@@ -26,7 +27,6 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 # Commands of SPEC §16 that later issues build; they say so instead of failing obscurely.
 PLANNED = {
-    "serve": "serve a bot over WebSocket and HTTP",
     "fmt": "format scripts canonically",
 }
 
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_parser(commands)
     explain.add_parser(commands)
     run_command.add_parser(commands)
+    serve_command.add_parser(commands)
     disasm_command.add_parser(commands)
     test_command.add_parser(commands)
     init_command.add_parser(commands)

@@ -199,13 +199,13 @@ def test_positions_survive_multiline_strings_and_arrays() -> None:
 def test_docs_configuration_md_lists_every_section_key_and_limit() -> None:
     import attrs
 
-    from bubble_lang.config import BOT_KEYS, EXTENSION_KEYS, SECTIONS, STORAGE_KEYS
+    from bubble_lang.config import BOT_KEYS, EXTENSION_KEYS, SECTIONS, SERVE_KEYS, STORAGE_KEYS
     from bubble_lang.limits import DEFAULT_LIMITS, Limits
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text(encoding="utf-8")
     for section in SECTIONS:
         assert f"[{section}" in text
-    for key in (*BOT_KEYS, *EXTENSION_KEYS, *STORAGE_KEYS):
+    for key in (*BOT_KEYS, *EXTENSION_KEYS, *STORAGE_KEYS, *SERVE_KEYS):
         assert f"| `{key}` |" in text, key
     for field in attrs.fields(Limits):
         default = getattr(DEFAULT_LIMITS, field.name)

@@ -121,7 +121,7 @@ def test_explain_code_and_builtin(capsys):
 
 
 def test_planned_commands_say_not_built_yet(capsys):
-    code, _, err = run_cli(capsys, "serve", "samples/pizza.bot")
+    code, _, err = run_cli(capsys, "fmt", "samples/pizza.bot")
     assert code == 2 and "not built yet" in err
 
 

@@ -1,0 +1,87 @@
+"""`bubble serve BOT`: the WebSocket and HTTP server (SPEC §15), on uvicorn.
+
+Loads and checks the bot (a broken bot never starts serving), opens its store (SQLite beside the
+bot unless `--store` or `$BUBBLE_STORE` says otherwise), reads the server's secret and API key
+(environment, then `[serve]` in bubble.toml, then a secret generated once into the store folder),
+and runs `bubble_lang.serve` until SIGTERM or Ctrl-C, which finish the turns in flight first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import BubbleError
+from ..engine.bot import load_bot
+from ..engine.runner import Runner
+from ..gcpause import tune_for_serving
+from ..render import render_diagnostics
+from .common import stream_color
+from .run import open_bot_store, warn_unknown_extensions
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("serve", help="serve a bot over WebSocket and HTTP")
+    parser.add_argument("bot", metavar="BOT", help="a .bot file or a bot directory")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port of /ws and the HTTP API (default: 8080)")
+    parser.add_argument("--store", metavar="URL", default=None,
+                        help="where conversations are kept: sqlite (default: .bubble/state.sqlite beside the bot), "
+                             "sqlite:///path, redis://host:port/db, or memory; also $BUBBLE_STORE")
+    parser.add_argument("--origin", action="append", default=[], metavar="ORIGIN",
+                        help="another origin allowed to open /ws, e.g. https://chat.example.com (repeatable; "
+                             "the server's own and loopback always are)")
+    parser.add_argument("--besser", action="store_true", help="also open the BESSER-compatible endpoint")
+    parser.add_argument("--besser-port", type=int, default=8765, help="its port (default: 8765)")
+    parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    parser.set_defaults(handler=serve_bot)
+
+
+def serve_bot(args: argparse.Namespace) -> int:
+    try:
+        from ..serve.hub import ServeSettings
+        from ..serve.launch import run_server
+        from ..serve.session_tokens import TokenSigner, load_secret
+    except ImportError as error:  # the `serve` extra is optional
+        sys.stderr.write(f"bubble serve: {error.name or 'a server package'} is not installed\n"
+                         "help: install the server's packages with `pip install 'bubble-lang[serve]'`\n")
+        return 2
+
+    color = stream_color(sys.stderr)
+    try:
+        bot = load_bot(args.bot)
+    except BubbleError as error:
+        sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=color))
+        return 1
+    warn_unknown_extensions(bot)
+    bot_path = Path(args.bot)
+    try:
+        store = open_bot_store(bot, bot_path, args.store)
+    except BubbleError as error:
+        sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=color))
+        return 2
+    serve_config = bot.image.config.serve
+    folder = (bot_path if bot_path.is_dir() else bot_path.parent) / ".bubble"
+    origins = tuple(origin.rstrip("/").lower() for origin in args.origin) + serve_config.origins
+    runner = Runner(bot, store, channel="websocket")
+    settings = ServeSettings(signer=TokenSigner(load_secret(serve_config.secret, folder), runner.bot_id),
+                             api_key=os.environ.get("BUBBLE_API_KEY") or serve_config.api_key, origins=origins,
+                             limits=bot.image.config.limits)
+    tune_for_serving()  # start-up objects frozen, fewer full collections (docs/besser.md)
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if not settings.api_key:
+        logging.getLogger("bubble.serve").info("no API key configured: the HTTP API answers 401 (set BUBBLE_API_KEY)")
+    try:
+        asyncio.run(run_server(runner, settings, args.host, args.port,
+                               besser_port=args.besser_port if args.besser else None, log_level=args.log_level))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,82 @@
+"""The bot's outputs as `/ws` and HTTP frames (layer 10).
+
+Input: a committed `Output` (with its `seq`). Output: the server frame a client renders — `text`,
+`markdown`, `options`, `widget`, `table`, `chart`, `image`, `audio`, `video`, `file`,
+`location`, `step`, `typing`, `loading`, `event` — or None for outputs that are not for users
+(`log` lines, events sent to other targets than the client). Each bot frame carries the output's
+`seq`, so a client drops what it has rendered and asks for the rest with `hello {last_seq}`.
+Every field is data (text is text, never HTML): a client must insert it as text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine.content_images import qrcode_data_url
+from ..runtime.outputs import Output
+from ..runtime.values import to_plain
+
+BOT_FRAME_TYPES = ("text", "markdown", "options", "widget", "table", "chart", "image", "audio", "video", "file",
+                   "location", "step", "typing", "loading", "event", "close")
+_SHOW_TYPES = {"md": "markdown", "table": "table", "chart": "chart", "image": "image", "audio": "audio",
+               "video": "video", "location": "location", "loading": "loading", "file": "file", "download": "file"}
+
+
+def output_frame(output: Output) -> dict[str, Any] | None:
+    """The frame for one output (see the module docstring)."""
+    plain = {"text": output.text, **to_plain(output.data)}  # `kind` here is the content's (`md`, …)
+    frame = _frame_of(output.kind, plain)
+    if frame is not None:
+        frame["seq"] = output.seq
+    return frame
+
+
+def _frame_of(kind: str, plain: dict[str, Any]) -> dict[str, Any] | None:
+    text = plain.get("text", "")
+    if kind == "text":
+        frame = {"type": "text", "text": text}
+        for flag in ("error", "widget_error"):
+            if plain.get(flag):
+                frame[flag] = True
+        return frame
+    if kind == "ask":
+        if plain.get("widget") is not None:
+            frame = {"type": "widget", "text": text, "widget": plain["widget"]}
+            if plain.get("choices"):
+                frame["choices"] = plain["choices"]
+            return frame
+        if plain.get("choices"):
+            return {"type": "options", "text": text, "choices": plain["choices"]}
+        return {"type": "text", "text": text, "ask": True}
+    if kind == "show":
+        return _show_frame(plain)
+    if kind == "step":
+        return {"type": "step", "title": plain.get("title", text), "index": plain.get("index"),
+                "total": plain.get("total"), "final": bool(plain.get("final")),
+                "can_back": bool(plain.get("can_back"))}
+    if kind in ("typing", "pause"):
+        return {"type": "typing", "seconds": float(plain.get("seconds") or 0)}
+    if kind == "emit" and plain.get("to", "client") == "client":
+        return {"type": "event", "name": plain.get("name", text), "payload": plain.get("payload")}
+    return None  # log lines, and events for other targets
+
+
+def _show_frame(plain: dict[str, Any]) -> dict[str, Any]:
+    content = plain.get("kind", "text")
+    fields = {key: value for key, value in plain.items() if key not in ("kind", "quick_replies")}
+    if content == "qrcode":
+        return {"type": "image", "url": qrcode_data_url(str(plain.get("text", ""))), "alt": plain.get("text", ""),
+                "qrcode": True, **({"caption": plain["caption"]} if plain.get("caption") else {})}
+    if content == "buttons":
+        return {"type": "options", "text": plain.get("text", ""), "choices": plain.get("buttons", [])}
+    frame_type = _SHOW_TYPES.get(content)
+    if frame_type is None:  # web links, contacts, plain text content: shown as text with their fields
+        frame = {"type": "text", "text": str(plain.get("url") or plain.get("text") or ""), "content": content}
+        frame.update({key: value for key, value in fields.items() if key != "text"})
+        return frame
+    frame = {"type": frame_type, **fields}
+    if content == "download" and "data" in frame:
+        frame["download"] = True
+    if plain.get("quick_replies"):
+        frame["choices"] = plain["quick_replies"]
+    return frame

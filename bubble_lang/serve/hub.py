@@ -1,0 +1,133 @@
+"""What the server's connections share (layer 10): the runner, settings, open sockets, rates,
+the turns in flight, and the drain on shutdown.
+
+One `Hub` per app. Channels run turns through `hub.turn(...)` so the hub knows what is in flight:
+on SIGTERM `drain()` refuses new turns, waits for the ones in flight (and the scheduler's) to
+commit, and only then closes every socket with 1001 — a turn is acknowledged only after its
+commit, so no acknowledged turn is lost and none is cut in half.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
+
+import attrs
+
+from ..engine.runner import Runner
+from ..limits import Limits
+from .session_tokens import TokenBucket, TokenSigner
+
+log = logging.getLogger("bubble.serve")
+T = TypeVar("T")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+@attrs.frozen(kw_only=True)
+class ServeSettings:
+    """How one server behaves; made by `bubble serve` from flags, `bubble.toml` and the environment."""
+
+    signer: TokenSigner
+    api_key: str | None = None
+    origins: tuple[str, ...] = ()  # allowed besides the server's own and loopback
+    limits: Limits = attrs.field(factory=Limits)
+    drain_seconds: float = 30.0  # how long SIGTERM waits for turns in flight
+    clock: Callable[[], float] = time.monotonic  # for rates
+
+
+class Closable(Protocol):
+    async def shut(self, code: int) -> None: ...
+
+
+class Hub:
+    """See the module docstring."""
+
+    def __init__(self, runner: Runner, settings: ServeSettings):
+        self.runner = runner
+        self.settings = settings
+        self.sockets: set[Closable] = set()
+        self.buckets: dict[str, tuple[TokenBucket, int]] = {}  # per session: the bucket and its sockets
+        self.in_flight = 0
+        self.draining = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # ------------------------------------------------------------------ rates
+    def join(self, session_id: str) -> TokenBucket:
+        """The rate bucket a session's sockets share (a second tab does not double the rate)."""
+        bucket, count = self.buckets.get(session_id) or (self._bucket(), 0)
+        self.buckets[session_id] = (bucket, count + 1)
+        return bucket
+
+    def leave(self, session_id: str) -> None:
+        bucket, count = self.buckets.get(session_id, (None, 0))
+        if count <= 1:
+            self.buckets.pop(session_id, None)
+        elif bucket is not None:
+            self.buckets[session_id] = (bucket, count - 1)
+
+    def _bucket(self) -> TokenBucket:
+        limits = self.settings.limits
+        return TokenBucket(limits.messages_per_second, limits.message_burst, self.settings.clock)
+
+    def new_bucket(self) -> TokenBucket:
+        return self._bucket()
+
+    # ------------------------------------------------------------------ turns
+    async def turn(self, conversation_id: str, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """Run one turn, counted as in flight, with one log line: conversation (shortened: the
+        id is half of a session's credentials), what started it, duration and outcome — never
+        the user's text."""
+        self.in_flight += 1
+        self._idle.clear()
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            return await call()
+        except Exception as error:
+            outcome = type(error).__name__
+            raise
+        finally:
+            self.in_flight -= 1
+            if not self.in_flight:
+                self._idle.set()
+            log.info("turn conversation=%s input=%s duration_ms=%.1f outcome=%s", short_id(conversation_id), what,
+                     (time.perf_counter() - started) * 1000, outcome)
+
+    async def drain(self) -> None:
+        """Refuse new turns, let the ones in flight commit, then close every socket with 1001."""
+        self.draining = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout=self.settings.drain_seconds)
+            await asyncio.wait_for(self._runner_idle(), timeout=self.settings.drain_seconds)
+        except asyncio.TimeoutError:
+            log.warning("shutdown: turns still running after %.0f s; closing anyway", self.settings.drain_seconds)
+        await asyncio.gather(*(socket.shut(1001) for socket in list(self.sockets)), return_exceptions=True)
+
+    async def _runner_idle(self) -> None:
+        """Timer turns run under the runner's conversation locks: wait until none is held."""
+        while any(lock.locked() for lock in list(self.runner._locks.values())):
+            await asyncio.sleep(0.02)
+
+    def origin_allowed(self, origin: str | None, host: str | None) -> bool:
+        """OWASP ASVS 4.4.2: a browser's `Origin` must be this server, loopback or listed. A
+        client without `Origin` is not a browser (no cross-site hijacking) and may connect."""
+        if origin is None:
+            return True
+        origin = origin.rstrip("/").lower()
+        if origin in self.settings.origins:
+            return True
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest:
+            return False
+        if host is not None and rest == host.lower():
+            return True
+        hostname = rest.rsplit(":", 1)[0] if not rest.endswith("]") else rest
+        return hostname in LOOPBACK_HOSTS
+
+
+def short_id(conversation_id: str) -> str:
+    return conversation_id[:6] + "…" if len(conversation_id) > 8 else conversation_id

@@ -1,0 +1,81 @@
+"""Running the app on uvicorn (layer 10), with a drain before shutdown.
+
+uvicorn's own shutdown closes WebSockets with 1012 at once and only then waits for tasks. A turn
+in flight would still commit, but its client would never see the ack. So the server here drains
+the hub first (no new turns, the ones in flight committed, then every socket closed with 1001, as
+SPEC §15 asks), and only then lets uvicorn stop. With `--besser` a second uvicorn server runs the
+BESSER-compatible app (`besser.py`) on the same runner, with the same origins and limits; a
+signal to either stops both. It does not start or close the runner (the main app's lifespan does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
+import uvicorn
+from uvicorn.config import WS_PROTOCOLS
+
+from ..engine.runner import Runner
+from .app import serve_app
+from .besser import BesserOptions, besser_app
+from .hub import Hub, ServeSettings
+
+log = logging.getLogger("bubble.serve")
+
+
+class DrainingServer(uvicorn.Server):
+    """A uvicorn server that drains the hub before it shuts down, and stops its peers with it."""
+
+    def __init__(self, config: uvicorn.Config, hub: Hub | None):
+        super().__init__(config)
+        self.hub = hub
+        self.peers: list[uvicorn.Server] = []
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        for peer in self.peers:
+            peer.should_exit = True
+        # The drain is the graceful exit: do not re-raise the signal after it (exit status 0).
+        captured = getattr(self, "_captured_signals", None)
+        if isinstance(captured, list):
+            captured.clear()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.hub is not None:
+            await self.hub.drain()
+        await super().shutdown(sockets)
+
+
+def uvicorn_config(app: Any, host: str, port: int, settings: ServeSettings, *, log_level: str = "info",
+                   lifespan: str = "on") -> uvicorn.Config:
+    """uvicorn settings that enforce SPEC §13 on the wire: frames over the limit close with 1009."""
+    ws = "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "websockets"
+    return uvicorn.Config(app, host=host, port=port, ws=ws, ws_max_size=settings.limits.websocket_frame_bytes,
+                          ws_ping_interval=20.0, ws_ping_timeout=20.0, lifespan=lifespan, log_level=log_level,
+                          access_log=False, timeout_graceful_shutdown=int(settings.drain_seconds) + 5)
+
+
+async def run_server(runner: Runner, settings: ServeSettings, host: str, port: int, *,
+                     besser_port: int | None = None, log_level: str = "info",
+                     started: Callable[[DrainingServer], None] | None = None) -> None:
+    """Serve until a signal; `besser_port` also serves the BESSER endpoint."""
+    app = serve_app(runner, settings)
+    main = DrainingServer(uvicorn_config(app, host, port, settings, log_level=log_level), app.state.hub)
+    servers: list[DrainingServer] = [main]
+    if besser_port is not None:
+        other = besser_app(runner, options=BesserOptions(
+            max_frame_bytes=settings.limits.websocket_frame_bytes, origins=settings.origins))
+        # lifespan off: the runner is started and closed by the main app
+        companion = DrainingServer(uvicorn_config(other, host, besser_port, settings, log_level=log_level,
+                                                  lifespan="off"), None)
+        main.peers.append(companion)
+        companion.peers.append(main)
+        servers.append(companion)
+    if started is not None:
+        started(main)
+    await asyncio.gather(*(server.serve() for server in servers))

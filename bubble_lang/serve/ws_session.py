@@ -1,0 +1,264 @@
+"""One `/ws` connection (layer 10): hello and welcome, client frames to runner calls, bot frames out.
+
+Input: a Starlette `WebSocket`. Output: the protocol of `docs/protocol.md`. Rules it keeps:
+
+- Only `hello` before the welcome. A new conversation gets an id and a token and its entry
+  dialog runs (`open`); a resumed one (id and token both right) is never opened again, so a
+  reconnect never greets twice. `hello {last_seq}` replays every committed frame after it, timers'
+  output made while nobody was connected included.
+- Each turn frame is acknowledged (`ack {id}`) only after its turn committed; its id goes to the
+  runner as `message_id`, so a resent frame is acknowledged again and never played twice.
+- A bad frame (not JSON, too deep, wrong schema, unknown type, over the rate) gets an `error`
+  frame and the socket stays open; an over-size frame closes it with 1009. Errors are messages,
+  never tracebacks.
+- Frames go out through a queue and a writer task, so a slow client never holds a turn (or the
+  conversation's other sockets); `typing` frames are followed by a real pause when live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from ..diagnostics import BubbleError
+from ..runtime.inputs import AttachmentInput, LocationInput
+from ..runtime.outputs import Output
+from ..runtime.steps import Answer, Closed
+from .bot_frames import output_frame
+from .hub import Hub
+from .session_tokens import TokenBucket, new_session_id
+from .ws_protocol import PROTOCOL_VERSION, FrameError, read_frame
+
+log = logging.getLogger("bubble.serve")
+QUEUE_FRAMES = 1024  # frames waiting for one slow socket before it is closed (memory stays bounded)
+MAX_TYPING_SECONDS = 10.0  # the longest real pause after a live `typing` frame
+_CLOSE = object()
+
+
+class WsSession:
+    """See the module docstring."""
+
+    def __init__(self, hub: Hub, websocket: WebSocket):
+        self.hub = hub
+        self.ws = websocket
+        self.session_id: str | None = None
+        self.bucket: TokenBucket = hub.new_bucket()  # until hello: this socket's own
+        self.subscription: Any = None
+        self.queue: asyncio.Queue[Any] = asyncio.Queue(QUEUE_FRAMES)
+        self.replaying = False
+        self.close_code = 1000
+
+    # ------------------------------------------------------------------ lifecycle
+    async def run(self) -> None:
+        headers = self.ws.headers
+        if self.hub.draining or not self.hub.origin_allowed(headers.get("origin"), headers.get("host")):
+            await self.ws.close(code=1008)  # before accept: the handshake gets 403
+            return
+        await self.ws.accept()
+        self.hub.sockets.add(self)
+        writer = asyncio.create_task(self._write())
+        try:
+            await self._read()
+        except (WebSocketDisconnect, ConnectionError):
+            pass
+        finally:
+            self.hub.sockets.discard(self)
+            if self.subscription is not None:
+                self.subscription.close()
+            if self.session_id is not None:
+                self.hub.leave(self.session_id)
+            self._enqueue(_CLOSE)
+            try:
+                await asyncio.wait_for(writer, timeout=5)
+            except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - the peer is gone anyway
+                writer.cancel()
+
+    async def shut(self, code: int) -> None:
+        """Close after the frames already queued (shutdown: 1001)."""
+        self.close_code = code
+        self._enqueue(_CLOSE, force=True)
+
+    async def _read(self) -> None:
+        limit = self.hub.settings.limits.websocket_frame_bytes
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:
+                data = message.get("bytes") or b""
+                if len(data) > limit:
+                    return await self._close_now(1009)
+                text = data.decode("utf-8", "replace")
+            if len(text.encode("utf-8")) > limit:  # the server's max_size catches it first; this is the floor
+                return await self._close_now(1009)
+            await self._handle(text)
+
+    async def _close_now(self, code: int) -> None:
+        self.close_code = code
+        self._enqueue(_CLOSE, force=True)
+
+    # ------------------------------------------------------------------ frames in
+    async def _handle(self, text: str) -> None:
+        try:
+            frame = read_frame(text, max_nesting=self.hub.settings.limits.json_nesting)
+        except FrameError as error:
+            return self._error(error.code, error.message, None)
+        frame_id = frame.get("id")
+        if not self.bucket.take():
+            return self._error("rate_limited", "too many frames: slow down and send this one again", frame_id)
+        if frame["type"] == "hello":
+            if self.session_id is not None:
+                return self._error("bad_frame", "this socket already said hello", None)
+            return await self._hello(frame)
+        if self.session_id is None:
+            return self._error("hello_first", "send `hello` first", frame_id)
+        if self.hub.draining:
+            return self._error("shutting_down", "the server is restarting: send this again after reconnecting",
+                               frame_id)
+        try:
+            await self.hub.turn(self.session_id, frame["type"], lambda: self._play(frame))
+        except FrameError as error:
+            return self._error(error.code, error.message, frame_id)
+        except BubbleError as error:  # the input was refused (InputRejected): say why, in words
+            message = error.diagnostics[0].message if error.diagnostics else "the input was refused"
+            return self._error("rejected", message, frame_id)
+        except Exception:  # noqa: BLE001 - never a traceback to a client
+            log.exception("conversation turn failed")
+            return self._error("internal", "something went wrong on the server; send this again later", frame_id)
+        self._send({"type": "ack", "id": frame_id})
+        await self._closed_notice()
+
+    async def _hello(self, frame: dict[str, Any]) -> None:
+        hub = self.hub
+        if frame["v"] != PROTOCOL_VERSION:
+            return self._error("unsupported_version", f"this server speaks version {PROTOCOL_VERSION}", None)
+        session_id, token = frame.get("session_id"), frame.get("token")
+        resumed = session_id is not None or token is not None
+        if resumed and not (session_id and token and hub.settings.signer.verify(session_id, token)):
+            # One answer for an unknown session and a bad token: no oracle for guessing ids.
+            self._error("unauthorized", "this session cannot be resumed; start a new one", None)
+            return await self._close_now(4401)
+        if session_id is None:
+            session_id = new_session_id()
+        token = hub.settings.signer.mint(session_id)
+        self.session_id = session_id
+        self.bucket = hub.join(session_id)
+        existing = resumed and await hub.runner.state(session_id) is not None
+        self._send({"type": "welcome", "v": PROTOCOL_VERSION, "session_id": session_id, "token": token,
+                    "resumed": existing})
+        self.replaying = True
+        try:
+            self.subscription = await hub.runner.subscribe(session_id, self._deliver,
+                                                           after_seq=frame.get("last_seq", 0))
+        finally:
+            self.replaying = False
+        if not existing and not hub.draining:
+            try:
+                await hub.turn(session_id, "open", lambda: hub.runner.open(session_id))
+            except Exception:  # noqa: BLE001 - never a traceback to a client
+                log.exception("opening a conversation failed")
+                return self._error("internal", "something went wrong on the server; reconnect later", None)
+        await self._closed_notice()
+
+    async def _play(self, frame: dict[str, Any]) -> list[Output]:
+        runner, cid, kind, mid = self.hub.runner, self.session_id, frame["type"], frame["id"]
+        assert cid is not None
+        if kind == "message":
+            return await runner.send_text(cid, frame["text"], message_id=mid)
+        if kind == "choice":
+            value = frame["value"]
+            waiting = await runner.waiting(cid)
+            if isinstance(waiting, Answer) and waiting.widget is not None:
+                return await runner.send_answer(cid, value, message_id=mid)
+            text = value if isinstance(value, str) else json.dumps(value)
+            return await runner.send_text(cid, text, message_id=mid)
+        if kind == "submit":
+            return await runner.send_answer(cid, frame["data"], message_id=mid)
+        if kind == "back":
+            return await runner.back(cid, first=bool(frame.get("first", False)), message_id=mid)
+        if kind == "event":
+            return await runner.send_event(cid, frame["name"], frame.get("payload"), message_id=mid)
+        if kind == "location":
+            return await runner.send(cid, LocationInput(lat=float(frame["lat"]), lon=float(frame["lon"])),
+                                     message_id=mid)
+        data = _decode(frame["base64"])
+        if kind == "file":
+            waiting = await runner.waiting(cid)
+            if isinstance(waiting, Answer) and (waiting.widget or {}).get("kind") == "upload":
+                return await runner.send_upload(cid, frame["name"], frame["mime"], data, message_id=mid)
+            attachment = AttachmentInput(kind=_attachment_kind(frame["mime"]),
+                                         data={"name": frame["name"], "type": frame["mime"], "size": len(data)})
+            return await runner.send(cid, attachment, message_id=mid)
+        attachment = AttachmentInput(kind="voice", data={"type": frame["mime"], "size": len(data)})
+        return await runner.send(cid, attachment, message_id=mid)
+
+    async def _closed_notice(self) -> None:
+        """A conversation that ended (`close`) says so; it is a notice, not a numbered frame."""
+        if self.session_id is not None and isinstance(await self.hub.runner.waiting(self.session_id), Closed):
+            self._send({"type": "close"})
+
+    # ------------------------------------------------------------------ frames out
+    def _deliver(self, output: Output) -> None:
+        frame = output_frame(output)
+        if frame is not None:
+            self._enqueue((frame, not self.replaying))
+
+    def _send(self, frame: dict[str, Any]) -> None:
+        self._enqueue((frame, False))
+
+    def _error(self, code: str, message: str, frame_id: Any) -> None:
+        frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
+        if frame_id is not None:
+            frame["id"] = frame_id
+        self._send(frame)
+
+    def _enqueue(self, item: Any, force: bool = False) -> None:
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            if force:  # make room for the close itself
+                self.queue.get_nowait()
+                self.queue.put_nowait(item)
+                return
+            log.warning("a socket of conversation %s reads too slowly; closing it", (self.session_id or "")[:6])
+            self.close_code = 1013
+            self.queue.get_nowait()
+            self.queue.put_nowait(_CLOSE)
+            raise ConnectionError("socket too slow")  # the outbox drops this subscriber
+
+    async def _write(self) -> None:
+        while True:
+            item = await self.queue.get()
+            if item is _CLOSE:
+                if self.ws.application_state == WebSocketState.CONNECTED:
+                    try:
+                        await self.ws.close(code=self.close_code)
+                    except Exception:  # noqa: BLE001 - already closing
+                        pass
+                return
+            frame, live = item
+            try:
+                await self.ws.send_text(json.dumps(frame, ensure_ascii=False, default=str))
+            except Exception:  # noqa: BLE001 - the peer went away; the reader sees it too
+                return
+            if live and frame.get("type") == "typing":
+                await asyncio.sleep(min(MAX_TYPING_SECONDS, max(0.0, frame.get("seconds", 0.0))))
+
+
+def _decode(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise FrameError("bad_frame", "`base64` is not base64") from None
+
+
+def _attachment_kind(mime: str) -> str:
+    head = mime.split("/", 1)[0].lower()
+    return head if head in ("image", "audio", "video") else "file"

@@ -1,0 +1,101 @@
+"""The pieces of `bubble serve` without a server: frame reading, tokens, rates, origins, frames
+of outputs, and the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bubble_lang.runtime.outputs import Output
+from bubble_lang.serve.bot_frames import output_frame
+from bubble_lang.serve.hub import Hub, ServeSettings
+from bubble_lang.serve.session_tokens import TokenBucket, TokenSigner, bearer_ok, load_secret
+from bubble_lang.serve.ws_protocol import FrameError, nesting_depth, read_frame
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_nesting_is_measured_without_recursion_and_strings_do_not_count():
+    assert nesting_depth('{"a": "[[[[{{{{", "b": [1, [2]]}') == 3
+    assert nesting_depth('"\\"[[[["') == 0
+    with pytest.raises(FrameError) as refused:
+        read_frame("[" * 100_000 + "]" * 100_000)
+    assert refused.value.code == "too_deep"
+
+
+@pytest.mark.parametrize("text", ["", "{", '{"type": 1}', '{"type": "message", "id": "", "text": "a"}',
+                                  '{"type": "hello", "v": true}', '{"type": "location", "id": "a", "lat": 1e999, "lon": 0}',
+                                  '{"type": "message", "id": "a", "text": "x", "text2": 1}', "\ud800"])
+def test_any_text_is_a_frame_or_a_frame_error(text):
+    with pytest.raises(FrameError):
+        read_frame(text)
+
+
+def test_tokens_are_bound_to_the_session_and_the_bot():
+    signer = TokenSigner(b"k" * 32, "bot")
+    token = signer.mint("session-a")
+    assert signer.verify("session-a", token)
+    assert not signer.verify("session-b", token)
+    assert not TokenSigner(b"k" * 32, "other-bot").verify("session-a", token)
+    assert not TokenSigner(b"x" * 32, "bot").verify("session-a", token)
+    assert not signer.verify("session-a", token[:-1] + ("A" if token[-1] != "A" else "B"))
+
+
+def test_the_secret_is_made_once_and_kept_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("BUBBLE_SECRET", raising=False)
+    first = load_secret(None, tmp_path / ".bubble")
+    assert load_secret(None, tmp_path / ".bubble") == first and len(first) >= 32
+    assert (tmp_path / ".bubble" / "serve_secret").stat().st_mode & 0o077 == 0
+    assert load_secret("configured-secret-123", tmp_path) == b"configured-secret-123"
+    monkeypatch.setenv("BUBBLE_SECRET", "from-the-environment")
+    assert load_secret("configured-secret-123", tmp_path) == b"from-the-environment"
+
+
+def test_bearer_keys():
+    assert bearer_ok("Bearer right-key", "right-key")
+    assert not bearer_ok("Bearer wrong-key", "right-key")
+    assert not bearer_ok("right-key", "right-key")
+    assert not bearer_ok("Bearer ", None) and not bearer_ok(None, "right-key")
+
+
+def test_the_rate_is_5_per_second_with_bursts_of_10_on_a_frozen_clock():
+    now = [0.0]
+    bucket = TokenBucket(5, 10, clock=lambda: now[0])
+    assert sum(bucket.take() for _ in range(20)) == 10
+    now[0] += 1.0
+    assert sum(bucket.take() for _ in range(20)) == 5
+    now[0] += 100.0
+    assert sum(bucket.take() for _ in range(20)) == 10
+
+
+def test_origins():
+    hub = Hub(runner=None, settings=ServeSettings(signer=TokenSigner(b"k", "b"), origins=("https://chat.example.com",)))
+    assert hub.origin_allowed(None, "127.0.0.1:8080")
+    assert hub.origin_allowed("http://127.0.0.1:5000", "example.org")
+    assert hub.origin_allowed("http://localhost", "example.org")
+    assert hub.origin_allowed("https://bot.example.org", "bot.example.org")
+    assert hub.origin_allowed("https://chat.example.com/", "bot.example.org")
+    assert not hub.origin_allowed("https://evil.example.com", "bot.example.org")
+    assert not hub.origin_allowed("null", "bot.example.org")
+    assert not hub.origin_allowed("http://localhost.evil.com", "bot.example.org")
+
+
+def test_frames_of_outputs():
+    assert output_frame(Output(kind="text", text="hi", seq=3)) == {"type": "text", "text": "hi", "seq": 3}
+    assert output_frame(Output(kind="log", text="x", seq=4)) is None
+    assert output_frame(Output(kind="pause", data={"seconds": 2}, seq=5)) == {"type": "typing", "seconds": 2.0, "seq": 5}
+    frame = output_frame(Output(kind="show", text="<b>", data={"kind": "web", "url": "https://x.org/<b>"}, seq=6))
+    assert frame["type"] == "text" and frame["text"] == "https://x.org/<b>"  # data, never HTML
+    json.dumps(frame)
+
+
+def test_serve_refuses_a_broken_bot(tmp_path):
+    bad = tmp_path / "bad.bot"
+    bad.write_text('dialog main do\n  say "unclosed\nend\n')
+    result = subprocess.run([sys.executable, "-m", "bubble_lang", "serve", str(bad)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "B001" in result.stderr
