@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import asyncio
 import json
 import shutil
@@ -76,6 +78,13 @@ class ServerThread:
     @property
     def http_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    """A port nothing listens on (it was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class Client:

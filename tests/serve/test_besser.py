@@ -30,14 +30,10 @@ from bubble_lang.engine.runner import Runner  # noqa: E402
 from bubble_lang.serve.besser import BesserOptions, besser_app  # noqa: E402
 from bubble_lang.serve.besser_frames import ACTIONS  # noqa: E402
 
+from .conftest import free_port  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 PIZZA = HERE.parent.parent / "samples" / "pizza.bot"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Served:

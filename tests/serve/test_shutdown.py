@@ -15,15 +15,9 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from .conftest import BOT, Client
+from .conftest import BOT, Client, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start(folder: Path, port: int, target: Path | None = None) -> subprocess.Popen:
