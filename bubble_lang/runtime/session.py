@@ -12,6 +12,7 @@ stale position (SPEC §14, `vm/reconcile.py`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -150,3 +151,16 @@ class TurnProgress:
     recovering: bool = False  # running `__error__` after a failure: a second failure gives the error text
     bot: str = ""
     errors: list[Any] = transient_field(factory=list)  # BubbleRuntimeErrors so far (reported, not stored)
+
+
+def set_user_field(user: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    """`user.a.b = value`: the maps along the path are copied before they change, never changed
+    in place. A map there may be shared — a constant (`user.prefs = @menu`), or a value another
+    variable holds — and writing into it changed that constant for every conversation."""
+    target = user
+    for key in path[:-1]:
+        inner = target.get(key)
+        inner = dict(inner) if isinstance(inner, dict) else {}
+        target[key] = inner
+        target = inner
+    target[path[-1]] = value

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..runtime.script_errors import ScriptError
-from ..runtime.session import Frame
+from ..runtime.session import Frame, set_user_field
 from ..runtime.values import Record, Text, plain_text, to_text, type_name
 from ..runtime.waits import PendingAsk
 from .captcha_challenges import ensure_challenge, widget_view
@@ -98,13 +98,7 @@ def store_answer(m: Any, frame: Frame, target: tuple[str, ...], value: Any) -> N
         elif kind == "local":
             frame.locals[target[1]] = value
         else:
-            user = m.state.user
-            for key in target[1:-1]:
-                nxt = user.get(key)
-                if not isinstance(nxt, dict):
-                    nxt = user[key] = {}
-                user = nxt
-            user[target[-1]] = value
+            set_user_field(m.state.user, target[1:], value)
     m.state.runtime["answer"] = value
     if value is not None:
         m.state.answers += 1  # Back restarts a step that took an answer (`wizard.py`)
