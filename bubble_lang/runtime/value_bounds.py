@@ -16,6 +16,7 @@ commits it. Every walk is iterative: a value from outside may be nested arbitrar
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pendulum
@@ -41,10 +42,18 @@ class ValueMeter:
     meter lives for one turn: it keeps the containers it remembers alive, so an `id` can never
     be reused for another container while the meter has it."""
 
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, shared: Mapping[int, tuple[int, int, Any]] | None = None):
         self.limits = limits
         self._ceiling = max(limits.collection_items, limits.range_items)
         self._known: dict[int, tuple[int, int, Any]] = {}
+        # The bot's constants, measured once when it was linked (`constant_sizes`): they never
+        # change and the image keeps them alive, so every turn may trust those sizes.
+        self._shared = shared or {}
+
+    def _lookup(self, node: Any) -> tuple[int, int, Any] | None:
+        key = id(node)
+        known = self._known.get(key) or self._shared.get(key)
+        return known if known is not None and known[2] is node else None
 
     def check_items(self, count: int) -> None:
         """A list or map a script builds (literal, `+`) holds at most `collection_items`."""
@@ -68,16 +77,32 @@ class ValueMeter:
         leaf = self._leaf(value)
         if leaf is not None:
             return leaf, 0
-        known = self._known.get(id(value))
-        if known is not None and known[2] is value:
+        known = self._lookup(value)
+        if known is not None:
             return known[0], known[1]
+        # Fast path: a container whose parts are all scalars or measured already (most values a
+        # turn builds: `%{expecting: @pizzas}`, a list of texts) is measured without the walk.
+        parts = self._parts(value)
+        size, depth = self._own(value), 0
+        for part in parts:
+            part_leaf = self._leaf(part)
+            if part_leaf is not None:
+                size += part_leaf
+                continue
+            found = self._lookup(part)
+            if found is None:
+                break
+            size += found[0]
+            depth = max(depth, found[1])
+        else:
+            self._remember(value, size, depth + 1)
+            return size, depth + 1
         # Post-order over containers not measured yet: (node, children measured?, level).
         stack: list[tuple[Any, bool, int]] = [(value, False, 1)]
         nesting = self.limits.json_nesting
         while stack:
             node, expanded, level = stack.pop()
-            known = self._known.get(id(node))
-            if known is not None and known[2] is node:
+            if self._lookup(node) is not None:
                 continue
             parts = self._parts(node)
             if not expanded:
@@ -94,11 +119,11 @@ class ValueMeter:
                 if part_leaf is not None:
                     size += part_leaf
                 else:
-                    part_size, part_depth = self._known[id(part)][:2]
+                    part_size, part_depth = self._lookup(part)[:2]  # type: ignore[index]
                     size += part_size
                     depth = max(depth, part_depth)
             self._remember(node, size, depth + 1)
-        return self._known[id(value)][:2]
+        return self._lookup(value)[:2]  # type: ignore[index]
 
     # ------------------------------------------------------------------------------ helpers
     def _remember(self, node: Any, size: int, depth: int) -> None:
@@ -180,3 +205,15 @@ class ValueMeter:
         if kind is Record:
             return len(node.kind) + 2
         return 2
+
+
+def constant_sizes(constants: Any, limits: Limits) -> dict[int, tuple[int, int, Any]]:
+    """The sizes of a bot's constants and everything in them, measured once at link time (a
+    constant over a limit is left out: measuring it in a turn reports it there)."""
+    meter = ValueMeter(limits)
+    for value in constants.values():
+        try:
+            meter.measure(value)
+        except LimitError:
+            pass
+    return meter._known

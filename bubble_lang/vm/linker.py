@@ -41,6 +41,7 @@ from ..runtime.script_errors import ScriptError
 from ..runtime.session import SessionState
 from ..runtime.values import Record, plain_text
 from ..source import Span
+from ..runtime.value_bounds import constant_sizes
 from .concepts import concept_table
 from .duration_values import parse_duration
 from .machine import Machine, ScriptFailure
@@ -117,6 +118,7 @@ class BotImage:
     ask_timeout: float | None
     revision: str  # changes when any code changes: a stored conversation is reconciled then
     concepts: Any = None  # `@name` in patterns: the constants' phrases (`vm/concepts.py`)
+    constant_sizes: Any = None  # the constants measured once for SPEC §13 (`runtime/value_bounds.py`)
 
     def variants(self, name: str, chain: list[int] | None = None) -> list[DialogEntry]:
         """Dialogs `invoke name` may start: inner dialogs of the enclosing dialogs first."""
@@ -411,6 +413,7 @@ def link_bot(program: Program, config: Config, data: dict[str, Any]) -> BotImage
         entries=types.MappingProxyType({entry.ref: entry for entry in linked}),
         constants=types.MappingProxyType(dict(linker.constants)),
         concepts=concept_table(types.MappingProxyType(dict(linker.constants))),
+        constant_sizes=types.MappingProxyType(constant_sizes(linker.constants, config.limits)),
         patterns=types.MappingProxyType(dict(linker.patterns)),
         trigger_index=(matching.TriggerIndex(keyed), tuple(always)),
         session_timeout=linker.seconds("timeout", DEFAULT_SESSION_TIMEOUT),

@@ -66,7 +66,7 @@ class Machine:
         self.now_ts = now.timestamp()  # unix seconds of `now`, read often (timers, the session)
         self.limits = image.config.limits
         self.budget = self.limits.vm_steps_per_turn
-        self.meter = ValueMeter(self.limits)  # sizes of the values this step builds (SPEC §13)
+        self.meter = ValueMeter(self.limits, image.constant_sizes)  # sizes of the values this step builds (SPEC §13)
         self.started = time.monotonic()
         self.deadline = self.started + self.limits.turn_deadline_seconds  # `step.py` subtracts earlier steps
         self.outputs: list[Output] = []

@@ -174,7 +174,7 @@ def _recover(m: Machine, turn: TurnProgress, error: BubbleRuntimeError, message:
     m.outputs = []
     m.io = None
     m.steps = 0
-    m.meter = ValueMeter(m.limits)
+    m.meter = ValueMeter(m.limits, m.image.constant_sizes)
     m.deadline = time.monotonic() + m.limits.turn_deadline_seconds  # `__error__` gets a deadline of its own
     m.regex_budget = None
     m.sentences = {}
