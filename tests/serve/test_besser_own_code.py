@@ -1,9 +1,11 @@
 """The endpoint against BESSER's own frame code: the client frames are made by BESSER's
 `Payload`/`PayloadEncoder`/`File` exactly as its Streamlit UI makes them (`message_input.py`,
 `chat.py`, `sidebar.py`), and the bot's frames are read back with `Payload.decode`, the way its
-`websocket_callbacks.on_message` reads each action. BESSER is not a dependency: set BESSER_PATH
-to a folder holding the `besser` package (an unzipped `besser-bot-framework==1.5.0` wheel; these
-modules need only the standard library), or install it; the test is skipped otherwise."""
+`websocket_callbacks.on_message` reads each action. BESSER is not a dependency (its own
+dependencies are heavy): BESSER_PATH may name a folder holding the `besser` package; otherwise the
+`besser-bot-framework==1.5.0` wheel is downloaded once without its dependencies (these modules
+need only the standard library) and unpacked into the user's cache. Only when neither works (no
+network) is the test skipped."""
 
 from __future__ import annotations
 
@@ -14,10 +16,36 @@ import os
 import sys
 from pathlib import Path
 
+import subprocess
+import zipfile
+
 import pytest
 
-if os.environ.get("BESSER_PATH"):
-    sys.path.insert(0, os.environ["BESSER_PATH"])
+BESSER_WHEEL = "besser-bot-framework==1.5.0"
+
+
+def besser_path() -> str | None:
+    """A folder holding BESSER's `besser` package: BESSER_PATH, or the wheel unpacked in the
+    cache (downloaded on first use); None when it cannot be had."""
+    if os.environ.get("BESSER_PATH"):
+        return os.environ["BESSER_PATH"]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bubble-tests" / "besser-1.5.0"
+    if not (cache / "besser").is_dir():
+        wheels = cache.with_name("besser-wheel")
+        try:
+            subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(wheels),
+                            BESSER_WHEEL], check=True, capture_output=True, timeout=120)
+            wheel = next(wheels.glob("besser_bot_framework-*.whl"))
+            with zipfile.ZipFile(wheel) as archive:
+                archive.extractall(cache)
+        except (OSError, subprocess.SubprocessError, StopIteration, zipfile.BadZipFile):
+            return None
+    return str(cache)
+
+
+_found = besser_path()
+if _found:
+    sys.path.insert(0, _found)
 payload_module = pytest.importorskip("besser.bot.platforms.payload", reason="BESSER's code is not available (BESSER_PATH)")
 file_module = pytest.importorskip("besser.bot.core.file")
 pytest.importorskip("uvicorn")
