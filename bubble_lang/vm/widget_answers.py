@@ -111,21 +111,22 @@ def answer_typed(m: Any, job: Handle, text: str) -> bool:
 
 def answer_location(m: Any, job: Handle, point: LocationInput) -> bool:
     """A location sent while a `location` widget waits answers it (True)."""
-    found = waiting_widget(m.state)
-    if found is None or to_text(found[2].fields.get("kind")) != "location":
-        return False
-    top, wait, widget = found
-    settle(m, job, top, wait, lambda: location_value(widget, {"lat": point.lat, "lon": point.lon}))
-    return True
+    return _answer_kind(m, job, "location", lambda widget: location_value(widget, {"lat": point.lat, "lon": point.lon}))
 
 
 def answer_attachment(m: Any, job: Handle, attachment: AttachmentInput) -> bool:
     """An attachment sent while an `upload` widget waits answers it with its record (True)."""
+    return _answer_kind(m, job, "upload", lambda widget: upload_value(widget, dict(attachment.data)))
+
+
+def _answer_kind(m: Any, job: Handle, kind: str, produce: Callable[[Record], Any]) -> bool:
+    """Settle the waiting widget question with `produce(widget)` when it is of `kind` (True);
+    otherwise the input goes its ordinary way (False: location or attachment triggers)."""
     found = waiting_widget(m.state)
-    if found is None or to_text(found[2].fields.get("kind")) != "upload":
+    if found is None or to_text(found[2].fields.get("kind")) != kind:
         return False
     top, wait, widget = found
-    settle(m, job, top, wait, lambda: upload_value(widget, dict(attachment.data)))
+    settle(m, job, top, wait, lambda: produce(widget))
     return True
 
 
