@@ -96,12 +96,21 @@ class Runner:
         """Stop the scheduler, wait for the turns in flight to finish (none is cut short), then
         close the extension adapter's kept-alive connections (when it has any)."""
         await self.scheduler.stop()
-        for lock in list(self._locks.values()):
-            async with lock:
-                pass
+        await self.idle()
         aclose = getattr(self.extensions, "aclose", None)
         if aclose is not None:
             await aclose()
+
+    async def idle(self) -> None:
+        """Wait until no turn is in flight, timer turns included (a turn that starts meanwhile
+        is waited for too): what a server's shutdown drain and `close` wait for."""
+        while True:
+            busy = [lock for lock in list(self._locks.values()) if lock.locked()]
+            if not busy:
+                return
+            for lock in busy:
+                async with lock:
+                    pass
 
     # ------------------------------------------------------------------ inputs
     async def send(self, conversation_id: str, input: UserInput, *, message_id: str | None = None) -> list[Output]:

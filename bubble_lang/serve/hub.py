@@ -102,15 +102,10 @@ class Hub:
         self.draining = True
         try:
             await asyncio.wait_for(self._idle.wait(), timeout=self.settings.drain_seconds)
-            await asyncio.wait_for(self._runner_idle(), timeout=self.settings.drain_seconds)
+            await asyncio.wait_for(self.runner.idle(), timeout=self.settings.drain_seconds)
         except asyncio.TimeoutError:
             log.warning("shutdown: turns still running after %.0f s; closing anyway", self.settings.drain_seconds)
         await asyncio.gather(*(socket.shut(1001) for socket in list(self.sockets)), return_exceptions=True)
-
-    async def _runner_idle(self) -> None:
-        """Timer turns run under the runner's conversation locks: wait until none is held."""
-        while any(lock.locked() for lock in list(self.runner._locks.values())):
-            await asyncio.sleep(0.02)
 
     def origin_allowed(self, origin: str | None, host: str | None) -> bool:
         """OWASP ASVS 4.4.2: a browser's `Origin` must be this server, loopback or listed. A
