@@ -34,6 +34,8 @@ class Limits:
     websocket_frame_bytes: int = 64 * 1024
     messages_per_second: float = 5.0
     message_burst: int = 10
+    sockets_per_address: int = 1_000  # open WebSockets from one client address (more close with 1013)
+    request_receipt_seconds: float = 10.0  # to send a whole HTTP request or handshake (Slowloris)
     turn_deadline_seconds: float = 30.0
     duration_seconds: float = 100 * 366 * 24 * 3600  # the longest duration a script or `/time` may use
     source_bytes: int = 8 * 1024 * 1024

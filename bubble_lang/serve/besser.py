@@ -40,6 +40,7 @@ from ..diagnostics import BubbleError
 from ..engine.runner import Runner
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer
+from .address_caps import REFUSAL, TRY_AGAIN_LATER, AddressCaps, client_address
 from .besser_frames import STR, Choice, Frame, Question, ask_frames, content_frames, step_frames, text_frame
 
 log = logging.getLogger("bubble")
@@ -68,6 +69,7 @@ class BesserOptions:
     origins: tuple[str, ...] = ()  # allowed Origin values besides loopback; "*" allows every origin
     rate_per_second: float = 5.0  # frames per second per socket, sustained
     burst: int = 10  # frames a socket may send at once
+    sockets_per_address: int = 1_000  # more from one address are closed with 1013 (address_caps.py)
     paths: tuple[str, ...] = ("/", "/besser")
 
 
@@ -77,13 +79,21 @@ def besser_app(runner: Runner, *, options: BesserOptions | None = None, manage_r
     there says what it is. `manage_runner`: start the runner with the app and close it after."""
     settings = options or BesserOptions()
     zone = timezone or str(runner.bot.image.config.timezone)
+    addresses = AddressCaps(settings.sockets_per_address)
 
     async def endpoint(websocket: WebSocket) -> None:
         if not origin_allowed(websocket.headers.get("origin"), settings.origins):
             await websocket.close(code=1008)  # before accept: uvicorn answers the handshake with 403
             return
         await websocket.accept()
-        await BesserConnection(runner, websocket, settings, zone).serve()
+        address = client_address(websocket.client)
+        if not addresses.admit(address):
+            await websocket.close(code=TRY_AGAIN_LATER, reason=REFUSAL)
+            return
+        try:
+            await BesserConnection(runner, websocket, settings, zone).serve()
+        finally:
+            addresses.release(address)
 
     async def about(_request: Request) -> PlainTextResponse:
         return PlainTextResponse("BESSER-compatible WebSocket endpoint: connect with a WebSocket client.\n")

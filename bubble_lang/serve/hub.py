@@ -19,6 +19,7 @@ import attrs
 
 from ..engine.runner import Runner
 from ..limits import Limits
+from .address_caps import AddressCaps
 from .session_tokens import TokenBucket, TokenSigner
 
 log = logging.getLogger("bubble.serve")
@@ -35,6 +36,7 @@ class ServeSettings:
     origins: tuple[str, ...] = ()  # allowed besides the server's own and loopback
     limits: Limits = attrs.field(factory=Limits)
     drain_seconds: float = 30.0  # how long SIGTERM waits for turns in flight
+    ping_seconds: float = 20.0  # WebSocket ping interval, and how long a pong may take before the socket closes
     clock: Callable[[], float] = time.monotonic  # for rates
 
 
@@ -50,6 +52,7 @@ class Hub:
         self.settings = settings
         self.sockets: set[Closable] = set()
         self.buckets: dict[str, tuple[TokenBucket, int]] = {}  # per session: the bucket and its sockets
+        self.addresses = AddressCaps(settings.limits.sockets_per_address)
         self.in_flight = 0
         self.draining = False
         self._idle = asyncio.Event()

@@ -24,6 +24,7 @@ from ..engine.runner import Runner
 from .app import serve_app
 from .besser import BesserOptions, besser_app
 from .hub import Hub, ServeSettings
+from .receipt_deadline import receipt_deadline_protocol
 
 log = logging.getLogger("bubble.serve")
 
@@ -53,10 +54,14 @@ class DrainingServer(uvicorn.Server):
 
 def uvicorn_config(app: Any, host: str, port: int, settings: ServeSettings, *, log_level: str = "info",
                    lifespan: str = "on") -> uvicorn.Config:
-    """uvicorn settings that enforce SPEC §13 on the wire: frames over the limit close with 1009."""
+    """uvicorn settings that enforce SPEC §13 on the wire: frames over the limit close with 1009, a
+    request (or handshake) not received in time is dropped, a peer that stops answering pings is
+    closed."""
     ws = "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "websockets"
     return uvicorn.Config(app, host=host, port=port, ws=ws, ws_max_size=settings.limits.websocket_frame_bytes,
-                          ws_ping_interval=20.0, ws_ping_timeout=20.0, lifespan=lifespan, log_level=log_level,
+                          http=receipt_deadline_protocol(settings.limits.request_receipt_seconds),
+                          ws_ping_interval=settings.ping_seconds, ws_ping_timeout=settings.ping_seconds,
+                          lifespan=lifespan, log_level=log_level,
                           access_log=False, timeout_graceful_shutdown=int(settings.drain_seconds) + 5)
 
 
@@ -69,7 +74,8 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
     servers: list[DrainingServer] = [main]
     if besser_port is not None:
         other = besser_app(runner, options=BesserOptions(
-            max_frame_bytes=settings.limits.websocket_frame_bytes, origins=settings.origins))
+            max_frame_bytes=settings.limits.websocket_frame_bytes, origins=settings.origins,
+            sockets_per_address=settings.limits.sockets_per_address))
         # lifespan off: the runner is started and closed by the main app
         companion = DrainingServer(uvicorn_config(other, host, besser_port, settings, log_level=log_level,
                                                   lifespan="off"), None)

@@ -8,6 +8,8 @@ Input: a Starlette `WebSocket`. Output: the protocol of `docs/protocol.md`. Rule
   output made while nobody was connected included.
 - Each turn frame is acknowledged (`ack {id}`) only after its turn committed; its id goes to the
   runner as `message_id`, so a resent frame is acknowledged again and never played twice.
+- One address holds at most `sockets_per_address` sockets; one more is accepted and closed
+  at once with 1013 "try again later" (a browser sees a reason, not a failed handshake).
 - A bad frame (not JSON, too deep, wrong schema, unknown type, over the rate) gets an `error`
   frame and the socket stays open; an over-size frame closes it with 1009. Errors are messages,
   never tracebacks.
@@ -30,6 +32,7 @@ from ..diagnostics import BubbleError
 from ..runtime.inputs import AttachmentInput, LocationInput
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer, Closed
+from .address_caps import REFUSAL, TRY_AGAIN_LATER, client_address
 from .bot_frames import output_frame
 from .hub import Hub
 from .session_tokens import TokenBucket, new_session_id
@@ -60,6 +63,11 @@ class WsSession:
         if self.hub.draining or not self.hub.origin_allowed(headers.get("origin"), headers.get("host")):
             await self.ws.close(code=1008)  # before accept: the handshake gets 403
             return
+        address = client_address(self.ws.client)
+        if not self.hub.addresses.admit(address):
+            await self.ws.accept()
+            await self.ws.close(code=TRY_AGAIN_LATER, reason=REFUSAL)
+            return
         await self.ws.accept()
         self.hub.sockets.add(self)
         writer = asyncio.create_task(self._write())
@@ -68,6 +76,7 @@ class WsSession:
         except (WebSocketDisconnect, ConnectionError):
             pass
         finally:
+            self.hub.addresses.release(address)
             self.hub.sockets.discard(self)
             if self.subscription is not None:
                 self.subscription.close()

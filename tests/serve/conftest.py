@@ -49,7 +49,7 @@ class ServerThread:
         self.store = store
         self.runner = Runner(bot, store, poll_seconds=0.1)
         settings = ServeSettings(signer=TokenSigner(b"test-secret-0123456789", self.runner.bot_id),
-                                 api_key=self.api_key, limits=bot.image.config.limits, **self.settings)
+                                 api_key=self.api_key, **{"limits": bot.image.config.limits, **self.settings})
         started = threading.Event()
         self.thread = threading.Thread(
             target=lambda: asyncio.run(run_server(self.runner, settings, "127.0.0.1", 0, log_level="warning",

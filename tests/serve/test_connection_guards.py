@@ -1,0 +1,183 @@
+"""Connection-level guards on a real server (research/reliability.md §5): a cap on sockets per
+client address (CHAN-3), a receipt deadline for requests and handshakes against Slowloris, and
+pings that close a peer which stopped answering (CHAN-4). Short limits stand in for the defaults."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import time
+
+import attrs
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from bubble_lang.limits import DEFAULT_LIMITS
+
+from .conftest import ServerThread
+
+
+@pytest.fixture
+def guarded(tmp_path):
+    limits = attrs.evolve(DEFAULT_LIMITS, sockets_per_address=20, request_receipt_seconds=0.5)
+    running = ServerThread(tmp_path, limits=limits, ping_seconds=0.3).start()
+    yield running
+    running.stop()
+
+
+async def _hello(ws) -> dict:
+    await ws.send(json.dumps({"type": "hello", "v": 1}))
+    return json.loads(await asyncio.wait_for(ws.recv(), 5))
+
+
+async def _refused_or_welcome(url: str, **options) -> tuple[str, object]:
+    ws = await connect(url, open_timeout=10, **options)
+    try:
+        welcome = await _hello(ws)
+    except ConnectionClosed as closed:
+        return "refused", closed.rcvd
+    return welcome["type"], ws
+
+
+def test_one_address_gets_at_most_its_cap_and_another_address_is_still_served(guarded):
+    async def scenario():
+        results = await asyncio.gather(*(_refused_or_welcome(guarded.ws_url) for _ in range(100)))
+        admitted = [ws for kind, ws in results if kind == "welcome"]
+        refusals = [close for kind, close in results if kind == "refused"]
+        assert len(admitted) == 20 and len(refusals) == 80
+        assert {close.code for close in refusals} == {1013}
+        assert "try again later" in refusals[0].reason
+        # Another client address (127.0.0.2 is loopback too) is not counted against the first.
+        kind, other = await _refused_or_welcome(guarded.ws_url, local_addr=("127.0.0.2", 0))
+        assert kind == "welcome"
+        await other.close()
+        # A socket that closes gives its place back.
+        await admitted.pop().close()
+        await asyncio.sleep(0.2)
+        kind, again = await _refused_or_welcome(guarded.ws_url)
+        assert kind == "welcome"
+        await asyncio.gather(again.close(), *(ws.close() for ws in admitted))
+
+    asyncio.run(scenario())
+
+
+async def _closed_within(reader: asyncio.StreamReader, seconds: float) -> bool:
+    """True when the server closes the connection within `seconds` (whatever it sent first)."""
+    try:
+        while await asyncio.wait_for(reader.read(4096), seconds):
+            pass
+    except asyncio.TimeoutError:
+        return False
+    except ConnectionError:
+        pass
+    return True
+
+
+async def _trickle(port: int, head: bytes) -> bool:
+    """A Slowloris client: a request sent one byte per 0.1 s; True if the server hung up on it."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        closed = asyncio.ensure_future(_closed_within(reader, 5))
+        for byte in head:
+            if closed.done():
+                break
+            try:
+                writer.write(bytes([byte]))
+                await writer.drain()
+            except ConnectionError:
+                break
+            await asyncio.sleep(0.1)
+        return await closed
+    finally:
+        writer.close()
+
+
+def test_slowloris_clients_are_dropped_while_a_normal_client_is_served(guarded):
+    head = b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" * 4
+
+    async def normal_conversation() -> str:
+        await asyncio.sleep(0.2)
+        ws = await connect(guarded.ws_url, open_timeout=5, local_addr=("127.0.0.3", 0))
+        assert (await _hello(ws))["type"] == "welcome"
+        await asyncio.wait_for(ws.recv(), 5)  # the greeting
+        await ws.send(json.dumps({"type": "message", "id": "m1", "text": "hi there"}))
+        said = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        await ws.close()
+        return said["text"]
+
+    async def scenario():
+        started = time.monotonic()
+        results = await asyncio.gather(normal_conversation(), *(_trickle(guarded.port, head) for _ in range(300)))
+        assert results[0] == "You said: hi there"
+        assert all(results[1:]), "every trickling client is disconnected"
+        assert time.monotonic() - started < 8  # cut at the deadline, not after sending all 280 bytes
+
+    asyncio.run(scenario())
+
+
+def test_a_silent_connection_an_unfinished_handshake_and_a_trickled_body_are_closed(guarded):
+    async def open_and_send(data: bytes) -> bool:
+        reader, writer = await asyncio.open_connection("127.0.0.1", guarded.port)
+        writer.write(data)
+        await writer.drain()
+        try:
+            return await _closed_within(reader, 3)
+        finally:
+            writer.close()
+
+    key = base64.b64encode(os.urandom(16)).decode()
+    unfinished = (f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n").encode()  # no blank line
+    body_promised = (b"POST /api/conversations/c1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\":")
+
+    async def scenario():
+        assert await open_and_send(b"")
+        assert await open_and_send(unfinished)
+        assert await open_and_send(body_promised)
+
+    asyncio.run(scenario())
+
+
+def test_keep_alive_requests_each_get_the_deadline_and_complete_ones_are_answered(guarded):
+    async def scenario():
+        reader, writer = await asyncio.open_connection("127.0.0.1", guarded.port)
+        try:
+            for _ in range(3):
+                writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                await writer.drain()
+                status = await asyncio.wait_for(reader.readline(), 3)
+                assert status.startswith(b"HTTP/1.1 200")
+                length = 0
+                while (line := await asyncio.wait_for(reader.readline(), 3)) != b"\r\n":
+                    name, _, value = line.decode().partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                assert json.loads(await reader.readexactly(length)) == {"status": "ok"}
+                await asyncio.sleep(0.3)  # idle between requests, under the deadline
+        finally:
+            writer.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_peer_that_stops_answering_pings_is_closed(guarded):
+    async def scenario():
+        reader, writer = await asyncio.open_connection("127.0.0.1", guarded.port)
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{guarded.port}\r\nUpgrade: websocket\r\n"
+                      f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                     .encode())
+        await writer.drain()
+        status = await asyncio.wait_for(reader.readline(), 3)
+        assert status.startswith(b"HTTP/1.1 101")
+        try:
+            # Never a pong: the server pings every 0.3 s and gives up 0.3 s later.
+            assert await _closed_within(reader, 5)
+        finally:
+            writer.close()
+
+    asyncio.run(scenario())
