@@ -176,8 +176,24 @@ def get_field(value: Any, name: str) -> Any:
     return None
 
 
+_PLAIN_LEAVES = frozenset((str, int, bool, type(None)))
+
+
 def to_plain(value: Any) -> Any:
-    """JSON-ready data: records tagged with `$type`; used for stored state and the wire."""
+    """JSON-ready data: records tagged with `$type`; used for stored state and the wire.
+
+    Every stored turn runs this over the whole state, so the common exact types are tried first
+    by identity (no `isinstance` chain); subclasses fall through to the general checks."""
+    kind = type(value)
+    if kind in _PLAIN_LEAVES:
+        return value
+    if kind is list:
+        return [item if type(item) in _PLAIN_LEAVES else to_plain(item) for item in value]
+    if kind is dict:
+        return {key if type(key) is str else str(key): item if type(item) in _PLAIN_LEAVES else to_plain(item)
+                for key, item in value.items()}
+    if kind is Text:
+        return {"$type": "text", "text": value.text, "fields": to_plain(value.fields)}
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):

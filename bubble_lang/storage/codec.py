@@ -12,9 +12,12 @@ Two versions are kept apart: `STATE_VERSION` (the state's own format, owned by t
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from ..runtime.session import STATE_VERSION
 from .errors import CorruptState, StoreError
@@ -77,14 +80,41 @@ def migrate_state(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def encode(data: Any) -> str:
-    """Compact JSON text; NaN and infinities are refused because other JSON readers reject them.
-    A lone surrogate (invalid Unicode: no store can write it as UTF-8) becomes U+FFFD; inputs
-    are cleaned at the edge, so this is the last line of defence, not the usual path."""
+    """Compact JSON text (what every store keeps). orjson writes it: it is most of a stored
+    turn's cost otherwise. What orjson refuses goes through Python's json, which decides:
+    non-text map keys become text, integers past 64 bits are written out, a lone surrogate
+    (invalid Unicode: no store can write it as UTF-8) becomes U+FFFD, and anything that is not
+    JSON data (a set, an object) is refused. NaN and infinities are written as `null`, as bubble
+    values are (`values.to_plain`): other JSON readers reject them."""
     try:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return orjson.dumps(data, option=_STRICT).decode()
+    except orjson.JSONEncodeError:
+        pass
+    try:
+        text = json.dumps(_finite(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as error:
         raise ValueError(f"conversation data is not plain JSON data: {error}") from None
-    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
+
+
+def _finite(data: Any) -> Any:
+    """`data` with NaN and infinities as None, as orjson writes them (the slow path only)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, (list, tuple)):
+        return [_finite(item) for item in data]
+    if isinstance(data, dict):
+        return {key: _finite(item) for key, item in data.items()}
+    return data
+
+
+#: orjson would write dates and dataclasses on its own; stored data never holds them, so they
+#: are refused like any other object
+_STRICT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")

@@ -13,7 +13,6 @@ import threading
 import time
 from typing import Any
 
-import attrs
 
 from .base import BaseStore, StoredConversation, Timer, TranscriptEntry, TurnWrites, UserWrite
 from .codec import decode_state, encode
@@ -30,7 +29,8 @@ class MemoryStore(BaseStore):
         self._cond = threading.Condition(threading.RLock())
         self._leases: dict[str, tuple[str, float]] = {}
         self._states: dict[str, tuple[int, str]] = {}
-        self._transcripts: dict[str, list[str]] = {}
+        # per conversation: (seq, at, message_id, entry_text) — the turn's own JSON, not encoded again
+        self._transcripts: dict[str, list[tuple[int, float, str | None, str]]] = {}
         self._messages: dict[str, dict[str, int]] = {}
         self._users: dict[tuple[str, str], dict[str, str]] = {}
         self._timers: dict[str, tuple[str, float, str]] = {}  # id -> (conversation, due, payload JSON)
@@ -100,7 +100,8 @@ class MemoryStore(BaseStore):
             if gone:
                 raise TurnConflict(cid, f"timer `{gone[0]}` was claimed elsewhere")
             self._states[cid] = (writes.revision + 1, writes.state_text)
-            self._transcripts.setdefault(cid, []).append(encode(attrs.asdict(writes.entry)))
+            entry = writes.entry
+            self._transcripts.setdefault(cid, []).append((entry.seq, entry.at, entry.message_id, writes.entry_text))
             if writes.entry.message_id is not None:
                 self._messages.setdefault(cid, {})[writes.entry.message_id] = writes.entry.seq
             for user in writes.users:
@@ -114,15 +115,17 @@ class MemoryStore(BaseStore):
 
     def transcript(self, conversation_id: str) -> list[TranscriptEntry]:
         with self._cond:
-            texts = list(self._transcripts.get(conversation_id, []))
-        return [TranscriptEntry(**json.loads(text)) for text in texts]
+            rows = list(self._transcripts.get(conversation_id, []))
+        return [TranscriptEntry(seq=seq, at=at, message_id=message_id, **json.loads(text))
+                for seq, at, message_id, text in rows]
 
     def find_message(self, conversation_id: str, message_id: str) -> list[Any] | None:
         with self._cond:
             seq = self._messages.get(conversation_id, {}).get(message_id)
             if seq is None:
                 return None
-            return json.loads(self._transcripts[conversation_id][seq - 1])["outputs"]
+            text = self._transcripts[conversation_id][seq - 1][3]
+        return json.loads(text)["outputs"]
 
     def list_conversations(self) -> list[str]:
         with self._cond:
@@ -137,7 +140,7 @@ class MemoryStore(BaseStore):
                 return False
             self._set_aside.setdefault(conversation_id, []).append(
                 {"at": at, "reason": reason, "state": stored[1] if stored else None,
-                 "transcript": "[" + ",".join(transcript) + "]"})
+                 "transcript": "[" + ",".join(_entry_json(row) for row in transcript) + "]"})
             return True
 
     def quarantined(self, conversation_id: str) -> list[dict[str, Any]]:
@@ -204,3 +207,9 @@ class MemoryStore(BaseStore):
 
 def _timer(timer_id: str, item: tuple[str, float, str]) -> Timer:
     return Timer(timer_id=timer_id, conversation_id=item[0], due=item[1], payload=json.loads(item[2]))
+
+
+def _entry_json(row: tuple[int, float, str | None, str]) -> str:
+    """One transcript row as the JSON object other stores keep (for a quarantined copy)."""
+    seq, at, message_id, text = row
+    return encode({"seq": seq, "at": at, "message_id": message_id})[:-1] + "," + text[1:]

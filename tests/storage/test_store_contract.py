@@ -395,3 +395,21 @@ def test_outputs_since_replays_committed_outputs_by_seq_and_the_cursor_only_move
     store.mark_delivered("c", 4)
     store.mark_delivered("c", 2)  # never backwards
     assert store.delivered("c") == 4 and store.delivered("other") == 0
+
+
+def test_lease_tokens_are_unique_in_a_process_and_differ_in_a_forked_child():
+    import os
+
+    from bubble_lang.storage.base import new_lease_token
+
+    tokens = {new_lease_token() for _ in range(1000)}
+    assert len(tokens) == 1000
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child writes its next token and leaves at once
+        os.write(write, new_lease_token().encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    theirs = os.read(read, 200).decode()
+    os.close(read), os.close(write)
+    assert theirs.split("-")[0] != new_lease_token().split("-")[0]

@@ -3,7 +3,8 @@
     python tools/bench/serve_load.py [--users 1000] [--rate 500] [--no-peer] [--timeout 120]
 
 Both servers run in their own process on 127.0.0.1, under uvicorn with the same WebSocket
-implementation; the clients run here (one asyncio process, `websockets`, no compression):
+implementation and the same event loop (uvloop, installed in both environments; each server's
+`event_loop` is in the report); the clients run here (one asyncio process, `websockets`, no compression):
 
 * bubble: `samples/pizza.bot` behind the BESSER-compatible endpoint (`bubble_lang.serve.besser`),
   plain `{"action": "user_message", "message": text}` frames; a turn ends when every frame the turn
@@ -118,10 +119,18 @@ def cpu_seconds(pid: int) -> float:
 
 
 def ensure_web_packages(python: Path) -> None:
-    """Chatsky's WebSocket server needs fastapi, uvicorn and websockets in its environment."""
-    probe = subprocess.run([str(python), "-c", "import fastapi, uvicorn, websockets"], capture_output=True)
+    """Chatsky's WebSocket server needs fastapi, uvicorn and websockets in its environment, and
+    uvloop, so that both servers run on the same event loop (bubble's `serve` extra brings it)."""
+    probe = subprocess.run([str(python), "-c", "import fastapi, uvicorn, websockets, uvloop"], capture_output=True)
     if probe.returncode:
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "fastapi", "uvicorn", "websockets"], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "fastapi", "uvicorn", "websockets", "uvloop"],
+                       check=True)
+
+
+def event_loop_of(python: str) -> str:
+    """The event loop uvicorn picks in that environment ("uvloop" when installed, else "asyncio")."""
+    probe = subprocess.run([python, "-c", "import uvloop"], capture_output=True)
+    return "asyncio" if probe.returncode else "uvloop"
 
 
 # ---------------------------------------------------------------------------------- clients
@@ -250,8 +259,9 @@ def run_server(name: str, users: int, rate: float, timeout: float, gc_default: b
         ensure_web_packages(python)
         command = [str(python), str(PEERS / "chatsky_ws_server.py"), "--port", str(port)]
         process, peer = start(command, port, PEERS), chatsky_peer(port)
+    loop = event_loop_of(command[0])
     try:
-        return asyncio.run(measure(peer, process.pid, users, rate, timeout))
+        return {"event_loop": loop, **asyncio.run(measure(peer, process.pid, users, rate, timeout))}
     finally:
         process.terminate()
         try:
