@@ -20,11 +20,11 @@ from .conftest import BOT, Client, free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(folder: Path, port: int, target: Path | None = None) -> subprocess.Popen:
+def start(folder: Path, port: int, target: Path | None = None, extra: list[str] | None = None) -> subprocess.Popen:
     env = {**os.environ, "BUBBLE_API_KEY": "process-key-0123456789", "PYTHONPATH": str(ROOT)}
     env.pop("BUBBLE_SECRET", None)
     process = subprocess.Popen([sys.executable, "-m", "bubble_lang", "serve", str(target or folder / "serve.bot"),
-                                "--port", str(port), "--log-level", "info"],
+                                "--port", str(port), "--log-level", "info", *(extra or [])],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
