@@ -38,6 +38,9 @@ def add_parser(commands: Any) -> None:
                              "the server's own and loopback always are)")
     parser.add_argument("--besser", action="store_true", help="also open the BESSER-compatible endpoint")
     parser.add_argument("--besser-port", type=int, default=8765, help="its port (default: 8765)")
+    parser.add_argument("--reload", action="store_true",
+                        help="serve each edit of the bot that compiles; a broken edit is logged and the old version "
+                             "keeps serving (needs the `serve` extra's watchfiles)")
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     parser.set_defaults(handler=serve_bot)
 
@@ -79,7 +82,8 @@ def serve_bot(args: argparse.Namespace) -> int:
         logging.getLogger("bubble.serve").info("no API key configured: the HTTP API answers 401 (set BUBBLE_API_KEY)")
     try:
         asyncio.run(run_server(runner, settings, args.host, args.port,
-                               besser_port=args.besser_port if args.besser else None, log_level=args.log_level))
+                               besser_port=args.besser_port if args.besser else None, log_level=args.log_level,
+                               reload_path=bot_path if args.reload else None))
     except KeyboardInterrupt:
         pass
     finally:

@@ -65,7 +65,9 @@ class Runner:
             store = MemoryStore()
         self.bot = bot
         self.store = store
-        self.clock = clock or (lambda: pendulum.now(bot.image.config.timezone))
+        self.clock = clock or (lambda: pendulum.now(self.bot.image.config.timezone))
+        self._channel = channel
+        self._own_extensions = extensions is None  # made here from the bot's config (a reload remakes it)
         self.extensions = extensions or default_extensions(bot.image, channel)
         self.bot_id = bot_id or bot.name
         self.outbox = Outbox(store)
@@ -78,6 +80,7 @@ class Runner:
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}  # how many turns wait on each lock (locks are dropped at 0)
         self._seeds: dict[str, int] = {}
+        self._retiring: set[asyncio.Task[None]] = set()  # old extension clients closing after a reload
         self.uploads: Any = None  # the upload store (`engine/uploads.py`), made on the first upload
 
     # ------------------------------------------------------------------ lifecycle
@@ -97,6 +100,8 @@ class Runner:
         close the extension adapter's kept-alive connections (when it has any)."""
         await self.scheduler.stop()
         await self.idle()
+        if self._retiring:
+            await asyncio.gather(*list(self._retiring), return_exceptions=True)
         aclose = getattr(self.extensions, "aclose", None)
         if aclose is not None:
             await aclose()
@@ -111,6 +116,29 @@ class Runner:
             for lock in busy:
                 async with lock:
                     pass
+
+    def swap_bot(self, bot: Bot) -> None:
+        """Serve a new version of the bot from the next turn on (hot reload). Turns in flight
+        finish on the version they began with; each conversation is fitted to the new version
+        on its next turn (SPEC §14: unchanged dialogs continue, changed ones restart). The bot
+        keeps its id, so its conversations keep their keys. The extension client made from the
+        bot's config is made anew (its state table names the new dialogs); the old one closes
+        once the turns in flight are done."""
+        if bot.name != self.bot.name:
+            raise ValueError(f"a reload must keep the bot's name (`{self.bot.name}`, not `{bot.name}`)")
+        old = self.extensions
+        if self._own_extensions:
+            self.extensions = default_extensions(bot.image, self._channel)
+            aclose = getattr(old, "aclose", None)
+            if aclose is not None:
+                task = asyncio.get_running_loop().create_task(self._close_later(aclose))
+                self._retiring.add(task)
+                task.add_done_callback(self._retiring.discard)
+        self.bot = bot
+
+    async def _close_later(self, aclose: Callable[[], Any]) -> None:
+        await self.idle()
+        await aclose()
 
     # ------------------------------------------------------------------ inputs
     async def send(self, conversation_id: str, input: UserInput, *, message_id: str | None = None) -> list[Output]:
@@ -247,10 +275,10 @@ class Runner:
                 rollback: Any = None if prepare is not None else turn.restore  # the first step only
                 if timers_first:
                     for _ in range(1000):  # bounded: a timer may schedule another
-                        due = timers.next_due(state, self.bot.image.session_timeout)
+                        due = timers.next_due(state, turn.bot.image.session_timeout)
                         if due is None or due > self._now(state).timestamp():
                             break
-                        timer = timers.pending(state, self.bot.image.session_timeout)[0]
+                        timer = timers.pending(state, turn.bot.image.session_timeout)[0]
                         await self._play(state, TimerInput(timer_id=timer.id), turn, outputs, rollback)
                         rollback = None
                 for input in inputs:
@@ -263,7 +291,7 @@ class Runner:
             except BaseException:
                 await asyncio.to_thread(turn.abort)
                 raise
-            self.scheduler.expect(timers.next_due(state, self.bot.image.session_timeout))
+            self.scheduler.expect(timers.next_due(state, turn.bot.image.session_timeout))
             await self.outbox.deliver(key, outputs)
             return outputs
 
@@ -285,10 +313,11 @@ class Runner:
                     rollback: Any = None) -> Step:
         """One step, and the extension calls it stops at (the lease renewed while they run)."""
         now = self._now(state)
-        result = step(self.bot.image, state, input, now=now, rollback=rollback)
+        image = turn.bot.image  # the bot the turn began with, even if a reload swaps it meanwhile
+        result = step(image, state, input, now=now, rollback=rollback)
         while isinstance(result.waiting, Extension):
             answer = await self._call(turn, result.waiting)
-            result = step(self.bot.image, state, answer, now=now, rollback=rollback)
+            result = step(image, state, answer, now=now, rollback=rollback)
         for note in result.notes:
             log.info("conversation %s: %s", state.conversation_id, note)
         self.errors.extend(result.errors)

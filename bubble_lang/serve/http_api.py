@@ -50,7 +50,10 @@ def api_routes(hub: Hub) -> list[Route]:
 
     async def healthz(request: Request) -> JSONResponse:
         status = "draining" if hub.draining else "ok"
-        return JSONResponse({"status": status}, status_code=503 if hub.draining else 200)
+        body: dict[str, Any] = {"status": status, "revision": hub.runner.bot.image.revision}
+        if hub.reloader is not None:  # a rejected edit: the old revision still serves (200)
+            body["reload"] = hub.reloader.status.to_json()
+        return JSONResponse(body, status_code=503 if hub.draining else 200)
 
     return [
         Route("/api/conversations/{conversation_id}/messages", messages, methods=["POST"]),

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -53,6 +53,7 @@ class Hub:
         self.sockets: set[Closable] = set()
         self.buckets: dict[str, tuple[TokenBucket, int]] = {}  # per session: the bucket and its sockets
         self.addresses = AddressCaps(settings.limits.sockets_per_address)
+        self.reloader: Any = None  # `hot_reload.BotReloader` with `--reload`: its status is on /healthz
         self.in_flight = 0
         self.draining = False
         self._idle = asyncio.Event()

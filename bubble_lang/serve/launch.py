@@ -14,6 +14,7 @@ import asyncio
 import logging
 import socket
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -23,6 +24,7 @@ from uvicorn.config import WS_PROTOCOLS
 from ..engine.runner import Runner
 from .app import serve_app
 from .besser import BesserOptions, besser_app
+from .hot_reload import BotReloader
 from .hub import Hub, ServeSettings
 from .receipt_deadline import receipt_deadline_protocol
 
@@ -66,10 +68,13 @@ def uvicorn_config(app: Any, host: str, port: int, settings: ServeSettings, *, l
 
 
 async def run_server(runner: Runner, settings: ServeSettings, host: str, port: int, *,
-                     besser_port: int | None = None, log_level: str = "info",
+                     besser_port: int | None = None, log_level: str = "info", reload_path: Path | None = None,
                      started: Callable[[DrainingServer], None] | None = None) -> None:
-    """Serve until a signal; `besser_port` also serves the BESSER endpoint."""
+    """Serve until a signal; `besser_port` also serves the BESSER endpoint; `reload_path`
+    (`--reload`) swaps in each edit of the bot there that compiles."""
     app = serve_app(runner, settings)
+    if reload_path is not None:
+        app.state.hub.reloader = BotReloader(reload_path, runner)
     main = DrainingServer(uvicorn_config(app, host, port, settings, log_level=log_level), app.state.hub)
     servers: list[DrainingServer] = [main]
     if besser_port is not None:
@@ -84,4 +89,13 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
         servers.append(companion)
     if started is not None:
         started(main)
-    await asyncio.gather(*(server.serve() for server in servers))
+    stop = asyncio.Event()
+
+    async def serve_all() -> None:
+        try:
+            await asyncio.gather(*(server.serve() for server in servers))
+        finally:
+            stop.set()
+
+    reloader = app.state.hub.reloader
+    await asyncio.gather(serve_all(), *([reloader.watch(stop)] if reloader is not None else []))

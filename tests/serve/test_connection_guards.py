@@ -156,7 +156,7 @@ def test_keep_alive_requests_each_get_the_deadline_and_complete_ones_are_answere
                     name, _, value = line.decode().partition(":")
                     if name.lower() == "content-length":
                         length = int(value)
-                assert json.loads(await reader.readexactly(length)) == {"status": "ok"}
+                assert json.loads(await reader.readexactly(length)) ["status"] == "ok"
                 await asyncio.sleep(0.3)  # idle between requests, under the deadline
         finally:
             writer.close()
