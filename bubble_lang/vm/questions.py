@@ -90,7 +90,8 @@ def send_question(m: Any, frame: Frame) -> None:
 
 
 def store_answer(m: Any, frame: Frame, target: tuple[str, ...], value: Any) -> None:
-    """Bind an answer: to `answer`, and to the `x` of `x = ask …` when there is one."""
+    """Bind an answer: to the `x` of `x = ask …` when there is one, else to `answer` (SPEC §4:
+    `answer` keeps its earlier value when the reply goes to a variable)."""
     if target:
         kind = target[0]
         if kind == "global":
@@ -99,7 +100,8 @@ def store_answer(m: Any, frame: Frame, target: tuple[str, ...], value: Any) -> N
             frame.locals[target[1]] = value
         else:
             set_user_field(m.state.user, target[1:], value)
-    m.state.runtime["answer"] = value
+    else:
+        m.state.runtime["answer"] = value
     if value is not None:
         m.state.answers += 1  # Back restarts a step that took an answer (`wizard.py`)
     if m.tracer is not None and value is not None:

@@ -268,7 +268,8 @@ test "holds" do
   say "mood"
   say "Fine"
   assert mood == "Fine"
-  assert answer.text == "Fine"
+  assert mood.text == "Fine"
+  assert answer == nil
   _count = 0
   repeat x in [1, 2, 3] do
     _count = _count + x

@@ -189,7 +189,8 @@ def test_a_secret_answer_shows_only_in_its_variable(chat):
     c.start()
     outputs = c.conversation.send_text("hunter2")
     assert [o.text for o in outputs if o.kind == "log"] == ["[redacted]"]
-    assert texts(outputs) == ["Thanks, 7 characters. You said [redacted]; last: [redacted]"]
+    # `answer` is untouched by `pw = ask` (SPEC §4), so it cannot show the secret either
+    assert texts(outputs) == ["Thanks, 7 characters. You said ; last: [redacted]"]
     assert str(c.conversation.state.globals["pw"]) == "hunter2"
     from bubble_lang.runtime.values import redacted, to_plain
 
@@ -208,3 +209,19 @@ def test_a_secret_answer_is_not_in_the_stored_transcript(make_bot, tmp_path):
     conversation.send_text("hunter2")
     assert "hunter2" not in str(store.transcript(conversation.key))
     store.close()
+
+
+def test_an_ask_into_a_variable_leaves_answer_as_it_was(chat):
+    """SPEC §4: `x = ask …` stores the reply in `x`; `answer` keeps its earlier value."""
+    c = chat('''
+dialog main do
+  ask "First?"
+  name = ask "Your name?"
+  age = ask "Your age?"
+  say "answer #{answer}, name #{name}, age #{age}"
+end
+''')
+    c.start()
+    c.conversation.send_text("plain")
+    c.conversation.send_text("Ada")
+    assert texts(c.conversation.send_text("42")) == ["answer plain, name Ada, age 42"]

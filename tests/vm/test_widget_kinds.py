@@ -77,7 +77,7 @@ def texts(outputs) -> list[str]:
 
 
 def answer_of(chat):
-    answer = chat.state.runtime.get("answer")
+    answer = chat.state.globals.get("x", chat.state.runtime.get("answer"))
     return to_plain(answer.text if isinstance(answer, Text) else answer)
 
 
@@ -137,7 +137,7 @@ def test_an_attachment_answers_an_upload_widget(tmp_path):
     refused = chat.send_attachment("file", name="a.exe", type="application/x-msdownload", size=10)
     assert "not accepted" in refused[0].text
     chat.send_attachment("image", name="a.png", type="image/png", size=10, url="https://example.com/a.png")
-    assert chat.state.runtime["answer"] == {"name": "a.png", "type": "image/png", "size": 10,
+    assert chat.state.globals["x"] == {"name": "a.png", "type": "image/png", "size": 10,
                                             "url": "https://example.com/a.png"}
 
 
@@ -152,7 +152,7 @@ def test_form_reports_every_error_at_once_and_refuses_unknown_fields(tmp_path):
     assert "`colour` is not one of the fields" in message and "name:" in message and "age:" in message
     replies = chat.send_answer({"name": "Ann", "age": 20})
     assert "got" in texts(replies)
-    assert chat.state.runtime["answer"] == {"name": "Ann", "age": 20, "when": None}
+    assert chat.state.globals["x"] == {"name": "Ann", "age": 20, "when": None}
 
 
 def test_form_as_json_text(tmp_path):
@@ -167,7 +167,7 @@ def test_multi_values_with_fields_checks_each_by_kind(tmp_path):
     assert "not one of the fields" in chat.send_text("town=Paris")[0].text
     assert "n:" in chat.send_text("n=lots")[0].text
     assert "got" in texts(chat.send_text("city=Paris, n=3"))
-    assert chat.state.runtime["answer"] == {"city": "Paris", "n": 3}
+    assert chat.state.globals["x"] == {"city": "Paris", "n": 3}
 
 
 def test_confirm_offers_yes_and_no_and_false_is_an_answer(tmp_path):
@@ -175,14 +175,14 @@ def test_confirm_offers_yes_and_no_and_false_is_an_answer(tmp_path):
     asked = chat.start()[-1]
     assert [c["title"] for c in asked.data["choices"]] == ["Yes", "No"]
     chat.send_answer(False)
-    assert chat.state.runtime["answer"] is False
+    assert chat.state.globals["x"] is False
 
 
 def test_a_skippable_widget_gives_nil(tmp_path):
     chat = conversation(bot_for(tmp_path, 'input_method("int", required: false)'))
     chat.start()
     assert "got" in texts(chat.send_text(""))
-    assert chat.state.runtime["answer"] is None
+    assert chat.state.globals["x"] is None
 
 
 def test_a_secret_is_redacted_on_the_structured_path(tmp_path):
@@ -191,7 +191,7 @@ def test_a_secret_is_redacted_on_the_structured_path(tmp_path):
     replies = chat.send_answer("hunter22")
     assert all("hunter22" not in o.text and "hunter22" not in json.dumps(to_plain(o.data)) for o in replies)
     assert chat.state.runtime["message"].text == REDACTED
-    assert chat.state.runtime["answer"].text == "hunter22"
+    assert chat.state.globals["x"].text == "hunter22"
     assert "hunter22" not in chat.state.user_utterances
 
 
@@ -249,7 +249,7 @@ def test_captcha_is_drawn_on_the_server_and_its_text_never_leaves_it(tmp_path):
     assert wrong[0].text == "That was not right, 1 try left. Here is a new picture."
     new_solution = chat.state.frames[-1].wait.options["$captcha"]["text"]
     replies = chat.send_text(new_solution.lower())
-    assert "got" in texts(replies) and chat.state.runtime["answer"] is True
+    assert "got" in texts(replies) and chat.state.globals["x"] is True
     for output in wrong + replies:
         assert new_solution not in json.dumps(to_plain(output.data)) and new_solution not in output.text
     assert new_solution not in chat.state.user_utterances and solution not in chat.state.user_utterances
@@ -261,7 +261,7 @@ def test_captcha_gives_false_after_the_last_try(tmp_path):
     chat.send_answer("x")
     replies = chat.send_answer("y")
     assert "no tries left" in replies[0].text and "got" in texts(replies)
-    assert chat.state.runtime["answer"] is False
+    assert chat.state.globals["x"] is False
 
 
 def test_captcha_challenges_replay_with_the_seed(tmp_path):
