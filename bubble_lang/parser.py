@@ -255,7 +255,7 @@ def syntax_error(source: SourceFile, tokens: list[Token], error: UnexpectedToken
         if hint_entry.missing and previous is not None:
             span = source.span(previous.end_pos, previous.end_pos)
         if hint_entry.at_line_start:
-            line = previous.line if previous is not None else 1
+            line = token.line if token.type != "$END" and token.line else (previous.line if previous is not None else 1)
             first = next(t for t in tokens if t.line == line)
             span = source.span(first.start_pos, first.end_pos)
     return BubbleSyntaxError([make_diagnostic(code, message, span, label=label, hint=hint, labels=labels)])

@@ -15,6 +15,7 @@ import attrs
 from lark import Token
 from lark.exceptions import UnexpectedToken
 
+from .lexer import KEYWORDS
 from .source import SourceFile
 
 
@@ -122,7 +123,26 @@ def _elif(ctx: Context) -> bool:
     return bool(first) and first[0].type == "CMD" and first[0].value in ("elif", "elsif", "elseif")
 
 
+def _reserved_word_assigned(ctx: Context) -> bool:
+    """`when = …` (the parser stops at the word) or `once = …` (it stops at the `=`): a line
+    that starts with a reserved word followed by `=`."""
+    line = ctx.line_tokens()
+    if ctx.token.type == "ASSIGN":
+        return len(line) == 2 and line[0].type in RESERVED_TYPES
+    following = ctx.next_token
+    return len(line) == 1 and ctx.token.type in RESERVED_TYPES and following is not None \
+        and following.type == "ASSIGN"
+
+
+RESERVED_TYPES = frozenset(KEYWORDS.values())
+
+
 CATALOGUE: tuple[Hint, ...] = (
+    Hint("B041", "a reserved word cannot name a variable",
+         "rename it, like `moment` for `when`; docs/language.md lists the reserved words",
+         _reserved_word_assigned,
+         ('dialog main do\n  when = ask "When?"\nend\n', 'dialog main do\n  once = 1\nend\n'),
+         label="this word is reserved", at_line_start=True),
     Hint("B036", "the dialog name comes first in a header", "write the name right after `dialog`, then the options",
          _name_after_options, ('dialog trigger: "x", main do\nend\n',)),
     Hint("B040", "bubble has no `elif`", "use `branch do cond1 -> … cond2 -> … end` for several conditions",

@@ -115,4 +115,8 @@ CODES: tuple[CodeInfo, ...] = (
     _code("B040", "no-elif", "bubble has no `elif`",
           "A line starts with `elif` or `elsif`.", "Chained conditions are written with `branch`.",
           "elif x do … end", "Use `branch do cond1 -> … cond2 -> … end`."),
+    _code("B041", "reserved-word", "a reserved word cannot name a variable",
+          "A word of the language, like `when`, `end` or `random`, is assigned to as if it were a variable.",
+          "Reserved words are part of the syntax (docs/language.md lists them), so the line cannot be read.",
+          'dialog main do\n  when = ask "When?"\nend', "Pick another name, like `moment` or `when_at`."),
 )
