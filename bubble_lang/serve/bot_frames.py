@@ -15,6 +15,7 @@ from typing import Any
 from ..engine.content_images import qrcode_data_url
 from ..runtime.outputs import Output
 from ..runtime.values import to_plain
+from .markdown_html import markdown_html
 
 BOT_FRAME_TYPES = ("text", "markdown", "options", "widget", "table", "chart", "image", "audio", "video", "file",
                    "location", "step", "typing", "loading", "event", "close")
@@ -24,8 +25,11 @@ _SHOW_TYPES = {"md": "markdown", "table": "table", "chart": "chart", "image": "i
 
 def output_frame(output: Output) -> dict[str, Any] | None:
     """The frame for one output (see the module docstring)."""
-    plain = {"text": output.text, **to_plain(output.data)}  # `kind` here is the content's (`md`, …)
-    frame = _frame_of(output.kind, plain)
+    data = to_plain(output.data)
+    if output.kind == "show":  # the content's own fields; the output's text is only a summary ("<content>")
+        frame: dict[str, Any] | None = _show_frame(data)
+    else:
+        frame = _frame_of(output.kind, {"text": output.text, **data})
     if frame is not None:
         frame["seq"] = output.seq
     return frame
@@ -48,8 +52,6 @@ def _frame_of(kind: str, plain: dict[str, Any]) -> dict[str, Any] | None:
         if plain.get("choices"):
             return {"type": "options", "text": text, "choices": plain["choices"]}
         return {"type": "text", "text": text, "ask": True}
-    if kind == "show":
-        return _show_frame(plain)
     if kind == "step":
         return {"type": "step", "title": plain.get("title", text), "index": plain.get("index"),
                 "total": plain.get("total"), "final": bool(plain.get("final")),
@@ -64,6 +66,8 @@ def _frame_of(kind: str, plain: dict[str, Any]) -> dict[str, Any] | None:
 def _show_frame(plain: dict[str, Any]) -> dict[str, Any]:
     content = plain.get("kind", "text")
     fields = {key: value for key, value in plain.items() if key not in ("kind", "quick_replies")}
+    if "type" in fields:  # a file's MIME type: `type` names the frame
+        fields["mime"] = fields.pop("type")
     if content == "qrcode":
         return {"type": "image", "url": qrcode_data_url(str(plain.get("text", ""))), "alt": plain.get("text", ""),
                 "qrcode": True, **({"caption": plain["caption"]} if plain.get("caption") else {})}
@@ -77,6 +81,8 @@ def _show_frame(plain: dict[str, Any]) -> dict[str, Any]:
     frame = {"type": frame_type, **fields}
     if content == "download" and "data" in frame:
         frame["download"] = True
+    if frame_type == "markdown":
+        frame["html"] = markdown_html(str(frame.get("text", "")))
     if plain.get("quick_replies"):
         frame["choices"] = plain["quick_replies"]
     return frame

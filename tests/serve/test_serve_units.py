@@ -99,3 +99,32 @@ def test_serve_refuses_a_broken_bot(tmp_path):
     result = subprocess.run([sys.executable, "-m", "bubble_lang", "serve", str(bad)], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "B001" in result.stderr
+
+
+def test_show_frames_keep_their_frame_type_and_carry_no_placeholder_text():
+    # A file's MIME type once overwrote the frame's `type` ("text/plain"), and every show frame
+    # carried the output's summary "<content>" as text.
+    file = output_frame(Output(kind="show", text="<content>", seq=7,
+                               data={"kind": "file", "name": "a.txt", "type": "text/plain", "base64": "aGk="}))
+    assert file == {"type": "file", "name": "a.txt", "mime": "text/plain", "base64": "aGk=", "seq": 7}
+    download = output_frame(Output(kind="show", text="<content>", seq=8,
+                                   data={"kind": "download", "name": "o.txt", "data": "one", "type": "text/plain"}))
+    assert download == {"type": "file", "name": "o.txt", "data": "one", "mime": "text/plain", "download": True,
+                        "seq": 8}
+    image = output_frame(Output(kind="show", text="<content>", data={"kind": "image", "url": "https://x.org/a.png"}))
+    assert image["type"] == "image" and "text" not in image
+    loading = output_frame(Output(kind="show", text="<content>", data={"kind": "loading", "text": "Baking",
+                                                                       "progress": 40}))
+    assert loading["text"] == "Baking"
+
+
+def test_markdown_frames_carry_safe_html():
+    frame = output_frame(Output(kind="show", text="<content>", data={
+        "kind": "md", "text": "**bold** <script>alert(1)</script> <img src=x onerror=alert(1)> "
+                              "[a](javascript:alert(1)) [b](https://example.com) [c](data:text/html,x)"}))
+    assert frame["text"].startswith("**bold**")  # the source, for clients that render it themselves
+    html = frame["html"]
+    assert "<strong>bold</strong>" in html
+    assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html and 'href="data' not in html
+    assert 'href="https://example.com"' in html
