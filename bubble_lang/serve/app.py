@@ -1,7 +1,7 @@
 """The Starlette app of `bubble serve` (layer 10): `/ws`, the HTTP API and `/healthz` over one runner.
 
-`serve_app(runner, settings)` is an ASGI app any ASGI server can run; its lifespan starts the
-runner (its scheduler fires timers while nobody types) and closes it (turns in flight finish
+`/` is the web chat (`webchat_routes.py`). `serve_app(runner, settings)` is an ASGI app any ASGI
+server can run; its lifespan starts the runner (its scheduler fires timers while nobody types) and closes it (turns in flight finish
 first). The hub (`hub.py`) is `app.state.hub`, so the launcher can drain it on SIGTERM before
 the server drops connections.
 """
@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket
 
 from ..engine.runner import Runner
 from .http_api import api_routes
+from .webchat_routes import webchat_routes
 from .hub import Hub, ServeSettings
 from .ws_session import WsSession
 
@@ -36,6 +37,7 @@ def serve_app(runner: Runner, settings: ServeSettings) -> Starlette:
         finally:
             await runner.close()
 
-    app = Starlette(routes=[*api_routes(hub), WebSocketRoute("/ws", websocket_endpoint)], lifespan=lifespan)
+    routes = [*api_routes(hub), WebSocketRoute("/ws", websocket_endpoint), *webchat_routes(hub)]
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.hub = hub
     return app

@@ -63,17 +63,17 @@ def api_routes(hub: Hub) -> list[Route]:
     ]
 
 
-def _problem(status: int, code: str, message: str) -> JSONResponse:
+def problem(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"code": code, "message": message}, status_code=status)
 
 
 def _refused(hub: Hub, request: Request) -> JSONResponse | None:
     if not hub.settings.api_key:
-        return _problem(401, "unauthorized", "this server has no API key configured (set BUBBLE_API_KEY)")
+        return problem(401, "unauthorized", "this server has no API key configured (set BUBBLE_API_KEY)")
     if not bearer_ok(request.headers.get("authorization"), hub.settings.api_key):
-        return _problem(401, "unauthorized", "send `Authorization: Bearer <API key>`")
+        return problem(401, "unauthorized", "send `Authorization: Bearer <API key>`")
     if not _CONVERSATION_ID.match(request.path_params["conversation_id"]):
-        return _problem(400, "bad_request", "a conversation id is 1 to 128 letters, digits, `_.:-`")
+        return problem(400, "bad_request", "a conversation id is 1 to 128 letters, digits, `_.:-`")
     return None
 
 
@@ -82,17 +82,17 @@ async def _turn(hub: Hub, request: Request, kind: str) -> JSONResponse:
     if refused is not None:
         return refused
     if hub.draining:
-        return _problem(503, "shutting_down", "the server is restarting; send this again")
+        return problem(503, "shutting_down", "the server is restarting; send this again")
     limits = hub.settings.limits
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > limits.websocket_frame_bytes:
-            return _problem(413, "too_large", f"the body is over {limits.websocket_frame_bytes} bytes")
+            return problem(413, "too_large", f"the body is over {limits.websocket_frame_bytes} bytes")
     try:
         frame = read_body(body.decode("utf-8", "replace"), kind, max_nesting=limits.json_nesting)
     except FrameError as error:
-        return _problem(400, error.code, error.message)
+        return problem(400, error.code, error.message)
     conversation_id = request.path_params["conversation_id"]
     message_id = frame.get("id")
     runner = hub.runner
@@ -108,10 +108,10 @@ async def _turn(hub: Hub, request: Request, kind: str) -> JSONResponse:
         outputs = await hub.turn(conversation_id, f"http-{kind}", play)
     except BubbleError as error:
         message = error.diagnostics[0].message if error.diagnostics else "the input was refused"
-        return _problem(400, "rejected", message)
+        return problem(400, "rejected", message)
     except Exception:  # noqa: BLE001 - never a traceback to a client
         log.exception("conversation turn failed")
-        return _problem(500, "internal", "something went wrong on the server")
+        return problem(500, "internal", "something went wrong on the server")
     return JSONResponse({"conversation_id": conversation_id, "frames": _frames(outputs)})
 
 

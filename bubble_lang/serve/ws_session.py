@@ -199,14 +199,8 @@ class WsSession:
                                      message_id=mid)
         data = _decode(frame["base64"])
         if kind == "file":
-            waiting = await runner.waiting(cid)
-            if isinstance(waiting, Answer) and (waiting.widget or {}).get("kind") == "upload":
-                return await runner.send_upload(cid, frame["name"], frame["mime"], data, message_id=mid)
-            attachment = AttachmentInput(kind=_attachment_kind(frame["mime"]),
-                                         data={"name": frame["name"], "type": frame["mime"], "size": len(data)})
-            return await runner.send(cid, attachment, message_id=mid)
-        attachment = AttachmentInput(kind="voice", data={"type": frame["mime"], "size": len(data)})
-        return await runner.send(cid, attachment, message_id=mid)
+            return await play_file(runner, cid, frame["name"], frame["mime"], data, mid)
+        return await play_voice(runner, cid, frame["mime"], data, mid)
 
     async def _closed_notice(self) -> None:
         """A conversation that ended (`close`) says so; it is a notice, not a numbered frame."""
@@ -259,6 +253,23 @@ class WsSession:
                 return
             if live and frame.get("type") == "typing":
                 await asyncio.sleep(min(MAX_TYPING_SECONDS, max(0.0, frame.get("seconds", 0.0))))
+
+
+async def play_file(runner: Any, cid: str, name: str, mime: str, data: bytes, mid: str | None) -> list[Output]:
+    """A file from a client (a `file` frame, the web chat's upload): it answers a waiting `upload`
+    widget (type and size checked before anything is stored), else it is an attachment input whose
+    bytes are not kept."""
+    waiting = await runner.waiting(cid)
+    if isinstance(waiting, Answer) and (waiting.widget or {}).get("kind") == "upload":
+        return await runner.send_upload(cid, name, mime, data, message_id=mid)
+    attachment = AttachmentInput(kind=_attachment_kind(mime), data={"name": name, "type": mime, "size": len(data)})
+    return await runner.send(cid, attachment, message_id=mid)
+
+
+async def play_voice(runner: Any, cid: str, mime: str, data: bytes, mid: str | None) -> list[Output]:
+    """A voice recording: a `voice` attachment input with its type and size (the bytes are not kept)."""
+    return await runner.send(cid, AttachmentInput(kind="voice", data={"type": mime, "size": len(data)}),
+                             message_id=mid)
 
 
 def _decode(text: str) -> bytes:
