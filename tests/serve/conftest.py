@@ -31,13 +31,14 @@ API_KEY = "test-api-key-0123456789"
 class ServerThread:
     """`bubble serve`'s app on uvicorn in a thread of this process, on a free port."""
 
-    def __init__(self, folder: Path, *, api_key: str | None = API_KEY, reload: bool = False, **settings: Any):
+    def __init__(self, folder: Path, *, api_key: str | None = API_KEY, reload: bool = False, port: int = 0,
+                 **settings: Any):
         self.folder = folder
         self.reload = reload
         self.api_key = api_key
         self.settings = settings
         self.server: Any = None
-        self.port = 0
+        self.port = port
         self.thread: threading.Thread | None = None
         self.runner: Runner | None = None
 
@@ -53,7 +54,7 @@ class ServerThread:
                                  api_key=self.api_key, **{"limits": bot.image.config.limits, **self.settings})
         started = threading.Event()
         self.thread = threading.Thread(
-            target=lambda: asyncio.run(run_server(self.runner, settings, "127.0.0.1", 0, log_level="warning",
+            target=lambda: asyncio.run(run_server(self.runner, settings, "127.0.0.1", self.port, log_level="warning",
                                                   reload_path=bot_path if self.reload else None,
                                                   started=lambda server: setattr(self, "server", server))),
             daemon=True)

@@ -42,7 +42,9 @@ def browser():
     options = Options()
     options.binary_location = binary
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,1100",
-                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--lang=en-US"):
+                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--lang=en-US",
+                     # another site for the embedding tests: not loopback, so the Origin allow-list decides
+                     "--host-resolver-rules=MAP site.test 127.0.0.1"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
@@ -54,9 +56,21 @@ def browser():
 class ChatPage:
     """The chat page as a user sees it: type, click, pick, and read what is shown."""
 
-    def __init__(self, driver: Any, server: ServerThread):
+    def __init__(self, driver: Any, server: ServerThread, settings: dict[str, Any]):
         self.driver = driver
         self.server = server
+        self.settings = settings
+        self.stopped = False
+
+    def stop_server(self) -> None:
+        if not self.stopped:
+            self.server.stop()
+            self.stopped = True
+
+    def start_server(self) -> None:
+        """The same bot, store and port again (a restarted `bubble serve`)."""
+        self.server = ServerThread(self.server.folder, port=self.server.port, **self.settings).start()
+        self.stopped = False
 
     # ------------------------------------------------------------------ navigation
     def open(self, path: str = "/") -> ChatPage:
@@ -192,18 +206,18 @@ class ChatPage:
 @pytest.fixture
 def chat(browser, tmp_path):
     """`chat(bot_path, **settings)` → a ChatPage on a fresh server for that bot, opened."""
-    servers: list[ServerThread] = []
+    pages: list[ChatPage] = []
 
     def start(bot: Path, *, open_page: bool = True, **settings: Any) -> ChatPage:
-        folder = tmp_path / f"server{len(servers)}"
+        folder = tmp_path / f"server{len(pages)}"
         folder.mkdir()
         for extra in bot.parent.glob("*"):  # bubble.toml and data files next to the bot
             if extra.is_file() and extra.suffix in (".toml", ".yaml", ".yml", ".json", ".csv"):
                 shutil.copy(extra, folder / extra.name)
         shutil.copy(bot, folder / "serve.bot")
         server = ServerThread(folder, **settings).start()
-        servers.append(server)
-        page = ChatPage(browser, server)
+        page = ChatPage(browser, server, settings)
+        pages.append(page)
         browser.get(server.http_url + "/webchat/chat.css")  # an origin to clear storage on
         browser.execute_script("localStorage.clear()")
         browser.get_log("browser")
@@ -211,5 +225,5 @@ def chat(browser, tmp_path):
 
     yield start
     browser.get("about:blank")
-    for server in servers:
-        server.stop()
+    for page in pages:
+        page.stop_server()
