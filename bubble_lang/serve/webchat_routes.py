@@ -35,6 +35,7 @@ from ..runtime.values import to_text
 from ..vm.captcha_challenges import challenge_of, is_captcha
 from .http_api import problem
 from .hub import Hub, log
+from .shared_pictures import picture_route
 from .ws_session import play_file, play_voice
 
 WEBCHAT_DIR = Path(__file__).parent / "webchat"
@@ -111,7 +112,7 @@ def webchat_routes(hub: Hub) -> list[BaseRoute]:
         async def play() -> Any:
             if voice:
                 return await play_voice(runner, session_id, mime, bytes(body), frame_id)
-            return await play_file(runner, session_id, name, mime, bytes(body), frame_id)
+            return await play_file(runner, session_id, name, mime, bytes(body), frame_id, str(request.base_url))
 
         try:
             await hub.turn(session_id, "voice" if voice else "file", play)
@@ -145,6 +146,7 @@ def webchat_routes(hub: Hub) -> list[BaseRoute]:
         Route("/webchat/plotly.min.js", plotly, methods=["GET"]),
         Route("/webchat/upload", upload, methods=["POST", "OPTIONS"]),
         Route("/webchat/captcha-audio", captcha_audio, methods=["POST", "OPTIONS"]),
+        picture_route(hub.runner),
         Mount("/webchat", app=StaticFiles(directory=WEBCHAT_DIR), name="webchat"),
     ]
 

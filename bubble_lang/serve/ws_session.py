@@ -29,12 +29,14 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ..diagnostics import BubbleError
+from ..engine.uploads import clean_name
 from ..runtime.inputs import AttachmentInput, LocationInput
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer, Closed
 from .address_caps import REFUSAL, TRY_AGAIN_LATER, client_address
 from .bot_frames import output_frame
 from .hub import Hub
+from .shared_pictures import keep_picture
 from .session_tokens import TokenBucket, new_session_id
 from .ws_protocol import PROTOCOL_VERSION, FrameError, read_frame
 
@@ -199,7 +201,8 @@ class WsSession:
                                      message_id=mid)
         data = _decode(frame["base64"])
         if kind == "file":
-            return await play_file(runner, cid, frame["name"], frame["mime"], data, mid)
+            base = str(self.ws.url.replace(scheme="https" if self.ws.url.scheme == "wss" else "http", path="", query=""))
+            return await play_file(runner, cid, frame["name"], frame["mime"], data, mid, base)
         return await play_voice(runner, cid, frame["mime"], data, mid)
 
     async def _closed_notice(self) -> None:
@@ -255,14 +258,16 @@ class WsSession:
                 await asyncio.sleep(min(MAX_TYPING_SECONDS, max(0.0, frame.get("seconds", 0.0))))
 
 
-async def play_file(runner: Any, cid: str, name: str, mime: str, data: bytes, mid: str | None) -> list[Output]:
+async def play_file(runner: Any, cid: str, name: str, mime: str, data: bytes, mid: str | None,
+                    base_url: str) -> list[Output]:
     """A file from a client (a `file` frame, the web chat's upload): it answers a waiting `upload`
-    widget (type and size checked before anything is stored), else it is an attachment input whose
-    bytes are not kept."""
+    widget (type and size checked before anything is stored), else it is an attachment input; of
+    those only real pictures are kept, with a URL (`shared_pictures.py`)."""
     waiting = await runner.waiting(cid)
     if isinstance(waiting, Answer) and (waiting.widget or {}).get("kind") == "upload":
         return await runner.send_upload(cid, name, mime, data, message_id=mid)
-    attachment = AttachmentInput(kind=_attachment_kind(mime), data={"name": name, "type": mime, "size": len(data)})
+    record = {"name": clean_name(name), "type": mime, "size": len(data), **keep_picture(runner, data, base_url)}
+    attachment = AttachmentInput(kind=_attachment_kind(mime), data=record)
     return await runner.send(cid, attachment, message_id=mid)
 
 

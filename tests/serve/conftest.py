@@ -46,7 +46,7 @@ class ServerThread:
         bot_path = self.folder / "serve.bot"
         if not bot_path.exists():
             shutil.copy(BOT, bot_path)
-        bot = load_bot(bot_path)
+        bot = load_bot(self.folder if (self.folder / "bubble.toml").exists() else bot_path)  # a bot with a config
         store = open_store("sqlite", self.folder)
         self.store = store
         self.runner = Runner(bot, store, poll_seconds=0.1)

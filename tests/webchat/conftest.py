@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -51,6 +52,10 @@ def browser():
     driver.set_page_load_timeout(20)
     yield driver
     driver.quit()
+
+
+def _loose(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 class ChatPage:
@@ -119,6 +124,12 @@ class ChatPage:
         """Wait until `text` is shown (at least `count` times): case and spacing do not matter."""
         wanted = " ".join(text.lower().split())
         self.wait(lambda: " ".join(self.text().lower().split()).count(wanted) >= count, f"“{text}”", timeout)
+
+    def reads(self, text: str, timeout: float = 10) -> None:
+        """Wait until `text` is shown, read like a conversation test's `expect`: punctuation,
+        case and spacing do not matter."""
+        wanted = _loose(text)
+        self.wait(lambda: wanted in _loose(self.text()), f"“{text}”", timeout)
 
     def step_title(self) -> str:
         return self.js("var s = document.querySelector('.stepbar'); return s && !s.hidden ? "

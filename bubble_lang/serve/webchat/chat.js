@@ -394,9 +394,11 @@
     this.mic = h("button", { type: "button", class: "icon", "aria-label": "Record a voice message", "aria-pressed": "false",
       title: "Record a voice message", onclick: function () { self.toggleRecording(); } }, icon("mic"));
     if (!(window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) this.mic.hidden = true;
+    var place = h("button", { type: "button", class: "icon", "aria-label": "Share my location", title: "Share my location",
+      hidden: !navigator.geolocation, onclick: function () { self.shareLocation(); } }, icon("pin"));
     this.sendButton = h("button", { type: "submit", class: "send", text: "Send" });
     this.composer = h("form", { class: "composer", onsubmit: function (event) { event.preventDefault(); self.sendTyped(); } },
-      [attach, this.mic, this.input, this.fileInput, this.sendButton]);
+      [attach, place, this.mic, this.input, this.fileInput, this.sendButton]);
     this.ending = h("div", { class: "ended", hidden: true }, [h("span", { text: "The conversation has ended." }),
       h("button", { type: "button", class: "secondary", text: "Start a new conversation", onclick: function () { self.startOver(); } })]);
     this.stick = true;
@@ -667,8 +669,8 @@
         return;
       }
       fieldset.append(h("button", { type: "button", text: title, onclick: function () {
-        self.answered(title);
-        self.send({ type: "choice", value: itemValue(choice) });
+        var bubble = self.answered(title);
+        bubble.setAttribute("data-id", self.send({ type: "choice", value: itemValue(choice) }));
       } }));
     });
     this.botBubble([frame.text ? h("span", { class: "msg-text", text: plain(frame.text) }) : null, fieldset], "ask");
@@ -742,8 +744,8 @@
   };
 
   Chat.prototype.submit = function (value, summary, secret) {
-    this.answered(summary, secret);
-    this.send({ type: "submit", data: value });
+    var bubble = this.answered(summary, secret);
+    bubble.setAttribute("data-id", this.send({ type: "submit", data: value }));
   };
 
   Chat.prototype.formControl = function (spec, fieldset, form) {
@@ -864,8 +866,7 @@
   Chat.prototype.back = function () {
     this.deactivate();
     this.remember("← Back");
-    this.userBubble("← Back", null);
-    this.send({ type: "back" });
+    this.userBubble("← Back", this.send({ type: "back" }));
   };
 
   Chat.prototype.renderTable = function (frame) {
@@ -973,6 +974,7 @@
     var label = voice ? "Voice message" : "File: " + file.name + " (" + formatSize(file.size) + ")";
     var bubble = this.answered(label, false);
     if (voice) bubble.append(h("audio", { src: URL.createObjectURL(file), controls: true }));
+    else if (/^image\/(png|jpeg|gif|webp)$/.test(file.type)) bubble.append(h("img", { src: URL.createObjectURL(file), alt: file.name, class: "sent-picture" }));
     var mime = file.type || "application/octet-stream";
     if (file.size <= INLINE_BYTES) {
       file.arrayBuffer().then(function (buffer) {
@@ -997,6 +999,16 @@
         self.mark(id, "failed");
         self.notice("The file was not sent: " + (error && error.message ? error.message : "the server cannot be reached") + ".", true);
       });
+  };
+
+  // The browser's position as a location input (`dialog location:` triggers), after the user allows it.
+  Chat.prototype.shareLocation = function () {
+    var self = this;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var lat = Number(position.coords.latitude.toFixed(6)), lon = Number(position.coords.longitude.toFixed(6));
+      var bubble = self.answered("Location: " + lat + ", " + lon, false);
+      bubble.setAttribute("data-id", self.send({ type: "location", lat: lat, lon: lon }));
+    }, function () { self.notice("The location is not available in this browser.", true); }, { timeout: 10000 });
   };
 
   Chat.prototype.toggleRecording = function () {
