@@ -77,8 +77,11 @@
   function plain(value) {
     if (value === null || value === undefined) return "";
     if (typeof value === "object") {
+      // values as the server tags them (runtime/values.py `to_plain`): shown as a script's `"#{x}"` would
       if (value.$type === "duration" && typeof value.seconds === "number") return formatDuration(value.seconds);
-      if (value.$type && value.value !== undefined) return String(value.value);
+      if ((value.$type === "text" || value.$type === "captured") && typeof value.text === "string") return value.text;
+      if (value.$type === "datetime" && typeof value.iso === "string") return value.iso;
+      if (value.$type === "atom" && typeof value.name === "string") return ":" + value.name;
       return JSON.stringify(value);
     }
     return String(value);
