@@ -82,14 +82,9 @@ def webchat_routes(hub: Hub) -> list[BaseRoute]:
         return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
 
     async def upload(request: Request) -> Response:
-        cors = _cors(hub, request)
-        if cors is None:
-            return problem(403, "origin", "this page's origin may not use this server")
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers=cors)
-        session_id, refused = await _session(hub, request)
-        if refused is not None:
-            return _with(refused, cors)
+        cors, session_id, stop = await _admit(hub, request)
+        if stop is not None:
+            return stop
         frame_id = request.headers.get("x-bubble-id", "")
         name = unquote(request.headers.get("x-bubble-name", ""))
         mime = request.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
@@ -125,14 +120,9 @@ def webchat_routes(hub: Hub) -> list[BaseRoute]:
         return JSONResponse({"ok": True, "id": frame_id}, headers=cors)
 
     async def captcha_audio(request: Request) -> Response:
-        cors = _cors(hub, request)
-        if cors is None:
-            return problem(403, "origin", "this page's origin may not use this server")
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers=cors)
-        session_id, refused = await _session(hub, request)
-        if refused is not None:
-            return _with(refused, cors)
+        cors, session_id, stop = await _admit(hub, request)
+        if stop is not None:
+            return stop
         state = await hub.runner.state(session_id)
         wait = state.frames[-1].wait if state is not None and state.frames else None
         challenge = challenge_of(wait) if is_captcha(wait) else None
@@ -156,6 +146,18 @@ def _spoken(text: str) -> bytes:
     from captcha.audio import AudioCaptcha
 
     return bytes(AudioCaptcha().generate(text))
+
+
+async def _admit(hub: Hub, request: Request) -> tuple[dict[str, str], str, Response | None]:
+    """The CORS headers, the session, and the answer when the call stops here: a refused origin,
+    a CORS preflight, or a session that cannot be used."""
+    cors = _cors(hub, request)
+    if cors is None:
+        return {}, "", problem(403, "origin", "this page's origin may not use this server")
+    if request.method == "OPTIONS":
+        return cors, "", Response(status_code=204, headers=cors)
+    session_id, refused = await _session(hub, request)
+    return cors, session_id, None if refused is None else _with(refused, cors)
 
 
 async def _session(hub: Hub, request: Request) -> tuple[str, Response | None]:

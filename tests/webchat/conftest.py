@@ -22,6 +22,7 @@ import pytest
 from tests.serve.conftest import ServerThread
 
 ROOT = Path(__file__).resolve().parents[2]
+GALLERY = Path(__file__).parent / "gallery.bot"  # one trigger per widget and frame kind
 ARTIFACTS = Path(os.environ.get("BUBBLE_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "webchat"
 
 

@@ -3,14 +3,14 @@ and dark."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-GALLERY = Path(__file__).parent / "gallery.bot"
+from tests.webchat.conftest import GALLERY
+
 pytestmark = pytest.mark.browser
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import http.server
 import threading
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 
-GALLERY = Path(__file__).parent / "gallery.bot"
+from tests.webchat.conftest import GALLERY
+
 pytestmark = pytest.mark.browser
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import re
 import shutil
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,7 +16,8 @@ from bubble_lang.serve.shared_pictures import picture_type
 from bubble_lang.serve.webchat_routes import WEBCHAT_DIR
 from tests.serve.conftest import Client, ServerThread
 
-GALLERY = Path(__file__).parent / "gallery.bot"
+from tests.webchat.conftest import GALLERY
+
 PNG = base64.b64decode(qrcode_data_url("hello").split(",", 1)[1])
 
 

@@ -5,11 +5,11 @@ cannot resume starts a new conversation with a notice."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-GALLERY = Path(__file__).parent / "gallery.bot"
+from tests.webchat.conftest import GALLERY
+
 pytestmark = pytest.mark.browser
 
 

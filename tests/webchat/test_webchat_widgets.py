@@ -5,7 +5,6 @@ inputs."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pendulum
 import pytest
@@ -14,7 +13,8 @@ from selenium.webdriver.common.by import By
 from bubble_lang.runtime.values import to_text
 from bubble_lang.vm.captcha_challenges import challenge_of
 
-GALLERY = Path(__file__).parent / "gallery.bot"
+from tests.webchat.conftest import GALLERY
+
 pytestmark = pytest.mark.browser
 
 
