@@ -42,7 +42,8 @@ def _auth(welcome: dict, **more: str) -> dict[str, str]:
 
 
 def test_the_page_is_small_and_self_contained():
-    own = [WEBCHAT_DIR / name for name in ("index.html", "chat.css", "chat.js", "embed.js")]
+    own = sorted(WEBCHAT_DIR.glob("*.*"))
+    assert {path.name for path in own} >= {"index.html", "chat.css", "chat-kit.js", "chat.js", "embed.js"}
     assert sum(path.stat().st_size for path in own) <= 100 * 1024
     allowed = {"http://www.w3.org/2000/svg", "https://www.openstreetmap.org/?mlat=",
                "https://bot.example.com/webchat/embed.js"}
@@ -56,7 +57,8 @@ def test_the_page_and_its_files_are_served(gallery):
     page = httpx.get(gallery.http_url + "/")
     assert page.status_code == 200 and 'src="/webchat/chat.js"' in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    for name, kind in (("chat.js", "javascript"), ("chat.css", "css"), ("embed.js", "javascript")):
+    for name in re.findall(r'src="/webchat/([\w.-]+)"', page.text) + ["chat.css", "embed.js"]:
+        kind = "css" if name.endswith(".css") else "javascript"
         response = httpx.get(f"{gallery.http_url}/webchat/{name}")
         assert response.status_code == 200 and kind in response.headers["content-type"]
     plotly = httpx.get(gallery.http_url + "/webchat/plotly.min.js")

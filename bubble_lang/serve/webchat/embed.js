@@ -53,10 +53,14 @@
     mounted = true;
     var start = function () { window.BubbleChat.mount(chat, { server: server, title: title }); };
     if (window.BubbleChat) return start();
-    var code = document.createElement("script");
-    code.src = server + "/webchat/chat.js";
-    code.onload = start;
-    document.head.append(code);
+    var parts = ["chat-kit.js", "chat-controls.js", "chat-content.js", "chat.js"];
+    (function next() {  // in order: each part uses the ones before it
+      if (!parts.length) return start();
+      var code = document.createElement("script");
+      code.src = server + "/webchat/" + parts.shift();
+      code.onload = next;
+      document.head.append(code);
+    })();
   }
 
   function toggle(open) {
