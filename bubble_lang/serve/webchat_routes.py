@@ -92,9 +92,6 @@ def webchat_routes(hub: Hub) -> list[BaseRoute]:
         if not _FRAME_ID.match(frame_id) or not 1 <= len(mime) <= 127 or not (voice or 1 <= len(name) <= 255):
             return _with(problem(400, "bad_frame", "send X-Bubble-Id (1-128 characters), X-Bubble-Name "
                                                    "(1-255) and a Content-Type"), cors)
-        bucket = hub.buckets.get(session_id, (None, 0))[0]
-        if bucket is not None and not bucket.take():
-            return _with(problem(429, "rate_limited", "too many frames: slow down and send this one again"), cors)
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
@@ -150,14 +147,21 @@ def _spoken(text: str) -> bytes:
 
 async def _admit(hub: Hub, request: Request) -> tuple[dict[str, str], str, Response | None]:
     """The CORS headers, the session, and the answer when the call stops here: a refused origin,
-    a CORS preflight, or a session that cannot be used."""
+    a CORS preflight, a session that cannot be used, or one over its rate (a captcha's audio
+    costs CPU, an upload memory: both count like frames)."""
     cors = _cors(hub, request)
     if cors is None:
         return {}, "", problem(403, "origin", "this page's origin may not use this server")
     if request.method == "OPTIONS":
         return cors, "", Response(status_code=204, headers=cors)
     session_id, refused = await _session(hub, request)
-    return cors, session_id, None if refused is None else _with(refused, cors)
+    if refused is not None:
+        return cors, session_id, _with(refused, cors)
+    bucket = hub.buckets.get(session_id, (None, 0))[0]  # the rate of the session's sockets, shared
+    if bucket is not None and not bucket.take():
+        return cors, session_id, _with(problem(429, "rate_limited", "too many frames: slow down and send this "
+                                                                     "one again"), cors)
+    return cors, session_id, None
 
 
 async def _session(hub: Hub, request: Request) -> tuple[str, Response | None]:

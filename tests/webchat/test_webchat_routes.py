@@ -131,3 +131,11 @@ def test_captcha_audio_speaks_only_an_open_captcha(gallery):
     assert spoken.content[:4] == b"RIFF" and spoken.headers["cache-control"] == "no-store"
     assert httpx.post(url, headers={"X-Bubble-Session": welcome["session_id"]}).status_code == 401
     client.close()
+
+
+def test_the_routes_share_the_sessions_rate(gallery):
+    client, welcome = _session(gallery)
+    codes = [httpx.post(gallery.http_url + "/webchat/captcha-audio", headers=_auth(welcome)).status_code
+             for _ in range(14)]
+    assert codes[0] == 404 and 429 in codes  # 5 per second with bursts of 10, as for its frames
+    client.close()
