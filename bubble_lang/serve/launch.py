@@ -89,6 +89,10 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
         servers.append(companion)
     if started is not None:
         started(main)
+    if port:  # a fixed port (0 asks the system for one): say where the page is
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        logging.getLogger("bubble.serve").info("the web chat: http://%s:%d/  (WebSocket: /ws)",
+                                               f"[{shown}]" if ":" in shown else shown, port)
     stop = asyncio.Event()
 
     async def serve_all() -> None:
