@@ -82,6 +82,13 @@ class Bot:
                             clock or (lambda: pendulum.now(self.image.config.timezone)),
                             extensions=extensions, tracer=tracer)
 
+    def runner(self, store: Any = None, **options: Any) -> Any:
+        """Chatsky's pipeline runner over this bot: `await runner(request, ctx_id=None,
+        update_ctx_misc=None) -> ctx` (`engine/pipeline_runner.py`; `store` as for `Runner`)."""
+        from .pipeline_runner import PipelineRunner  # it builds on the Runner, which builds on Bot
+
+        return PipelineRunner(self, store, **options)
+
     def new_state(self, id: str, *, user_id: str | None = None, seed: int | None = None) -> SessionState:
         """A fresh conversation's state; the seed defaults to one derived from the id. Without a
         seed the conversation also gets a random secret (captcha challenges are drawn from it, so

@@ -15,6 +15,7 @@ while nobody types (`scheduler.py`). One conversation's failure never touches an
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -141,13 +142,17 @@ class Runner:
         await aclose()
 
     # ------------------------------------------------------------------ inputs
-    async def send(self, conversation_id: str, input: UserInput, *, message_id: str | None = None) -> list[Output]:
+    async def send(self, conversation_id: str, input: UserInput, *, message_id: str | None = None,
+                   misc: dict[str, Any] | None = None) -> list[Output]:
         """Play one input as a turn (due timers of the conversation first); returns its outputs,
         after they are committed and delivered. A `message_id` seen before returns the outputs of
-        the turn that handled it, and plays nothing."""
+        the turn that handled it, and plays nothing. `misc` (plain JSON data: the messengers'
+        `update_ctx_misc`) is merged into the conversation's `misc` map, committed with the turn."""
         input = check_input(input, self.bot.image.config.limits)  # InputRejected before anything happens
         record = _record(input)
-        return await self._run_turn(conversation_id, [input], record, message_id=message_id, timers_first=True)
+        prepare = _merge_misc(plain_misc(misc)) if misc else None
+        return await self._run_turn(conversation_id, [input], record, message_id=message_id, timers_first=True,
+                                    prepare=prepare)
 
     async def open(self, conversation_id: str) -> list[Output]:
         """Open the conversation (its entry dialog runs) unless it is open."""
@@ -377,6 +382,27 @@ class _HeldLock:
         if not runner._users[cid]:
             del runner._users[cid]
             del runner._locks[cid]
+
+
+MISC_KEY = "$misc"  # where a conversation's `misc` map lives in its state (not a script variable)
+
+
+def plain_misc(misc: dict[str, Any]) -> dict[str, Any]:
+    """`misc` as plain JSON data (a copy), or TypeError: the state holds data, never objects."""
+    try:
+        plain = json.loads(json.dumps(misc, allow_nan=False))
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"`misc` must be plain JSON data (text keys; text, numbers, lists, maps): {error}") from None
+    if not isinstance(plain, dict):
+        raise TypeError("`misc` must be a map")
+    return plain
+
+
+def _merge_misc(update: dict[str, Any]) -> Callable[[SessionState], None]:
+    def merge(state: SessionState) -> None:
+        state.runtime[MISC_KEY] = {**state.runtime.get(MISC_KEY, {}), **update}
+
+    return merge
 
 
 def _record(input: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from ..diagnostics import BubbleError
 from ..runtime.outputs import Output
-from .bot_frames import output_frame
+from ..engine.output_frames import output_frame
 from .hub import Hub, log
 from .session_tokens import bearer_ok
 from .ws_protocol import FrameError, read_body

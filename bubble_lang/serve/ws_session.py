@@ -34,7 +34,7 @@ from ..runtime.inputs import AttachmentInput, LocationInput
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer, Closed
 from .address_caps import REFUSAL, TRY_AGAIN_LATER, client_address
-from .bot_frames import output_frame
+from ..engine.output_frames import output_frame
 from .hub import Hub
 from .shared_pictures import keep_picture
 from .session_tokens import TokenBucket, new_session_id

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bubble_lang.runtime.outputs import Output
-from bubble_lang.serve.bot_frames import output_frame
+from bubble_lang.engine.output_frames import output_frame
 from bubble_lang.serve.hub import Hub, ServeSettings
 from bubble_lang.serve.session_tokens import TokenBucket, TokenSigner, bearer_ok, load_secret
 from bubble_lang.serve.ws_protocol import FrameError, nesting_depth, read_frame

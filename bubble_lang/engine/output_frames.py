@@ -1,4 +1,5 @@
-"""The bot's outputs as `/ws` and HTTP frames (layer 10).
+"""The bot's outputs as channel frames (layer 9): what `/ws`, the HTTP API, the messengers'
+pipeline runner and Telegram draw from, so every channel reads an output the same way.
 
 Input: a committed `Output` (with its `seq`). Output: the server frame a client renders — `text`,
 `markdown`, `options`, `widget`, `table`, `chart`, `image`, `audio`, `video`, `file`,
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.content_images import qrcode_data_url
 from ..runtime.outputs import Output
 from ..runtime.values import to_plain
+from .content_images import qrcode_data_url
 from .markdown_html import markdown_html
 
 BOT_FRAME_TYPES = ("text", "markdown", "options", "widget", "table", "chart", "image", "audio", "video", "file",

@@ -1,4 +1,4 @@
-"""`show md(…)` as safe HTML for the web chat (layer 10).
+"""`show md(…)` as safe HTML for the web chat (layer 9).
 
 Input: the markdown text a script showed (untrusted: it may hold what a user typed). Output: HTML
 made by markdown-it-py with raw HTML off, so `<script>` or `<img onerror>` in the text come out
