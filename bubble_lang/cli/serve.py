@@ -1,4 +1,5 @@
-"""`bubble serve BOT`: the WebSocket and HTTP server (SPEC §15), on uvicorn.
+"""`bubble serve BOT`: the WebSocket and HTTP server (SPEC §15), on uvicorn; `--telegram` also
+polls Telegram for the same bot (`messengers/telegram/`).
 
 Loads and checks the bot (a broken bot never starts serving), opens its store (SQLite beside the
 bot unless `--store` or `$BUBBLE_STORE` says otherwise), reads the server's secret and API key
@@ -41,6 +42,10 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--reload", action="store_true",
                         help="serve each edit of the bot that compiles; a broken edit is logged and the old version "
                              "keeps serving (needs the `serve` extra's watchfiles)")
+    parser.add_argument("--telegram", action="store_true",
+                        help="also serve the bot on Telegram by long polling (token from $TELEGRAM_BOT_TOKEN)")
+    parser.add_argument("--telegram-api", metavar="URL", default=None,
+                        help="another Bot API server (default: https://api.telegram.org; also $TELEGRAM_API_URL)")
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     parser.set_defaults(handler=serve_bot)
 
@@ -56,6 +61,20 @@ def serve_bot(args: argparse.Namespace) -> int:
         return 2
 
     color = stream_color(sys.stderr)
+    telegram = None
+    if args.telegram:
+        token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+        if not token:
+            sys.stderr.write("bubble serve: --telegram needs the bot's token in $TELEGRAM_BOT_TOKEN\n"
+                             "help: ask @BotFather for a token, then `export TELEGRAM_BOT_TOKEN=…`\n")
+            return 2
+        from ..messengers.telegram.long_polling import DEFAULT_BASE_URL, LongpollingInterface
+
+        api = args.telegram_api or os.environ.get("TELEGRAM_API_URL") or DEFAULT_BASE_URL
+        if not api.startswith(("http://", "https://")):
+            sys.stderr.write(f"bubble serve: --telegram-api must be an http(s) URL, not `{api}`\n")
+            return 2
+        telegram = LongpollingInterface(token, base_url=api)
     try:
         bot = load_bot(args.bot)
     except BubbleError as error:
@@ -83,7 +102,7 @@ def serve_bot(args: argparse.Namespace) -> int:
     try:
         asyncio.run(run_server(runner, settings, args.host, args.port,
                                besser_port=args.besser_port if args.besser else None, log_level=args.log_level,
-                               reload_path=bot_path if args.reload else None))
+                               reload_path=bot_path if args.reload else None, telegram=telegram))
     except KeyboardInterrupt:
         pass
     finally:

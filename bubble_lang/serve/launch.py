@@ -69,9 +69,10 @@ def uvicorn_config(app: Any, host: str, port: int, settings: ServeSettings, *, l
 
 async def run_server(runner: Runner, settings: ServeSettings, host: str, port: int, *,
                      besser_port: int | None = None, log_level: str = "info", reload_path: Path | None = None,
-                     started: Callable[[DrainingServer], None] | None = None) -> None:
+                     started: Callable[[DrainingServer], None] | None = None, telegram: Any = None) -> None:
     """Serve until a signal; `besser_port` also serves the BESSER endpoint; `reload_path`
-    (`--reload`) swaps in each edit of the bot there that compiles."""
+    (`--reload`) swaps in each edit of the bot there that compiles; `telegram` (a
+    `LongpollingInterface`) also polls Telegram over the same runner, and stops with the server."""
     app = serve_app(runner, settings)
     if reload_path is not None:
         app.state.hub.reloader = BotReloader(reload_path, runner)
@@ -100,6 +101,24 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
             await asyncio.gather(*(server.serve() for server in servers))
         finally:
             stop.set()
+            if telegram is not None:
+                telegram.stop()
 
     reloader = app.state.hub.reloader
-    await asyncio.gather(serve_all(), *([reloader.watch(stop)] if reloader is not None else []))
+    extra = [reloader.watch(stop)] if reloader is not None else []
+    if telegram is not None:
+        extra.append(_poll_telegram(telegram, runner))
+    await asyncio.gather(serve_all(), *extra)
+
+
+async def _poll_telegram(telegram: Any, runner: Runner) -> None:
+    """The Telegram interface over the server's runner; a stop on its own (a refused token) is
+    logged by it, and the server goes on serving its other channels."""
+    from ..engine.pipeline_runner import PipelineRunner
+
+    try:
+        await telegram.connect(PipelineRunner(runner.bot, runner=runner))
+    except Exception:  # noqa: BLE001 - Telegram's failure is not the server's
+        logging.getLogger("bubble.telegram").exception("Telegram: polling stopped")
+    finally:
+        await telegram.close()
