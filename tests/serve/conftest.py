@@ -32,8 +32,9 @@ class ServerThread:
     """`bubble serve`'s app on uvicorn in a thread of this process, on a free port."""
 
     def __init__(self, folder: Path, *, api_key: str | None = API_KEY, reload: bool = False, port: int = 0,
-                 **settings: Any):
+                 telegram: Any = None, **settings: Any):
         self.folder = folder
+        self.telegram = telegram  # a LongpollingInterface to poll with (tests/messengers)
         self.reload = reload
         self.api_key = api_key
         self.settings = settings
@@ -56,6 +57,7 @@ class ServerThread:
         self.thread = threading.Thread(
             target=lambda: asyncio.run(run_server(self.runner, settings, "127.0.0.1", self.port, log_level="warning",
                                                   reload_path=bot_path if self.reload else None,
+                                                  telegram=self.telegram,
                                                   started=lambda server: setattr(self, "server", server))),
             daemon=True)
         self.thread.start()
