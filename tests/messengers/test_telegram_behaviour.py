@@ -164,3 +164,14 @@ def test_kill_9_mid_turn_and_restart(bot_api, tmp_path):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(20)
+
+
+def test_telegram_needs_a_token_and_a_real_api_url(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "TELEGRAM_BOT_TOKEN"}
+    missing = subprocess.run([sys.executable, "-m", "bubble_lang", "serve", str(GALLERY), "--telegram"],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert missing.returncode == 2 and "TELEGRAM_BOT_TOKEN" in missing.stderr and "Traceback" not in missing.stderr
+    wrong = subprocess.run([sys.executable, "-m", "bubble_lang", "serve", str(GALLERY), "--telegram",
+                            "--telegram-api", "ftp://x"], capture_output=True, text=True, timeout=60,
+                           env={**env, "TELEGRAM_BOT_TOKEN": "1:x"})
+    assert wrong.returncode == 2 and "http(s) URL" in wrong.stderr
