@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 from markdown_it import MarkdownIt
 
-from ...cli.widget_prompts import constraint_words, is_multi, widget_kind
+from ...engine.widget_words import constraint_words, is_multi, widget_kind
 from ...engine.markdown_html import SAFE_SCHEMES
 from ...runtime.values import to_text
 
