@@ -46,41 +46,61 @@ def add_parser(commands: Any) -> None:
                         help="also serve the bot on Telegram by long polling (token from $TELEGRAM_BOT_TOKEN)")
     parser.add_argument("--telegram-api", metavar="URL", default=None,
                         help="another Bot API server (default: https://api.telegram.org; also $TELEGRAM_API_URL)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="N server processes on one port, sharing a Redis store (default: 1; docs/scaling.md)")
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     parser.set_defaults(handler=serve_bot)
 
 
 def serve_bot(args: argparse.Namespace) -> int:
     try:
-        from ..serve.hub import ServeSettings
-        from ..serve.launch import run_server
-        from ..serve.session_tokens import TokenSigner, load_secret
+        from ..serve.launch import run_server  # noqa: F401 - the `serve` extra is installed
+        from ..serve.session_tokens import load_secret
+        from ..serve.workers import serve_workers
     except ImportError as error:  # the `serve` extra is optional
         sys.stderr.write(f"bubble serve: {error.name or 'a server package'} is not installed\n"
                          "help: install the server's packages with `pip install 'bubble-lang[serve]'`\n")
         return 2
 
     color = stream_color(sys.stderr)
-    telegram = None
     if args.telegram:
         token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
         if not token:
             sys.stderr.write("bubble serve: --telegram needs the bot's token in $TELEGRAM_BOT_TOKEN\n"
                              "help: ask @BotFather for a token, then `export TELEGRAM_BOT_TOKEN=…`\n")
             return 2
-        from ..messengers.telegram.long_polling import DEFAULT_BASE_URL, LongpollingInterface
-
-        api = args.telegram_api or os.environ.get("TELEGRAM_API_URL") or DEFAULT_BASE_URL
+        api = args.telegram_api or os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org"
         if not api.startswith(("http://", "https://")):
             sys.stderr.write(f"bubble serve: --telegram-api must be an http(s) URL, not `{api}`\n")
             return 2
-        telegram = LongpollingInterface(token, base_url=api)
+    store_url = args.store or os.environ.get("BUBBLE_STORE") or "sqlite"
+    if args.workers < 1 or (args.workers > 1 and not store_url.startswith(("redis://", "rediss://"))):
+        sys.stderr.write("bubble serve: --workers N needs N ≥ 1, and more than one worker needs a shared store\n"
+                         "help: run Redis and add `--store redis://127.0.0.1:6379/0` (docs/scaling.md)\n")
+        return 2
     try:
         bot = load_bot(args.bot)
     except BubbleError as error:
         sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=color))
         return 1
     warn_unknown_extensions(bot)
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.workers == 1:
+        return _serve_one(args, bot, store_url, None, 0)
+    bot_path = Path(args.bot)
+    load_secret(bot.image.config.serve.secret, (bot_path if bot_path.is_dir() else bot_path.parent) / ".bubble")
+    return serve_workers(args.workers, args.host, args.port,
+                         lambda sock, index: _serve_one(args, load_bot(args.bot), store_url, sock, index))
+
+
+def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, index: int) -> int:
+    """One server process (the only one, or worker `index` on the parent's socket)."""
+    from ..serve.hub import ServeSettings
+    from ..serve.launch import run_server
+    from ..serve.session_tokens import TokenSigner, load_secret
+
+    color = stream_color(sys.stderr)
     bot_path = Path(args.bot)
     try:
         store = open_bot_store(bot, bot_path, args.store)
@@ -95,14 +115,20 @@ def serve_bot(args: argparse.Namespace) -> int:
                              api_key=os.environ.get("BUBBLE_API_KEY") or serve_config.api_key, origins=origins,
                              limits=bot.image.config.limits)
     tune_for_serving()  # start-up objects frozen, fewer full collections (docs/besser.md)
-    logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    if not settings.api_key:
+    if not settings.api_key and index == 0:
         logging.getLogger("bubble.serve").info("no API key configured: the HTTP API answers 401 (set BUBBLE_API_KEY)")
+    telegram = None
+    if args.telegram and index == 0:  # one poller per bot: Telegram answers a second one with 409
+        from ..messengers.telegram.long_polling import LongpollingInterface
+
+        api = args.telegram_api or os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org"
+        telegram = LongpollingInterface(os.environ["TELEGRAM_BOT_TOKEN"].strip(), base_url=api)
+    relay_url = store_url if store_url.startswith(("redis://", "rediss://")) else None
     try:
         asyncio.run(run_server(runner, settings, args.host, args.port,
-                               besser_port=args.besser_port if args.besser else None, log_level=args.log_level,
-                               reload_path=bot_path if args.reload else None, telegram=telegram))
+                               besser_port=args.besser_port if args.besser and index == 0 else None,
+                               log_level=args.log_level, reload_path=bot_path if args.reload else None,
+                               telegram=telegram, relay_url=relay_url, sockets=[sock] if sock is not None else None))
     except KeyboardInterrupt:
         pass
     finally:

@@ -83,6 +83,7 @@ class Runner:
         self._seeds: dict[str, int] = {}
         self._retiring: set[asyncio.Task[None]] = set()  # old extension clients closing after a reload
         self.uploads: Any = None  # the upload store (`engine/uploads.py`), made on the first upload
+        self.relay: Any = None  # `outbox_relay.OutboxRelay` when several workers share a Redis store
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> Runner:
@@ -215,6 +216,18 @@ class Runner:
         async with self._lock(conversation_id):
             return await self.outbox.subscribe(self.key(conversation_id), deliver, after_seq)
 
+    async def catch_up(self, key: str) -> None:
+        """Deliver what another worker committed for `key` to this worker's subscribers (the
+        outbox relay's notice), in order, under the conversation's lock here."""
+        conversation_id = key.split("/", 1)[1] if "/" in key else key
+        async with self._lock(conversation_id):
+            subscribers = self.outbox.subscribers.get(key)
+            if not subscribers:
+                return
+            after = min(subscription.last_seq for subscription in subscribers)
+            missed = await asyncio.to_thread(self.store.outputs_since, key, after)
+            await self.outbox.deliver(key, [Output.from_plain(plain) for plain in missed])
+
     async def state(self, conversation_id: str) -> SessionState | None:
         """The committed state of a conversation (None when it has none yet, or when what is
         stored cannot be read: it is then set aside and the conversation starts afresh)."""
@@ -298,6 +311,8 @@ class Runner:
                 raise
             self.scheduler.expect(timers.next_due(state, turn.bot.image.session_timeout))
             await self.outbox.deliver(key, outputs)
+            if self.relay is not None and outputs:
+                await self.relay.announce(key, max(output.seq for output in outputs))
             return outputs
 
     async def _begin(self, turn: StoredTurn, message_id: str | None) -> list[Output] | None:

@@ -12,6 +12,7 @@ checked against a schema like `/ws` frames; errors are JSON `{code, message}`, n
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from typing import Any
 
@@ -21,6 +22,7 @@ from starlette.routing import Route
 
 from ..diagnostics import BubbleError
 from ..runtime.outputs import Output
+from ..storage.errors import StoreUnavailable
 from ..engine.output_frames import output_frame
 from .hub import Hub, log
 from .session_tokens import bearer_ok
@@ -50,7 +52,7 @@ def api_routes(hub: Hub) -> list[Route]:
 
     async def healthz(request: Request) -> JSONResponse:
         status = "draining" if hub.draining else "ok"
-        body: dict[str, Any] = {"status": status, "revision": hub.runner.bot.image.revision}
+        body: dict[str, Any] = {"status": status, "revision": hub.runner.bot.image.revision, "pid": os.getpid()}
         if hub.reloader is not None:  # a rejected edit: the old revision still serves (200)
             body["reload"] = hub.reloader.status.to_json()
         return JSONResponse(body, status_code=503 if hub.draining else 200)
@@ -106,6 +108,8 @@ async def _turn(hub: Hub, request: Request, kind: str) -> JSONResponse:
 
     try:
         outputs = await hub.turn(conversation_id, f"http-{kind}", play)
+    except StoreUnavailable:
+        return problem(503, "unavailable", "the conversation store cannot be reached right now; send this again")
     except BubbleError as error:
         message = error.diagnostics[0].message if error.diagnostics else "the input was refused"
         return problem(400, "rejected", message)

@@ -54,6 +54,7 @@ class Hub:
         self.buckets: dict[str, tuple[TokenBucket, int]] = {}  # per session: the bucket and its sockets
         self.addresses = AddressCaps(settings.limits.sockets_per_address)
         self.reloader: Any = None  # `hot_reload.BotReloader` with `--reload`: its status is on /healthz
+        self.relay: Any = None  # `engine/outbox_relay.OutboxRelay` when several workers share Redis
         self.in_flight = 0
         self.draining = False
         self._idle = asyncio.Event()

@@ -21,6 +21,7 @@ from typing import Any
 import uvicorn
 from uvicorn.config import WS_PROTOCOLS
 
+from ..engine.outbox_relay import OutboxRelay
 from ..engine.runner import Runner
 from .app import serve_app
 from .besser import BesserOptions, besser_app
@@ -69,13 +70,29 @@ def uvicorn_config(app: Any, host: str, port: int, settings: ServeSettings, *, l
 
 async def run_server(runner: Runner, settings: ServeSettings, host: str, port: int, *,
                      besser_port: int | None = None, log_level: str = "info", reload_path: Path | None = None,
-                     started: Callable[[DrainingServer], None] | None = None, telegram: Any = None) -> None:
+                     started: Callable[[DrainingServer], None] | None = None, telegram: Any = None,
+                     relay_url: str | None = None, sockets: list[socket.socket] | None = None) -> None:
     """Serve until a signal; `besser_port` also serves the BESSER endpoint; `reload_path`
     (`--reload`) swaps in each edit of the bot there that compiles; `telegram` (a
-    `LongpollingInterface`) also polls Telegram over the same runner, and stops with the server."""
+    `LongpollingInterface`) also polls Telegram over the same runner, and stops with the server;
+    `relay_url` (a Redis store shared by several workers) relays output and revisions between
+    them; `sockets` are listening sockets made by a parent (`--workers`)."""
     app = serve_app(runner, settings)
+    relay = None
+    if relay_url is not None:
+        relay = OutboxRelay(runner, relay_url, getattr(runner.store, "prefix", "bubble"))
+        runner.relay = relay
+        app.state.hub.relay = relay
     if reload_path is not None:
-        app.state.hub.reloader = BotReloader(reload_path, runner)
+        reloader = BotReloader(reload_path, runner, on_swap=None if relay is None else (
+            lambda bot: asyncio.get_running_loop().create_task(relay.announce_revision(bot.image.revision))))
+        app.state.hub.reloader = reloader
+        if relay is not None:
+            async def follow(revision: str) -> None:  # another worker swapped: look at the disk now
+                if revision != runner.bot.image.revision:
+                    await reloader.reload()
+
+            relay.on_revision = follow
     main = DrainingServer(uvicorn_config(app, host, port, settings, log_level=log_level), app.state.hub)
     servers: list[DrainingServer] = [main]
     if besser_port is not None:
@@ -90,16 +107,20 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
         servers.append(companion)
     if started is not None:
         started(main)
-    if port:  # a fixed port (0 asks the system for one): say where the page is
+    if port and sockets is None:  # a fixed port (0 asks the system), not a worker: say where the page is
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         logging.getLogger("bubble.serve").info("the web chat: http://%s:%d/  (WebSocket: /ws)",
                                                f"[{shown}]" if ":" in shown else shown, port)
     stop = asyncio.Event()
 
     async def serve_all() -> None:
+        if relay is not None:
+            relay.start()
         try:
-            await asyncio.gather(*(server.serve() for server in servers))
+            await asyncio.gather(*(server.serve(sockets=sockets if server is main else None) for server in servers))
         finally:
+            if relay is not None:
+                await relay.stop()
             stop.set()
             if telegram is not None:
                 telegram.stop()

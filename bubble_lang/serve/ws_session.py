@@ -33,6 +33,7 @@ from ..engine.uploads import clean_name
 from ..runtime.inputs import AttachmentInput, LocationInput
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer, Closed
+from ..storage.errors import StoreUnavailable
 from .address_caps import REFUSAL, TRY_AGAIN_LATER, client_address
 from ..engine.output_frames import output_frame
 from .hub import Hub
@@ -41,6 +42,7 @@ from .session_tokens import TokenBucket, new_session_id
 from .ws_protocol import PROTOCOL_VERSION, FrameError, read_frame
 
 log = logging.getLogger("bubble.serve")
+UNAVAILABLE = "the conversation store cannot be reached right now; send this again in a moment"
 QUEUE_FRAMES = 1024  # frames waiting for one slow socket before it is closed (memory stays bounded)
 MAX_TYPING_SECONDS = 10.0  # the longest real pause after a live `typing` frame
 _CLOSE = object()
@@ -127,7 +129,11 @@ class WsSession:
         if frame["type"] == "hello":
             if self.session_id is not None:
                 return self._error("bad_frame", "this socket already said hello", None)
-            return await self._hello(frame)
+            try:
+                return await self._hello(frame)
+            except StoreUnavailable:  # Redis away: say so; the client reconnects with its backoff
+                self._error("unavailable", UNAVAILABLE, None)
+                return await self._close_now(TRY_AGAIN_LATER)
         if self.session_id is None:
             return self._error("hello_first", "send `hello` first", frame_id)
         if self.hub.draining:
@@ -137,6 +143,8 @@ class WsSession:
             await self.hub.turn(self.session_id, frame["type"], lambda: self._play(frame))
         except FrameError as error:
             return self._error(error.code, error.message, frame_id)
+        except StoreUnavailable:
+            return self._error("unavailable", UNAVAILABLE, frame_id)
         except BubbleError as error:  # the input was refused (InputRejected): say why, in words
             message = error.diagnostics[0].message if error.diagnostics else "the input was refused"
             return self._error("rejected", message, frame_id)
