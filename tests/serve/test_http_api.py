@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import httpx
 import pytest
 
@@ -15,7 +17,8 @@ def post(server, path, body, key=API_KEY):
 
 def test_healthz(server):
     answer = httpx.get(server.http_url + "/healthz", timeout=5)
-    assert answer.status_code == 200 and answer.json() == {"status": "ok", "revision": server.runner.bot.image.revision}
+    assert answer.status_code == 200 and answer.json() == {"status": "ok", "revision": server.runner.bot.image.revision,
+                                                           "pid": os.getpid()}  # the worker answering
 
 
 def test_messages_events_and_transcript_with_the_key(server):
