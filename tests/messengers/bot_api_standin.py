@@ -61,7 +61,6 @@ class BotApiStandIn:
 
     def __init__(self, token: str = "123:TEST"):
         self.token = token
-        self.bot_user: dict[str, Any] = dict(BOT_USER)
         # When True every call answers 401, as when the bot's token was revoked.
         self.token_refused = False
         self._new_state()
@@ -127,6 +126,11 @@ class BotApiStandIn:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        """The bot's User object, as getMe answers it."""
+        return dict(BOT_USER)
 
     @property
     def port(self) -> int:

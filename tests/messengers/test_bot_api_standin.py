@@ -73,8 +73,9 @@ def after(seconds: float, action: Any) -> threading.Timer:
 
 
 # ---------------------------------------------------------------------- routes and tokens
-def test_get_me_by_get_or_post_in_any_case(client: httpx.Client) -> None:
+def test_get_me_by_get_or_post_in_any_case(api: BotApiStandIn, client: httpx.Client) -> None:
     me = {"id": 42, "is_bot": True, "first_name": "StandIn", "username": "standin_bot"}
+    assert api.bot_user == me
     assert ok(client.get("getMe")) == me
     assert ok(client.post("GETME")) == me
     assert ok(client.post("deletewebhook")) is True
@@ -205,7 +206,8 @@ def test_a_multipart_upload_is_stored_and_downloaded(api: BotApiStandIn, client:
 
 
 def test_photos_by_upload_file_id_or_url(api: BotApiStandIn, client: httpx.Client) -> None:
-    uploaded = ok(client.post("sendPhoto", data={"chat_id": str(CHAT)}, files={"photo": ("p.jpg", b"JPEG", "image/jpeg")}))
+    uploaded = ok(client.post("sendPhoto", data={"chat_id": str(CHAT)},
+                              files={"photo": ("p.jpg", b"JPEG", "image/jpeg")}))
     sizes = uploaded["photo"]
     assert [(size["width"], size["height"]) for size in sizes] == [(90, 67), (320, 240), (1280, 960)]
     assert api.file_bytes(sizes[-1]["file_id"]) == b"JPEG"
