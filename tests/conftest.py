@@ -71,3 +71,26 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture
+def trivia_server() -> Iterator[None]:
+    """The trivia sample's own extension server (samples/trivia/trivia_server.py), on the port its
+    bubble.toml names (8770), for tests that play the sample through a channel."""
+    import sys
+
+    import httpx
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    process = subprocess.Popen([sys.executable, os.path.join(root, "samples", "trivia", "trivia_server.py"),
+                                "--port", "8770"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            httpx.get("http://127.0.0.1:8770/", timeout=0.5)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield
+    process.terminate()
+    process.wait(timeout=10)

@@ -22,6 +22,7 @@ from rich.markdown import Heading, Markdown
 from rich.table import Table
 from rich.text import Text
 
+from ..engine.widget_words import human_size
 from ..runtime.outputs import Output
 from ..runtime.values import to_text
 
@@ -111,20 +112,6 @@ def progress_line(text: str, progress: Any) -> str:
     percent = max(0.0, min(100.0, float(progress)))
     filled = round(BAR_WIDTH * percent / 100)
     return f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {percent:3.0f}% {text}"
-
-
-def human_size(size: int) -> str:
-    """1 byte, 512 bytes, 1.5 KB, 2.0 MB: what a person reads at a glance."""
-    if size == 1:
-        return "1 byte"
-    if size < 1024:
-        return f"{size} bytes"
-    for unit in ("KB", "MB", "GB"):
-        size_f = size / 1024
-        if size_f < 1024 or unit == "GB":
-            return f"{size_f:.1f} {unit}"
-        size = int(size_f)
-    return f"{size} bytes"  # pragma: no cover
 
 
 def file_bytes(data: dict[str, Any]) -> bytes | None:

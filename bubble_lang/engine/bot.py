@@ -44,6 +44,9 @@ from ..vm.step import describe_waiting, step
 from .extension_io import ExtensionCaller, default_extensions
 
 Clock = Callable[[], pendulum.DateTime]
+#: `Bot.runner`'s class, put here by `engine/pipeline_runner.py` when the engine package loads: the
+#: pipeline runner builds on the Runner, which builds on Bot, so Bot cannot import it (no cycles).
+PIPELINE_RUNNER: Callable[..., Any] | None = None
 log = logging.getLogger("bubble")
 
 
@@ -85,9 +88,9 @@ class Bot:
     def runner(self, store: Any = None, **options: Any) -> Any:
         """Chatsky's pipeline runner over this bot: `await runner(request, ctx_id=None,
         update_ctx_misc=None) -> ctx` (`engine/pipeline_runner.py`; `store` as for `Runner`)."""
-        from .pipeline_runner import PipelineRunner  # it builds on the Runner, which builds on Bot
-
-        return PipelineRunner(self, store, **options)
+        if PIPELINE_RUNNER is None:
+            raise RuntimeError("the pipeline runner is not loaded: import bubble_lang.engine.pipeline_runner")
+        return PIPELINE_RUNNER(self, store, **options)
 
     def new_state(self, id: str, *, user_id: str | None = None, seed: int | None = None) -> SessionState:
         """A fresh conversation's state; the seed defaults to one derived from the id. Without a

@@ -32,6 +32,7 @@ import attrs
 from ..runtime.inputs import AnswerInput, AttachmentInput, EventInput, LocationInput, TextInput
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer
+from . import bot as bot_module
 from .chat_messages import (Audio, CallbackQuery, Contact, DataAttachment, Document, Image, Invoice, Location, Message,
                             Poll, Video)
 from .output_frames import output_frame
@@ -193,3 +194,6 @@ def _table_text(frame: dict[str, Any]) -> str:
     return "\n".join(" | ".join(str(cell) for cell in row) for row in rows)
 
 
+
+
+bot_module.PIPELINE_RUNNER = PipelineRunner  # `load_bot(path).runner(…)` (see `Bot.runner`)

@@ -24,7 +24,6 @@ import attrs
 
 from ..cli.content_text import progress_line
 from ..cli.widget_prompts import (
-    SINGLE_KINDS,
     constraint_words,
     is_choice,
     is_multi,
@@ -33,6 +32,7 @@ from ..cli.widget_prompts import (
     widget_hint,
     widget_kind,
 )
+from ..engine.widget_words import SINGLE_KINDS
 from ..runtime.outputs import Output
 from ..runtime.values import to_plain, to_text
 

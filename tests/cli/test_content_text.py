@@ -7,7 +7,8 @@ import base64
 import pytest
 
 from bubble_lang.cli.chat_session import render_output
-from bubble_lang.cli.content_text import chart_line, human_size, markdown_lines, progress_line, qr_lines, table_lines
+from bubble_lang.engine.widget_words import human_size
+from bubble_lang.cli.content_text import chart_line, markdown_lines, progress_line, qr_lines, table_lines
 from bubble_lang.cli.downloads import safe_name, save_download
 from bubble_lang.runtime.outputs import Output
 

@@ -4,12 +4,8 @@ each sample's conversation test, as the web chat's do)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bubble_lang.runtime.values import to_text
@@ -193,22 +189,6 @@ WALKS = {name[len("walk_"):]: walk for name, walk in dict(globals()).items() if 
 def test_every_sample_has_a_telegram_walk():
     bots = sorted(p.stem for p in SAMPLES.rglob("*.bot") if not p.name.endswith(".test.bot"))
     assert bots == sorted(WALKS)
-
-
-@pytest.fixture
-def trivia_server():
-    process = subprocess.Popen([sys.executable, str(SAMPLES / "trivia" / "trivia_server.py"), "--port", "8770"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            httpx.get("http://127.0.0.1:8770/", timeout=0.5)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.mark.parametrize("name", sorted(WALKS))

@@ -4,12 +4,8 @@ test (samples/*.test.bot), and a screenshot of each is kept as a test artifact."
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pendulum
 import pytest
 from selenium.webdriver.common.by import By
@@ -250,23 +246,6 @@ def sample_paths() -> list[Path]:
 
 def test_every_sample_has_a_walk():
     assert sorted(p.stem for p in sample_paths()) == sorted(WALKS)
-
-
-@pytest.fixture
-def trivia_server():
-    """The trivia sample's extension server (samples/trivia/bubble.toml: port 8770)."""
-    process = subprocess.Popen([sys.executable, str(SAMPLES / "trivia" / "trivia_server.py"), "--port", "8770"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            httpx.get("http://127.0.0.1:8770/", timeout=0.5)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.mark.parametrize("name", sorted(WALKS))

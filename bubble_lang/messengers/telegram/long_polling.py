@@ -247,7 +247,8 @@ class LongpollingInterface(MessengerInterfaceWithAttachments):
                                                                  "reply_markup": keyboard.markup()}))
                 return
             if head == "d":
-                value: Any = [keyboard.values[i] for i in keyboard.picked]
+                picked = keyboard.picked if keyboard.ordered else sorted(keyboard.picked)
+                value: Any = [keyboard.values[i] for i in picked]
             elif head == "c" and index_text.isdigit() and int(index_text) < len(keyboard.values):
                 value = keyboard.values[int(index_text)]
             else:

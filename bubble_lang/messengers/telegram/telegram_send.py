@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 from markdown_it import MarkdownIt
 
-from ...cli.widget_prompts import constraint_words, is_multi, widget_kind
+from ...engine.widget_words import constraint_words, is_multi, widget_kind
 from ...engine.markdown_html import SAFE_SCHEMES
 from ...runtime.values import to_text
 
@@ -52,6 +52,7 @@ class Keyboard:
     values: list[Any]
     titles: list[str]
     multi: bool = False
+    ordered: bool = False  # multi_list_choice: the order of the taps is the answer's order
     widget: bool = False
     picked: list[int] = attrs.field(factory=list)
     message_id: int | None = None
@@ -136,7 +137,7 @@ def _question(chat: dict[str, Any], frame: dict[str, Any]) -> tuple[list[Send], 
         titles = [_title(entry) for entry in entries]
         values = [_value(entry) for entry in entries]
         keyboard = Keyboard(seq=int(frame.get("seq") or 0), values=values, titles=titles, multi=is_multi(widget),
-                            widget=True)
+                            ordered=kind == "multi_list_choice", widget=True)
         words = "tap each one you want, then Done" if keyboard.multi else ""
         return sends + _texts(chat, text + (f"\n({words})" if words else ""), keyboard.markup()), keyboard
     if widget is not None:
