@@ -1,103 +1,125 @@
-"""A local stand-in of the Telegram Bot API for tests (research/serving.md §3.6): Starlette on
-127.0.0.1, run by uvicorn in a thread, speaking real HTTP.
+"""A local stand-in of the Telegram Bot API for tests: Starlette on 127.0.0.1, served by uvicorn
+in a thread with its own event loop, speaking real HTTP.
 
-- `/bot<token>/<method>` with parameters in the query, JSON, form or multipart bodies (objects
-  such as `reply_markup` as JSON text in forms), method names in any case; `{ok, result}` or
-  `{ok: false, error_code, description, parameters?}`. `/file/bot<token>/<path>` serves files.
-- `getUpdates` has real long-poll semantics: it holds up to `timeout` seconds, an update is
-  confirmed (and forgotten) when a later call asks for a higher `offset`, and until then it is
-  delivered again.
-- Every call is logged (`calls`, `calls_of`, `wait_for`), with uploads as sha256 hashes.
-- Tests inject updates (`inject_text`, `inject_callback`, `inject_photo`, `inject_document`,
-  `inject_voice`, `inject_location`) and faults (`fail_next`: a status with `retry_after`;
-  `drop_next`: the connection closed without an answer).
-- `sendMessage` refuses empty or over-4096-character text, MarkdownV2 with unescaped reserved
-  characters, and `callback_data` over 64 bytes, as Telegram does.
+Why a server rather than a mocked client: the bot under test keeps its real HTTP client, so what
+is tested includes how it encodes parameters (query, JSON, form, multipart), how it long-polls,
+what it does with a 429, a 500, a dropped connection or a refused token. Why not Telegram's own
+`telegram-bot-api` server: it needs a real token and talks to Telegram.
+
+- `/bot<token>/<method>` (GET or POST; method names in any case) and `/file/bot<token>/<path>`.
+- `getUpdates` long-polls for real (standin_updates); the other methods check their parameters
+  as Telegram does (standin_methods) and keep files and messages (standin_store).
+- Every call is logged (`calls`, `calls_of`, `wait_for`; standin_log); tests inject updates
+  (`inject_*`) and faults (`fail_next`, `drop_next`, `slow_next`, `wrong_token`).
+
+A dropped call (`drop_next`) closes the TCP connection before a byte of the answer is written:
+an httpx client gets `httpx.RemoteProtocolError` ("Server disconnected without sending a
+response"), an `httpx.TransportError`, as when a proxy or the network drops a request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
-import json
 import threading
 import time
 from typing import Any
 
-import attrs
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-BOT_USER = {"id": 42, "is_bot": True, "first_name": "StandIn", "username": "standin_bot"}
-RESERVED_V2 = set(">#+-=|{}.!")
-SENDS = {"sendphoto": "photo", "senddocument": "document", "sendvoice": "voice", "sendaudio": "audio",
-         "sendvideo": "video"}
-CANONICAL = {name.lower(): name for name in (
-    "getMe", "deleteWebhook", "getUpdates", "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio",
-    "sendVideo", "sendLocation", "sendChatAction", "answerCallbackQuery", "editMessageReplyMarkup",
-    "editMessageText", "getFile")}
+from .standin_http import Transports, protocol_remembering_transports, read_params
+from .standin_log import Call, CallLog, Fault, Faults, Matcher
+from .standin_methods import CANONICAL, Methods
+from .standin_store import BOT_USER, BotApiError, CallbackQueries, FileStore, MessageStore, Upload, chat_key, user_of
+from .standin_updates import UpdateQueue, Wakeups
 
 
-@attrs.frozen
-class Call:
-    method: str
-    params: dict[str, Any]
-    files: dict[str, str]
-    at: float
+class _Dropped(Exception):
+    """A `drop_next` fault: close the connection without answering."""
 
 
-class Problem(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None):
-        super().__init__(description)
-        self.code, self.description, self.retry_after = code, description, retry_after
+class _TokenRefusal:
+    """What `wrong_token()` returns: the refusal is on already; a `with` block ends it."""
+
+    def __init__(self, standin: BotApiStandIn, before: bool):
+        self.standin = standin
+        self.before = before
+
+    def __enter__(self) -> BotApiStandIn:
+        return self.standin
+
+    def __exit__(self, *exc: object) -> None:
+        self.standin.token_refused = self.before
 
 
 class BotApiStandIn:
-    """See the module docstring."""
+    """See the module docstring. `with BotApiStandIn() as api:` starts and stops it."""
 
     def __init__(self, token: str = "123:TEST"):
         self.token = token
-        self.calls: list[Call] = []
-        self.updates: list[dict[str, Any]] = []
-        self.injected: list[dict[str, Any]] = []  # every update ever injected, confirmed or not
-        self.files: dict[str, tuple[bytes, str]] = {}
-        self.faults: dict[str, list[tuple[str, Any]]] = {}
-        self.lock = threading.Lock()
-        self.new_update = threading.Condition(self.lock)
-        self.update_ids = itertools.count(1000)
-        self.message_ids = itertools.count(1)
-        self.file_ids = itertools.count(1)
-        self.server: uvicorn.Server | None = None
-        self.thread: threading.Thread | None = None
-        self.port = 0
+        # When True every call answers 401, as when the bot's token was revoked.
+        self.token_refused = False
+        self._new_state()
+        self._sleeps = Wakeups()  # slow_next's delays, cut short by stop()
+        self._transports: Transports = {}  # only touched on the server's loop
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port = 0
+
+    def _new_state(self) -> None:
+        self._log = CallLog()
+        self._faults = Faults()
+        self._updates = UpdateQueue()
+        self._files = FileStore()
+        self._messages = MessageStore()
+        self._callbacks = CallbackQueries()
+        self._methods = Methods(self._updates, self._files, self._messages, self._callbacks)
 
     # ------------------------------------------------------------------ running
     def start(self) -> BotApiStandIn:
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._method, methods=["GET", "POST"]),
-                                Route("/file/bot{token}/{path:path}", self._file, methods=["GET"])])
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
+        """Serve on a free port of 127.0.0.1; returns once the server accepts connections."""
+        if self._server is not None:
+            raise RuntimeError("the Bot API stand-in is already started")
+        app = Starlette(routes=[
+            Route("/bot{token}/{method}", self._bot_call, methods=["GET", "POST"]),
+            Route("/file/bot{token}/{file_path:path}", self._file, methods=["GET"]),
+            Route("/{anything:path}", self._not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"])])
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, loop="asyncio", ws="none", lifespan="off",
+                                http=protocol_remembering_transports(self._transports), log_level="warning",
+                                access_log=False, timeout_graceful_shutdown=2)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="bot-api-standin", daemon=True)
+        self._thread.start()
         deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the Bot API stand-in did not start")
-            time.sleep(0.01)
-        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+            time.sleep(0.005)
+        self._port = self._server.servers[0].sockets[0].getsockname()[1]
         return self
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.should_exit = True
-        with self.lock:
-            self.new_update.notify_all()
-        if self.thread is not None:
-            self.thread.join(timeout=10)
+        """Stop serving: waiting long polls return empty, slow answers go at once."""
+        if self._server is None or self._thread is None:
+            return
+        self._updates.close()
+        self._sleeps.close()
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def reset(self) -> None:
+        """Forget everything (calls, updates and their ids, files, messages, faults, a refused
+        token) but keep serving: one server can then serve a whole test module, each test
+        starting afresh (stopping uvicorn costs about 0.2 s). Call it between tests, when no
+        call is in progress; a poll still waiting returns empty."""
+        old = self._updates
+        self.token_refused = False
+        self._new_state()
+        old.close()
 
     def __enter__(self) -> BotApiStandIn:
         return self.start()
@@ -106,233 +128,220 @@ class BotApiStandIn:
         self.stop()
 
     @property
+    def bot_user(self) -> dict[str, Any]:
+        """The bot's User object, as getMe answers it."""
+        return dict(BOT_USER)
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """Where clients send calls: `{base_url}/bot{token}/{method}`."""
+        return f"http://127.0.0.1:{self._port}"
 
     # ------------------------------------------------------------------ the call log
+    @property
+    def calls(self) -> list[Call]:
+        """Every call so far, oldest first (a copy: it does not change under the caller)."""
+        return self._log.snapshot()
+
     def calls_of(self, method: str) -> list[Call]:
-        with self.lock:
-            return [call for call in self.calls if call.method == method]
+        """The calls of one method (any case)."""
+        return [call for call in self._log.snapshot() if call.method.lower() == method.lower()]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10, where: Any = None) -> list[Call]:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [c for c in self.calls_of(method) if where is None or where(c)]
-            if len(found) >= count:
-                return found
-            if time.monotonic() > deadline:
-                log = "\n".join(f"  {c.method} {json.dumps(c.params, default=str)[:160]}" for c in self.calls[-30:])
-                raise AssertionError(f"waited {timeout} s for {count} × {method}; the last calls:\n{log}")
-            time.sleep(0.02)
+    def clear_calls(self) -> None:
+        self._log.clear()
 
-    def texts(self, chat_id: int) -> list[str]:
-        """What the bot sent to a chat as text, in order."""
-        return [str(c.params.get("text")) for c in self.calls_of("sendMessage") if str(c.params.get("chat_id")) ==
-                str(chat_id)]
+    def wait_for(self, what: Matcher, count: int = 1, timeout: float = 5.0, where: Any = None) -> list[Call]:
+        """Block until at least `count` answered calls match `what` (a method name or a predicate
+        over Call) and `where`; every matching call. AssertionError with the log on timeout."""
+        return self._log.wait_for(what, count, timeout, where)
 
-    # ------------------------------------------------------------------ injecting
+    def texts(self, chat_id: Any) -> list[str]:
+        """The texts of the bot's sendMessage calls to one chat, in order."""
+        return [str(call.params.get("text")) for call in self.calls_of("sendMessage")
+                if str(call.params.get("chat_id")) == str(chat_id)]
+
+    # ------------------------------------------------------------------ updates in
     def inject_update(self, update: dict[str, Any]) -> int:
-        with self.lock:
-            update.setdefault("update_id", next(self.update_ids))
-            self.updates.append(update)
-            self.injected.append(update)
-            self.new_update.notify_all()
-            return int(update["update_id"])
+        """Queue any update (a copy); its update_id, assigned when it has none."""
+        callback = update.get("callback_query")
+        if isinstance(callback, dict) and callback.get("id") is not None:
+            self._callbacks.register(str(callback["id"]))  # so the bot may answer it
+        return self._updates.add(update)
 
-    def _message(self, chat_id: int, **fields: Any) -> dict[str, Any]:
-        return {"message_id": next(self.message_ids), "from": {"id": chat_id, "is_bot": False, "first_name": "Ann"},
-                "chat": {"id": chat_id, "type": "private"}, "date": int(time.time()), **fields}
+    def _from_user(self, chat_id: Any, user_id: Any, **fields: Any) -> dict[str, Any]:
+        """A new message of a user in a chat (the user is the chat's own in private chats)."""
+        key = chat_key(chat_id)
+        sender = user_of(user_id if user_id is not None else key if isinstance(key, int) and key > 0 else 1001)
+        return self._messages.new(chat_id, sender, **fields)
 
-    def inject_text(self, chat_id: int, text: str) -> int:
-        extra = {"entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]} \
-            if text.startswith("/") else {}
-        return self.inject_update({"message": self._message(chat_id, text=text, **extra)})
+    def inject_text(self, chat_id: Any, text: str, user_id: Any = None) -> int:
+        """A text message; one starting with a /command carries its bot_command entity."""
+        command = text.split(maxsplit=1)[0] if text.strip() else ""
+        entities = [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}] \
+            if text.startswith("/") and len(command) > 1 else None
+        return self.inject_update({"message": self._from_user(chat_id, user_id, text=text, entities=entities)})
 
-    def inject_callback(self, chat_id: int, data: str, message_id: int | None = None) -> int:
-        message = self._message(chat_id, text="(the bot's message)")
-        if message_id is not None:
-            message["message_id"] = message_id
-        return self.inject_update({"callback_query": {"id": f"cb{next(self.file_ids)}", "from": message["from"],
-                                                      "message": message, "chat_instance": "1", "data": data}})
+    def inject_callback(self, chat_id: Any, data: str, message_id: int | None = None, user_id: Any = None) -> int:
+        """A tap on an inline button. Its `message` is the bot's message `message_id`, or without
+        one the bot's latest message in the chat with a button of this data; failing both, a
+        minimal message of the bot, remembered so the bot can edit it."""
+        message = self._messages.get(chat_id, message_id) if message_id is not None else \
+            self._messages.latest_with_button(chat_id, data)
+        if message is None:
+            message = self._messages.new(chat_id, BOT_USER, message_id=message_id, text="(a message of the bot)")
+        key = chat_key(chat_id)
+        sender = user_of(user_id if user_id is not None else key if isinstance(key, int) and key > 0 else 1001)
+        query = {"id": self._callbacks.issue(), "from": sender, "message": message, "chat_instance": f"ci{key}",
+                 "data": data}
+        return self._updates.add({"callback_query": query})
 
-    def add_file(self, data: bytes, folder: str, suffix: str) -> dict[str, Any]:
-        number = next(self.file_ids)
-        file_id = f"file-{number}"
-        with self.lock:
-            self.files[file_id] = (data, f"{folder}/file_{number}{suffix}")
-        return {"file_id": file_id, "file_unique_id": f"u{number}", "file_size": len(data)}
+    def inject_photo(self, chat_id: Any, data: bytes, caption: str | None = None, user_id: Any = None) -> int:
+        """A photo: three PhotoSize objects, the largest (last) holding `data`."""
+        sizes = self._files.add_photo(data)
+        return self.inject_update({"message": self._from_user(chat_id, user_id, photo=sizes, caption=caption)})
 
-    def inject_photo(self, chat_id: int, data: bytes, caption: str | None = None) -> int:
-        small = self.add_file(data[:10], "photos", ".jpg")
-        big = self.add_file(data, "photos", ".jpg")
-        sizes = [{**small, "width": 90, "height": 60}, {**big, "width": 1280, "height": 853}]
-        return self.inject_update({"message": self._message(chat_id, photo=sizes, **({"caption": caption}
-                                                                                    if caption else {}))})
+    def inject_document(self, chat_id: Any, data: bytes, file_name: str, mime_type: str | None = None,
+                        user_id: Any = None) -> int:
+        stored = self._files.add(data, "document", file_name=file_name, mime_type=mime_type)
+        document = {**stored.summary(), "file_name": file_name, "mime_type": stored.mime_type}
+        return self.inject_update({"message": self._from_user(
+            chat_id, user_id, document={k: v for k, v in document.items() if v is not None})})
 
-    def inject_document(self, chat_id: int, data: bytes, file_name: str, mime_type: str) -> int:
-        found = self.add_file(data, "documents", "")
-        return self.inject_update({"message": self._message(chat_id, document={**found, "file_name": file_name,
-                                                                                "mime_type": mime_type})})
+    def inject_voice(self, chat_id: Any, data: bytes, duration: int = 1, mime_type: str = "audio/ogg",
+                     user_id: Any = None) -> int:
+        stored = self._files.add(data, "voice", mime_type=mime_type)
+        voice = {**stored.summary(), "duration": duration, "mime_type": mime_type}
+        return self.inject_update({"message": self._from_user(chat_id, user_id, voice=voice)})
 
-    def inject_voice(self, chat_id: int, data: bytes, duration: int = 1) -> int:
-        found = self.add_file(data, "voice", ".oga")
-        return self.inject_update({"message": self._message(chat_id, voice={**found, "duration": duration,
-                                                                             "mime_type": "audio/ogg"})})
-
-    def inject_location(self, chat_id: int, latitude: float, longitude: float) -> int:
-        return self.inject_update({"message": self._message(chat_id, location={"latitude": latitude,
-                                                                                "longitude": longitude})})
-
-    def callback_ids(self) -> list[str]:
-        with self.lock:
-            return [u["callback_query"]["id"] for u in self.injected if "callback_query" in u]
+    def inject_location(self, chat_id: Any, latitude: float, longitude: float, user_id: Any = None) -> int:
+        location = {"latitude": latitude, "longitude": longitude}
+        return self.inject_update({"message": self._from_user(chat_id, user_id, location=location)})
 
     def pending(self) -> int:
-        with self.lock:
-            return len(self.updates)
+        """How many updates the bot has not confirmed yet."""
+        return self._updates.pending()
+
+    @property
+    def confirmed_offset(self) -> int:
+        """The highest `offset` the bot has confirmed with (0 before it has)."""
+        return self._updates.confirmed_offset
+
+    def wait_confirmed(self, update_id: int | None = None, timeout: float = 5.0) -> None:
+        """Block until the bot has confirmed `update_id` (default: all injected so far)."""
+        self._updates.wait_confirmed(update_id, timeout)
+
+    def callback_ids(self) -> list[str]:
+        """The ids of every callback query injected so far."""
+        return self._callbacks.issued()
+
+    # ------------------------------------------------------------------ what the bot left
+    def file_bytes(self, file_id: str) -> bytes:
+        """The bytes of a stored file (KeyError for an unknown id)."""
+        stored = self._files.get(file_id)
+        if stored is None:
+            raise KeyError(f"no file {file_id!r} on the stand-in")
+        return stored.data
+
+    def message(self, chat_id: Any, message_id: int) -> dict[str, Any] | None:
+        """A message as it is now (after the bot's edits), or None."""
+        return self._messages.get(chat_id, message_id)
 
     # ------------------------------------------------------------------ faults
     def fail_next(self, method: str, status: int = 500, description: str = "Internal Server Error",
                   retry_after: int | None = None, times: int = 1) -> None:
-        with self.lock:
-            self.faults.setdefault(method, []).extend([("fail", (status, description, retry_after))] * times)
+        """The next `times` calls of `method` ("*": any) fail with `status`. A 429 always carries
+        `retry_after` (1 unless given) and, by default, Telegram's "Too Many Requests" text."""
+        if status == 429:
+            retry_after = 1 if retry_after is None else retry_after
+            if description == "Internal Server Error":
+                description = f"Too Many Requests: retry after {retry_after}"
+        self._faults.add(Fault("fail", method, times, status=status, description=description,
+                               retry_after=retry_after))
 
     def drop_next(self, method: str, times: int = 1) -> None:
-        with self.lock:
-            self.faults.setdefault(method, []).extend([("drop", None)] * times)
+        """The next `times` calls of `method` get no answer: the connection is closed."""
+        self._faults.add(Fault("drop", method, times))
 
-    def _fault(self, method: str) -> tuple[str, Any] | None:
-        with self.lock:
-            queue = self.faults.get(method)
-            return queue.pop(0) if queue else None
+    def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` are answered `seconds` late."""
+        self._faults.add(Fault("slow", method, times, seconds=seconds))
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def wrong_token(self) -> _TokenRefusal:
+        """Refuse the token (every call 401) from now on; in a `with` block, for the block."""
+        refusal = _TokenRefusal(self, self.token_refused)
+        self.token_refused = True
+        return refusal
 
     # ------------------------------------------------------------------ HTTP
-    async def _params(self, request: Request) -> tuple[dict[str, Any], dict[str, bytes]]:
-        params: dict[str, Any] = dict(request.query_params)
-        files: dict[str, bytes] = {}
-        kind = request.headers.get("content-type", "")
-        if kind.startswith("application/json"):
-            params.update(await request.json())
-        elif kind.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
-            form = await request.form()
-            for key, value in form.multi_items():
-                if hasattr(value, "read"):
-                    files[key] = await value.read()
-                else:
-                    params[key] = value
-        for key, value in list(params.items()):
-            if isinstance(value, str) and value[:1] in "[{":
-                try:
-                    params[key] = json.loads(value)
-                except ValueError:
-                    pass
-        return params, files
-
-    async def _method(self, request: Request) -> Response:
-        if request.path_params["token"] != self.token:
-            return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401)
-        method = CANONICAL.get(request.path_params["method"].lower())
-        if method is None:
-            return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found: method not found"},
-                                status_code=404)
-        params, files = await self._params(request)
-        with self.lock:
-            self.calls.append(Call(method, params, {k: hashlib.sha256(v).hexdigest() for k, v in files.items()},
-                                   time.time()))
-        fault = self._fault(method)
-        if fault is not None and fault[0] == "drop":
-            raise ConnectionAbortedError("dropped by the test")  # uvicorn closes the connection: no answer
-        if fault is not None:
-            status, description, retry_after = fault[1]
-            body = {"ok": False, "error_code": status, "description": description}
-            if retry_after is not None:
-                body["parameters"] = {"retry_after": retry_after}
-            return JSONResponse(body, status_code=status)
+    async def _bot_call(self, request: Request) -> Response:
+        sent = request.path_params["method"]
+        method = CANONICAL.get(sent.lower(), sent)
+        problem: BotApiError | None = None
         try:
-            if method == "getUpdates":
-                result = await self._get_updates(params)
-            else:
-                result = self._answer(method, params, files)
-        except Problem as problem:
-            body = {"ok": False, "error_code": problem.code, "description": problem.description}
-            return JSONResponse(body, status_code=problem.code)
+            params, uploads = await read_params(request)
+        except BotApiError as error:
+            params, uploads, problem = {}, {}, error
+        call = self._log.record(method, params, {name: hashlib.sha256(upload.data).hexdigest()
+                                                 for name, upload in uploads.items()})
+        try:
+            result = await self._answer(request, method, params, uploads, problem)
+        except BotApiError as error:
+            self._log.finish(call, error.status)
+            return JSONResponse(error.body(), status_code=error.status)
+        except _Dropped:
+            self._log.finish(call, 0)
+            return await self._drop(request)
+        except Exception:
+            self._log.finish(call, 500)
+            raise
+        self._log.finish(call, 200, result)
         return JSONResponse({"ok": True, "result": result})
 
-    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        offset = int(params.get("offset") or 0)
-        limit = max(1, min(100, int(params.get("limit") or 100)))
-        deadline = time.monotonic() + float(params.get("timeout") or 0)
-        while True:
-            with self.lock:
-                if offset:
-                    self.updates = [u for u in self.updates if u["update_id"] >= offset]  # confirmed: gone
-                ready = self.updates[:limit]
-            if ready or time.monotonic() >= deadline or (self.server is not None and self.server.should_exit):
-                return ready
-            await asyncio.sleep(0.02)
+    async def _answer(self, request: Request, method: str, params: dict[str, Any], uploads: dict[str, Upload],
+                      problem: BotApiError | None) -> Any:
+        """Token, then the request's own problems, then faults, then the method itself."""
+        if request.path_params["token"] != self.token or self.token_refused:
+            raise BotApiError(401, "Unauthorized")
+        if problem is not None:
+            raise problem
+        if method.lower() not in CANONICAL:
+            raise BotApiError(404, "Not Found: method not found")
+        delay, fault = self._faults.take(method)
+        if delay:
+            await self._sleeps.sleep(delay)
+        if fault is not None and fault.kind == "drop":
+            raise _Dropped()
+        if fault is not None:
+            raise BotApiError(fault.status, fault.description, fault.retry_after)
+        return await self._methods.call(method, params, uploads)
 
-    def _sent(self, chat_id: Any, **fields: Any) -> dict[str, Any]:
-        chat = int(chat_id) if str(chat_id).lstrip("-").isdigit() else chat_id
-        return {"message_id": next(self.message_ids), "from": BOT_USER, "chat": {"id": chat, "type": "private"},
-                "date": int(time.time()), **{k: v for k, v in fields.items() if v is not None}}
-
-    def _answer(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
-        if method == "getMe":
-            return BOT_USER
-        if method in ("deleteWebhook", "sendChatAction", "answerCallbackQuery"):
-            return True
-        if method == "getFile":
-            found = self.files.get(str(params.get("file_id")))
-            if found is None:
-                raise Problem(400, "Bad Request: invalid file_id")
-            return {"file_id": params["file_id"], "file_unique_id": "u", "file_size": len(found[0]),
-                    "file_path": found[1]}
-        markup = params.get("reply_markup")
-        self._check_markup(markup)
-        if method in ("sendMessage", "editMessageText"):
-            text = str(params.get("text") or "")
-            if not text.strip():
-                raise Problem(400, "Bad Request: message text is empty")
-            if len(text) > 4096:
-                raise Problem(400, "Bad Request: message is too long")
-            if params.get("parse_mode") == "MarkdownV2":
-                for index, char in enumerate(text):
-                    if char in RESERVED_V2 and (index == 0 or text[index - 1] != "\\"):
-                        raise Problem(400, f"Bad Request: can't parse entities: Character '{char}' is reserved and "
-                                           "must be escaped with the preceding '\\'")
-            return self._sent(params.get("chat_id"), text=text, reply_markup=markup)
-        if method == "editMessageReplyMarkup":
-            return self._sent(params.get("chat_id"), reply_markup=markup)
-        if method == "sendLocation":
-            return self._sent(params.get("chat_id"), location={"latitude": float(params["latitude"]),
-                                                               "longitude": float(params["longitude"])})
-        field = SENDS[method.lower()]
-        if field in files:
-            found = self.add_file(files[field], field + "s", "")
-        elif isinstance(params.get(field), str) and params[field]:
-            found = {"file_id": str(params[field])}
-        else:
-            raise Problem(400, f"Bad Request: there is no {field} in the request")
-        if len(str(params.get("caption") or "")) > 1024:
-            raise Problem(400, "Bad Request: message caption is too long")
-        return self._sent(params.get("chat_id"), caption=params.get("caption"),
-                          **{field: [found] if field == "photo" else found})
-
-    @staticmethod
-    def _check_markup(markup: Any) -> None:
-        if isinstance(markup, dict):
-            for row in markup.get("inline_keyboard") or []:
-                for button in row:
-                    data = button.get("callback_data")
-                    if data is not None and not 1 <= len(str(data).encode("utf-8")) <= 64:
-                        raise Problem(400, "Bad Request: BUTTON_DATA_INVALID")
+    async def _drop(self, request: Request) -> Response:
+        """Close the call's connection before anything is written. uvicorn then learns the
+        connection is lost and sends nothing more, so the Response returned is never sent."""
+        client = tuple(request.client) if request.client else None
+        transport = self._transports.get(client) if client else None  # type: ignore[arg-type]
+        if transport is not None:
+            transport.abort()
+            for _ in range(10):  # connection_lost runs on the loop's next turn
+                if client not in self._transports:
+                    break
+                await asyncio.sleep(0)
+        return Response(status_code=500)
 
     async def _file(self, request: Request) -> Response:
-        if request.path_params["token"] != self.token:
-            return Response(status_code=401)
-        with self.lock:
-            found = next((data for data, path in self.files.values() if path == request.path_params["path"]), None)
-        return Response(found, media_type="application/octet-stream") if found is not None else Response(status_code=404)
+        if request.path_params["token"] != self.token or self.token_refused:
+            return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401)
+        stored = self._files.at_path(request.path_params["file_path"])
+        if stored is None:
+            return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, status_code=404)
+        return Response(stored.data, media_type=stored.mime_type or "application/octet-stream")
 
-    def file_bytes(self, file_id: str) -> bytes:
-        return self.files[file_id][0]
+    async def _not_found(self, request: Request) -> Response:
+        return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, status_code=404)
