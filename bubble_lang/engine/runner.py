@@ -216,6 +216,18 @@ class Runner:
         async with self._lock(conversation_id):
             return await self.outbox.subscribe(self.key(conversation_id), deliver, after_seq)
 
+    async def _deliver(self, key: str, outputs: list[Output]) -> None:
+        """Hand a committed turn's outputs on. When a subscriber is behind the turn's first output
+        (another worker committed in between: a timer, an HTTP call, whose notice has not come
+        yet), what it missed is read from the store first, so it sees every output in order."""
+        subscribers = self.outbox.subscribers.get(key)
+        numbered = [output.seq for output in outputs if output.seq]
+        if subscribers and numbered and min(s.last_seq for s in subscribers) < min(numbered) - 1:
+            behind = min(s.last_seq for s in subscribers)
+            missed = await asyncio.to_thread(self.store.outputs_since, key, behind)
+            outputs = [Output.from_plain(plain) for plain in missed]
+        await self.outbox.deliver(key, outputs)
+
     async def catch_up(self, key: str) -> None:
         """Deliver what another worker committed for `key` to this worker's subscribers (the
         outbox relay's notice), in order, under the conversation's lock here."""
@@ -275,7 +287,8 @@ class Runner:
             turn = StoredTurn(self.bot, self.store, key, lambda: self._fresh(conversation_id), self.problems,
                               cache=self.cache)
             previous = await self._begin(turn, message_id)
-            if previous is not None:
+            if previous is not None:  # played before (maybe by another worker): this socket may lack it
+                await self._deliver(key, previous)
                 return previous
             state = turn.state
             assert state is not None
@@ -310,7 +323,7 @@ class Runner:
                 await asyncio.to_thread(turn.abort)
                 raise
             self.scheduler.expect(timers.next_due(state, turn.bot.image.session_timeout))
-            await self.outbox.deliver(key, outputs)
+            await self._deliver(key, outputs)
             if self.relay is not None and outputs:
                 await self.relay.announce(key, max(output.seq for output in outputs))
             return outputs

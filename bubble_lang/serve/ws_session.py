@@ -214,8 +214,15 @@ class WsSession:
         return await play_voice(runner, cid, frame["mime"], data, mid)
 
     async def _closed_notice(self) -> None:
-        """A conversation that ended (`close`) says so; it is a notice, not a numbered frame."""
-        if self.session_id is not None and isinstance(await self.hub.runner.waiting(self.session_id), Closed):
+        """A conversation that ended (`close`) says so; it is a notice, not a numbered frame (and
+        is left out while the store cannot be read: the next frame's notice says it)."""
+        if self.session_id is None:
+            return
+        try:
+            waiting = await self.hub.runner.waiting(self.session_id)
+        except StoreUnavailable:
+            return
+        if isinstance(waiting, Closed):
             self._send({"type": "close"})
 
     # ------------------------------------------------------------------ frames out

@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
@@ -90,6 +91,8 @@ class RedisStore(BaseStore):
             self.client.close()
             raise StoreUnavailable(f"cannot reach Redis at {_redacted(url)}: {error}",
                                    hint="start the Redis server, or check host, port and database") from None
+        self._unreleased: list[tuple[str, str]] = []  # (conversation, token) a failed release left locked
+        self._pending_lock = threading.Lock()
         self._release_script = self.client.register_script(_RELEASE)
         self._renew_script = self.client.register_script(_RENEW)
         self._raise_script = self.client.register_script(_RAISE)
@@ -103,8 +106,24 @@ class RedisStore(BaseStore):
     # -- locking -------------------------------------------------------------------------------
     @_guarded
     def _try_lock(self, conversation_id: str, token: str, lifetime: float) -> bool:
+        if self._unreleased:
+            self._release_unreleased()
         key = self._key("lock", conversation_id)
         return bool(self.client.set(key, token, nx=True, px=max(1, int(lifetime * 1000))))
+
+    def _release_unreleased(self) -> None:
+        """Locks this process could not release while Redis was away: released now (compare-and-
+        delete, so a lock another holder took meanwhile stays), so a blip of Redis does not block
+        those conversations for a whole lock lifetime."""
+        with self._pending_lock:
+            pending, self._unreleased = self._unreleased, []
+        for conversation_id, token in pending:
+            try:
+                self._release_script(keys=[self._key("lock", conversation_id)], args=[token])
+            except RedisError:
+                with self._pending_lock:
+                    self._unreleased.append((conversation_id, token))
+                return
 
     @_guarded
     def _renew(self, conversation_id: str, token: str, lifetime: float) -> bool:
@@ -123,7 +142,12 @@ class RedisStore(BaseStore):
 
     @_guarded
     def _release(self, conversation_id: str, token: str) -> None:
-        self._release_script(keys=[self._key("lock", conversation_id)], args=[token])
+        try:
+            self._release_script(keys=[self._key("lock", conversation_id)], args=[token])
+        except RedisError:
+            with self._pending_lock:  # tried again before this process takes its next lock
+                self._unreleased = [*self._unreleased, (conversation_id, token)][-10_000:]
+            raise
 
     # -- conversations -------------------------------------------------------------------------
     @_guarded
