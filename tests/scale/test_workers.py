@@ -1,5 +1,5 @@
 """Several workers, one Redis (SPEC §14–§15): `bubble serve --workers 3 --store redis://…` as a real
-process tree on 127.0.0.1, a real redis-server with an append-only file, and 100 WebSocket clients
+process tree on 127.0.0.1, a real redis-server with an append-only file, and 200 WebSocket clients
 that reconnect (to whichever worker the kernel hands them) before every turn. Under that load one
 worker is killed with -9, the bot is edited (a broken edit, then a good one) and Redis is
 restarted. Asserted: no acknowledged turn lost or played twice (each client's counter goes 1…N),
@@ -27,7 +27,7 @@ from tests.conftest import redis_server_binary
 from tests.serve.conftest import free_port
 
 DROPPED = (OSError, EOFError, asyncio.TimeoutError, websockets.exceptions.WebSocketException)  # a worker died
-CLIENTS = 100
+CLIENTS = 200
 TICKS = 6
 BOT = '''dialog main do
   count = 0
