@@ -41,6 +41,7 @@ from .tree import (
     Concept,
     End,
     Entity,
+    Literal,
     Optional,
     Pattern,
     Perm,
@@ -54,6 +55,9 @@ from .tree import (
 )
 
 _RULE_STARTS = frozenset("\"'_/%@(<[")
+#: Punctuation written in a pattern outside BML syntax: optional, it matches with or without the
+#: mark (the matcher tries the message's words without punctuation first), never a compile error.
+OPTIONAL_PUNCTUATION = ",.!;:"
 
 
 def parse_bml(text: str, limits: Limits = DEFAULT_LIMITS) -> Pattern:
@@ -110,6 +114,9 @@ class _Parser(Cursor):
             self.fail("unmatched `)`", self.pos, hint="remove it or add a `(` before it")
         if char == ">":
             self.fail("unmatched `>`", self.pos, hint="remove it or add a `<` before it")
+        if root is None and char is None and self.text.strip():  # only optional punctuation
+            self.fail("the pattern has only punctuation, which is optional: it would match anything", 0,
+                      hint="write the words to match, or quote the punctuation to require it, like `'!'`")
         if root is None or char is not None:  # pragma: no cover - parse_alts stops only there
             raise PatternError("unexpected end of pattern", self.pos, self.pos + 1)
         return root
@@ -155,6 +162,12 @@ class _Parser(Cursor):
         spaced = True
         end = self.pos
         while (char := self.peek()) is not None and char not in "|)>":
+            if char in OPTIONAL_PUNCTUATION:  # SPEC §7b: written punctuation is optional, never an error
+                while self.peek() is not None and self.peek() in OPTIONAL_PUNCTUATION:
+                    self.pos += 1
+                end = self.pos
+                spaced = self.skip_ws() or True
+                continue
             if not spaced:
                 self.missing_space(items[-1], char)
             rule = self.parse_rule()
@@ -166,6 +179,17 @@ class _Parser(Cursor):
             spaced = self.skip_ws()
         self.pos = end  # leave trailing space unread so a sequence ends at its last rule
         return items
+
+    def ends_sentence(self, at: int) -> bool:
+        """Whether the `?` at `at` ends a sentence written as a bot would say it: the pattern
+        starts with a capital and nothing but punctuation follows (`How are you?`), or a space and
+        a capitalised word follows (`Open today? Tell me`). A lowercase trigger keeps BML's
+        meaning: `a b?` makes `b` optional (the reference table of the notes)."""
+        rest = self.text[at + 1:]
+        stripped = rest.lstrip(OPTIONAL_PUNCTUATION + "?")
+        if not stripped.strip():
+            return self.text.lstrip()[:1].isupper()
+        return stripped[:1].isspace() and stripped.lstrip()[:1].isupper()
 
     def missing_space(self, previous: Rule, char: str) -> None:
         if not (is_word_char(char) or char in _RULE_STARTS):
@@ -304,6 +328,11 @@ class _Parser(Cursor):
                     at,
                     hint="remove what follows it, or add a space",
                 )
+            if char == "?" and isinstance(base, (Word, Compound, Literal)) and self.ends_sentence(at):
+                self.pos += 1  # "How are you?": a question mark, not `you` made optional (SPEC §7b)
+                while self.peek() is not None and self.peek() in OPTIONAL_PUNCTUATION + "?":
+                    self.pos += 1
+                break
             if char == "?":
                 if isinstance(base, (Any, Range)):
                     hint = "remove the `?`"
