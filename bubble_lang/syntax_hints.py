@@ -134,6 +134,23 @@ def _reserved_word_assigned(ctx: Context) -> bool:
         and following.type == "ASSIGN"
 
 
+def _branch_arm_without_arrow(ctx: Context) -> bool:
+    """`x > 2 say "big"` inside `branch do … end`: the arm's `->` is missing (the parser would
+    otherwise ask for a `,`)."""
+    line = ctx.line_tokens()
+    if "ARROW" not in ctx.expected or not line or any(t.type == "ARROW" for t in line):
+        return False
+    depth = 0
+    for token in reversed([t for t in ctx.tokens if (t.start_pos or 0) < (line[0].start_pos or 0)]):
+        if token.type == "END":
+            depth += 1
+        elif token.type in ("DO", "DO_COLON", "COMMA_DO"):
+            if depth == 0:  # the block this line is in: is it a `branch`?
+                return any(t.type == "BRANCH" for t in ctx.tokens if t.line == token.line)
+            depth -= 1
+    return False
+
+
 RESERVED_TYPES = frozenset(KEYWORDS.values())
 
 
@@ -170,6 +187,10 @@ CATALOGUE: tuple[Hint, ...] = (
          "put a comma between the value and the option", _missing_comma_before_option,
          ('dialog main do\n  say "hi" class: "large"\nend\n', 'dialog main do\n  ask "q" expecting: ["a"]\nend\n'),
          label="expected `,` here", missing=True),
+    Hint("B042", "a `branch` arm needs `->` between its condition and what it does",
+         "write the arm as `condition -> statement`, like `x > 2 -> say \"big\"`", _branch_arm_without_arrow,
+         ('dialog main do\n  branch do\n    x > 2 say "big"\n    true -> say "small"\n  end\nend\n',),
+         label="expected `->` here", missing=True),
     Hint("B020", "missing `,` between two items",
          "separate the items with a comma", _missing_comma_in_list,
          ('@menu ["a" "b"]\n', 'dialog main do\n  say join(["a", "b"] ", ")\nend\n'),

@@ -119,4 +119,8 @@ CODES: tuple[CodeInfo, ...] = (
           "A word of the language, like `when`, `end` or `random`, is assigned to as if it were a variable.",
           "Reserved words are part of the syntax (docs/language.md lists them), so the line cannot be read.",
           'dialog main do\n  when = ask "When?"\nend', "Pick another name, like `moment` or `when_at`."),
+    _code("B042", "branch-arm-without-arrow", "a `branch` arm needs `->`",
+          "A line inside `branch do … end` has a condition and a statement without `->` between them.",
+          "Each arm of a `branch` is `condition -> statement`; without the arrow the condition runs on.",
+          'branch do\n  x > 2 say "big"\nend', 'Write `x > 2 -> say "big"`.'),
 )
