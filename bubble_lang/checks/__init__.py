@@ -24,6 +24,7 @@ def rules() -> tuple[Rule, ...]:
     running a bot (`bubble run`) needs those without paying for the rules (start-up time)."""
     from .answers import check_unread_answers
     from .constants import check_unused_constants
+    from .map_keys import check_number_map_keys
     from .reachability import check_unreachable_code
     from .settings import check_timeout_settings
     from .specials import check_special_names
@@ -38,6 +39,7 @@ def rules() -> tuple[Rule, ...]:
         check_unreachable_code,
         check_timeout_settings,
         check_special_names,
+        check_number_map_keys,
     )
 
 

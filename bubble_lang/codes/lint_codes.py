@@ -56,4 +56,9 @@ CODES: tuple[CodeInfo, ...] = (
           "The runtime runs special dialogs by name; a misspelt one is never run.",
           "dialog __unknwon__ do\n  say \"Sorry?\"\nend",
           "Fix the spelling (the hint suggests the nearest special dialog), or drop the underscores."),
+    _code("B309", "number-map-key", "a number written as a map key",
+          "A map entry is written `1: value`: its key is the number 1, not a name.",
+          "`m.1` cannot read it and `m[\"1\"]` does not find it; data files and JSON have text keys.",
+          "@sizes %{1: \"small\", 2: \"large\"}",
+          "Write `\"1\": \"small\"` for text keys, or use a list: `[\"small\", \"large\"]`."),
 )
