@@ -48,13 +48,22 @@ def test_greedy_range_backtracks_for_the_rest() -> None:
     assert texts(run("hello [0+?=x] world", "hello a world b world")) == {"x": "a"}
 
 
-def test_alternative_commits_to_the_first_option_that_matches() -> None:
-    """§10.5: `(a [0-3] | a) b` takes the greedy first option and never retries the second."""
-    assert run("[Start] (a [0-3] | a) b", "a x b") is None
-    # with full backtracking this would match; the option order decides
+def test_alternatives_backtrack_into_the_later_options() -> None:
+    """SPEC §7b (amended, as bubble-match): an option is chosen only if the rest then matches.
+    (Until this release an alternative committed to its first matching option, so the first two
+    of these did not match.)"""
+    assert run("(x | x y) a", "x y a") is not None
+    assert run("[Start] (a [0-3] | a) b", "a x b") is not None
     assert run("[Start] (a | a [0-3]) b", "a b") is not None
-    # other start positions are still tried (the implicit prefix skip)
-    assert run("(x | y) z", "x y z") is not None
+    assert texts(run("(x | x y)[=pick] a", "x y a")) == {"pick": "x y"}
+    assert run("(x | y) z", "x y z") is not None  # other start positions are still tried
+    assert run("[Start] (x | x y) a [End]", "x y b") is None
+
+
+def test_any_is_non_greedy() -> None:
+    """`_` takes as few tokens as it can (SPEC §7b); a greedy range takes as many."""
+    assert texts(run("hello _[=between] world", "hello a world b world")) == {"between": "a"}
+    assert texts(run("hello [0-5=between] world", "hello a world b world")) == {"between": "a world b"}
 
 
 def test_alternative_inside_a_repeat_and_after_a_range() -> None:

@@ -6,8 +6,9 @@ Output: for each rule, a generator of (end position, captures) in preference ord
 takes the first result of the whole pattern. Semantics are reference §10.2-§10.5:
 
 - ranges (`_`, `[N-M]`) and repeats backtrack on their count, greedy ones from the largest;
-- an alternative `( … | … )` commits to the first option that matches: it yields one result
-  only, so a failure after it never retries the later options (bubble-match's behaviour);
+  `_` is non-greedy (0–5 tokens, fewest first), `[N-M]` greedy unless written `[N-M?]`;
+- an alternative `( … | … )` backtracks: each option's results are tried in turn, so an option
+  is chosen only if the rest of the pattern then matches (`(x | x y) a` on "x y a");
 - a permutation `< a b >` is `( a _ b | b _ a )`, searched without expanding the orderings: a
   depth-first walk over (items used, position) states that remembers failed states, and, like
   the alternative it stands for, commits to the first complete ordering found;
@@ -160,7 +161,7 @@ class Engine:
         """`_` and `[N-M]`: arbitrary tokens, the count backtracked (greedy: largest first)."""
         available = self.n - pos
         top = available if rule.max is None else min(rule.max, available)
-        greedy = isinstance(rule, n.Any) or rule.greedy
+        greedy = isinstance(rule, n.Range) and rule.greedy  # `_` takes as few tokens as it can (SPEC §7b)
         counts = range(top, rule.min - 1, -1) if greedy else range(rule.min, top + 1)
         for count in counts:
             self.steps.tick()
@@ -237,11 +238,10 @@ class Engine:
                 stack.append(self.gen(items[len(stack)], *result))
 
     def alt(self, rule: n.Alt, pos: int, caps: Caps) -> Results:
-        """The first result of the first option that matches, and nothing else (§10.5)."""
+        """Every result of each option, in order: an option is kept only if the rest of the
+        pattern then matches, so `(x | x y) a` matches "x y a" (SPEC §7b, as bubble-match)."""
         for option in rule.options:
-            for result in self.gen(option, pos, caps):
-                yield result
-                return
+            yield from self.gen(option, pos, caps)
 
     def optional(self, rule: n.Optional, pos: int, caps: Caps) -> Results:
         return self.counted(rule.rule, 0, 1, True, pos, caps)
