@@ -154,11 +154,13 @@ class Cursor:
 
     def parse_literal(self, quote: str) -> Rule:
         start = self.pos
-        close = self.text.find(quote, start + 1)
+        close = start + 1
+        while (close := self.text.find(quote, close)) > 0 and _escaped(self.text, close):
+            close += 1  # `\"` is a quote inside the literal (SPEC §7b)
         if close < 0:
             self.fail(f"unclosed `{quote}`", start, hint=f"add a closing `{quote}`")
         self.pos = close + 1
-        body = self.text[start + 1 : close]
+        body = self.text[start + 1 : close].replace("\\" + quote, quote)
         if not body.strip():
             hint = "put text between the quotes or remove them"
             self.fail("empty literal", start, self.pos, hint)
@@ -356,3 +358,11 @@ class Cursor:
             guess = folded[pick[0]] if pick else None
         hint = f"did you mean `[{guess}]`?" if guess else _ENTITY_HINT
         self.fail(f"unknown entity `{kind}`", start, start + len(kind), hint)
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` follows an odd number of backslashes."""
+    count = 0
+    while at - count - 1 >= 0 and text[at - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1

@@ -114,7 +114,7 @@ class _Parser(Cursor):
             self.fail("unmatched `)`", self.pos, hint="remove it or add a `(` before it")
         if char == ">":
             self.fail("unmatched `>`", self.pos, hint="remove it or add a `<` before it")
-        if root is None and char is None and self.text.strip():  # only optional punctuation
+        if root is None and not self.text[self.pos:].strip() and self.text.strip():  # only optional punctuation
             self.fail("the pattern has only punctuation, which is optional: it would match anything", 0,
                       hint="write the words to match, or quote the punctuation to require it, like `'!'`")
         if root is None or char is not None:  # pragma: no cover - parse_alts stops only there
@@ -136,6 +136,7 @@ class _Parser(Cursor):
                         bar,
                         hint="remove the extra `|` or add a rule after it",
                     )
+                self.skip_ws()  # after optional punctuation (`. | a`)
                 if self.peek() == "|":
                     self.fail(
                         "missing rule before `|`",

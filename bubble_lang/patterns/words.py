@@ -81,7 +81,11 @@ def _required(rule: Rule) -> frozenset[str] | None:
         return frozenset((joined, "-".join(rule.parts), max(rule.parts, key=len)))
     if isinstance(rule, Literal):
         words = literal_words(rule.value)
-        return frozenset((max(words, key=len),)) if words else None
+        if not words:
+            return None
+        if not rule.quote and "'" in rule.value:  # `harry's` also matches the one word "harrys"
+            return frozenset((max(words, key=len), rule.value.replace("'", "")))
+        return frozenset((max(words, key=len),))
     if isinstance(rule, Capture):
         return _required(rule.rule)
     if isinstance(rule, Repeat):

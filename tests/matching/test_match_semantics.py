@@ -111,7 +111,25 @@ def test_literals_cover_whole_tokens() -> None:
     assert run("hello '.'", "hello.") is not None
     assert run("hello '.'", "hello") is None
     assert run("don't", "I don’t know") is not None
-    assert run("don't", "I dont know") is None
+    assert run('"don\'t"', "I dont know") is None  # a quoted literal keeps its apostrophe
+
+
+def test_words_with_an_apostrophe_match_their_other_spellings() -> None:
+    """SPEC §7b: `harry's` also matches "harrys", "harry 's" and "harry’s"."""
+    for message in ("harrys house", "harry 's house", "harry’s house", "Harry's house"):
+        assert run("harry's house", message) is not None, message
+    assert run("harry's", "harry") is None
+
+
+def test_escaped_quotes_inside_a_literal() -> None:
+    assert run('say "a \\"big\\" one"', 'say a "big" one') is not None
+    assert run("'it\\'s'", "it's") is not None
+
+
+def test_emoji_are_punctuation() -> None:
+    assert run("hello world", "hello 😍 world") is not None
+    assert run("hello world", "hello 👍🏽 world!") is not None
+    assert run("love 😍", "love 😍") is not None  # a pattern can still name one
 
 
 def test_punctuation_is_optional() -> None:

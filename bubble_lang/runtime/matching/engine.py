@@ -147,6 +147,9 @@ class Engine:
         words = self.tables.literals[id(rule)]
         if words and self.covers(pos, words, lambda token, word: token.norm == word):
             yield pos + len(words), caps
+        if not rule.quote and "'" in rule.value and pos < self.n and \
+                rule.value.replace("'", "") in self.tokens[pos].forms:
+            yield pos + 1, caps  # a word with an apostrophe: `harry's` also matches "harrys" (SPEC §7b)
 
     def covers(self, pos: int, words: Sequence[str], same: Callable[[Token, str], bool]) -> bool:
         if pos + len(words) > self.n:

@@ -16,6 +16,8 @@ standing in for spaCy's lemmas. A whole message is one sentence, as in the naive
 
 from __future__ import annotations
 
+import unicodedata
+
 import attrs
 import pendulum
 import regex
@@ -76,12 +78,19 @@ class Sentence:
 def make_token(text: str, start: int) -> Token:
     """A word or punctuation token for `text` found at `start`."""
     norm = normalize_word(text)
-    if text in PUNCTUATION or _DASHES.fullmatch(text):
+    if text in PUNCTUATION or _DASHES.fullmatch(text) or _is_emoji(text):
         return Token(text, start, start + len(text), "punct", "", norm, frozenset((norm,)))
     value = norm if norm.isalnum() else _NON_WORD.sub("", norm).strip()
     lemma = LEMMAS.get(value)
     forms = frozenset(form for form in (value, norm, lemma) if form)
     return Token(text, start, start + len(text), "word", value, norm, forms, lemma)
+
+
+def _is_emoji(text: str) -> bool:
+    """Emoji and other pictographs are punctuation (SPEC §7b): "hello 😍 world" matches
+    `hello world`, and a pattern can still name one (`hello 😍`)."""
+    return any(unicodedata.category(char) == "So" for char in text) and \
+        all(unicodedata.category(char) in ("So", "Sk", "Mn", "Me", "Cf") for char in text)
 
 
 def split_tokens(text: str) -> list[Token]:
