@@ -13,6 +13,7 @@ import unicodedata
 
 import regex
 
+from .contractions import expand_words
 from .tree import (
     Alt,
     Capture,
@@ -83,8 +84,9 @@ def _required(rule: Rule) -> frozenset[str] | None:
         words = literal_words(rule.value)
         if not words:
             return None
-        if not rule.quote and "'" in rule.value:  # `harry's` also matches the one word "harrys"
-            return frozenset((max(words, key=len), rule.value.replace("'", "")))
+        if not rule.quote and "'" in rule.value:  # `harry's` also matches "harrys"; `don't` "do not"
+            spelled = expand_words(tuple(rule.value.replace("'", " ' ").split()))
+            return frozenset((max(words, key=len), rule.value.replace("'", ""), *(spelled or ())[-1:]))
         return frozenset((max(words, key=len),))
     if isinstance(rule, Capture):
         return _required(rule.rule)

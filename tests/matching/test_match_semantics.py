@@ -246,3 +246,18 @@ def test_invalid_patterns_raise_pattern_error_at_compile_time() -> None:
 
 def test_match_needs_no_clock_or_budget() -> None:
     assert match(compile_text("hello [time]"), "hello tomorrow") is not None
+
+
+@pytest.mark.parametrize(("pattern", "message"), [
+    ("don't", "I do not know"), ("do not", "I don't know"), ("do not", "I don’t know"),
+    ("won't", "it will not work"), ("will not", "it won't work"), ("can't", "I can not"),
+    ("we are open", "we're open"), ("I will go", "I'll go"), ("they have left", "they've left"),
+])
+def test_contractions_are_written_out(pattern: str, message: str) -> None:
+    """SPEC §7b: English contractions are normalised before matching, both ways."""
+    assert run(pattern, message) is not None
+
+
+def test_a_possessive_is_not_a_contraction() -> None:
+    assert run("harry is", "harry's") is None
+    assert run("do not", "I do know") is None

@@ -32,6 +32,7 @@ import attrs
 import regex
 
 from ...patterns import nodes as n
+from ...patterns.contractions import expand_words
 from .budget import RegexBudget
 from .tokens import Token, split_tokens
 
@@ -150,6 +151,9 @@ class Engine:
         if not rule.quote and "'" in rule.value and pos < self.n and \
                 rule.value.replace("'", "") in self.tokens[pos].forms:
             yield pos + 1, caps  # a word with an apostrophe: `harry's` also matches "harrys" (SPEC §7b)
+        spelled = expand_words(words) if not rule.quote else None
+        if spelled and self.covers(pos, spelled, lambda token, word: word in token.forms):
+            yield pos + len(spelled), caps  # `don't` also matches "do not"
 
     def covers(self, pos: int, words: Sequence[str], same: Callable[[Token, str], bool]) -> bool:
         if pos + len(words) > self.n:

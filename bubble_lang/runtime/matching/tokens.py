@@ -22,6 +22,8 @@ import attrs
 import pendulum
 import regex
 
+from ...patterns.contractions import expand
+
 from ...limits import DEFAULT_LIMITS, Limits
 from ...patterns import normalize_word
 from .scan import EntitySpan
@@ -127,7 +129,11 @@ def tokenize(
     tokenizations.append(words)
     if len(words) != len(tokens):  # `words` is `tokens` without punctuation
         tokenizations.append(tokens)
-    forms = frozenset().union(*(token.forms for token in tokens))
+    expanded = _expanded(tokens)
+    if expanded is not None:  # "don't" is also "do not" (SPEC §7b)
+        tokenizations.append(tuple(token for token in expanded if token.kind != "punct"))
+    forms = frozenset().union(*(token.forms for token in (expanded or tokens))) | \
+        frozenset().union(*(token.forms for token in tokens))
     return Sentence(
         text=text,
         tokens=tokens,
@@ -135,6 +141,23 @@ def tokenize(
         entities=tuple(span for span, _, _ in aligned),
         words=forms,
     )
+
+
+def _expanded(tokens: tuple[Token, ...]) -> tuple[Token, ...] | None:
+    """The tokens with each contraction (`don ' t`) written out (`do not`), or None without one."""
+    out: list[Token] = []
+    index, changed = 0, False
+    while index < len(tokens):
+        if index + 2 < len(tokens) and tokens[index + 1].norm == "'" and tokens[index].kind == "word" and \
+                tokens[index + 2].kind == "word" and tokens[index + 1].start == tokens[index].end and \
+                (words := expand(tokens[index].value, tokens[index + 2].value)) is not None:
+            start, end = tokens[index].start, tokens[index + 2].end
+            out.extend(attrs.evolve(make_token(word, start), end=end) for word in words)
+            index, changed = index + 3, True
+            continue
+        out.append(tokens[index])
+        index += 1
+    return tuple(out) if changed else None
 
 
 def _aligned(
