@@ -213,8 +213,11 @@ class Cursor:
         if not source:
             hint = "put a regular expression between the slashes"
             self.fail("empty regex", opener, self.pos, hint)
+        per_token = self.peek() == "T"  # `/re/T`: one token at a time (SPEC §7b)
+        if per_token:
+            self.pos += 1
         names = check_regex(source, offsets, self.limits)
-        return Regex(source=source, group_names=names, start=opener, end=self.pos)
+        return Regex(source=source, group_names=names, per_token=per_token, start=opener, end=self.pos)
 
     def whole_regex(self, start: int, end: int) -> Regex:
         """A whole pattern starting with `^` is one regex, read like the inside of `/…/`."""

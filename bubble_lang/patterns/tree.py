@@ -103,6 +103,7 @@ class Regex(Rule):
 
     source: str
     group_names: tuple[str, ...]
+    per_token: bool = False  # `/re/T`: tried on one token at a time, consuming that token
 
 
 @attrs.frozen(kw_only=True)

@@ -261,3 +261,13 @@ def test_contractions_are_written_out(pattern: str, message: str) -> None:
 def test_a_possessive_is_not_a_contraction() -> None:
     assert run("harry is", "harry's") is None
     assert run("do not", "I do know") is None
+
+
+def test_a_per_token_regex() -> None:
+    """`/re/T` tries the regex on one token at a time and consumes that token (SPEC §7b)."""
+    assert run("/^[0-9]+$/T", "call 123 now") is not None
+    assert run("call /^[0-9]+$/T now", "call 123 now") is not None
+    assert run("call /^[0-9]+$/T now", "call 12 3 now") is None  # one token, not two
+    assert run("/^[0-9]+$/", "call 123 now") is None  # without T: searched from a token to the end
+    found = run("code /^(?<digits>[0-9]+)$/T", "code 42")
+    assert found is not None and found.captures["digits"].text == "42"

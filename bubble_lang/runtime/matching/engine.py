@@ -184,7 +184,11 @@ class Engine:
             yield pos + 1, (TokenEntry(rule.name, pos, pos + 1, span.value, span.kind), caps)
 
     def search(self, rule: n.Regex, pos: int, caps: Caps) -> Results:
-        """Search the text from this token on; consume the tokens up to the match's end."""
+        """Search the text from this token on; consume the tokens up to the match's end. With
+        the `T` flag, search this one token's text and consume just it."""
+        if rule.per_token:
+            yield from self.token_search(rule, pos, caps)
+            return
         offset = self.tokens[pos].start if pos < self.n else len(self.text)
         key = (id(rule), offset)
         found = self.regex_cache.get(key, _MISSING)
@@ -208,6 +212,23 @@ class Engine:
             if start >= 0:
                 caps = (TextEntry(name, offset + start, offset + end), caps)
         yield after, caps
+
+    def token_search(self, rule: n.Regex, pos: int, caps: Caps) -> Results:
+        if pos >= self.n:
+            return
+        token = self.tokens[pos]
+        key = (id(rule), "token", token.start, token.end)  # by text span: tokenizations differ
+        found = self.regex_cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = self.budget.search(self.tables.regexes[id(rule)], token.text, self.tables.text)
+            self.regex_cache[key] = found
+        if found is None:
+            return
+        for name in rule.group_names:
+            start, end = found.span(name)
+            if start >= 0:
+                caps = (TextEntry(name, token.start + start, token.start + end), caps)
+        yield pos + 1, caps
 
     def start(self, rule: n.Start, pos: int, caps: Caps) -> Results:
         if pos == 0:
