@@ -125,10 +125,18 @@ def integer_arg(function: str, value: Any, param: str | None = None) -> int:
 
 
 def datetime_arg(function: str, value: Any, param: str | None = None) -> pendulum.DateTime:
-    """A date-time argument."""
+    """A date-time argument. A `[time]`/`[date]` entity capture (`message.when`) counts as its
+    date-time (SPEC §7b: captures are usable by the date functions); other text is refused with
+    a hint that works."""
     if isinstance(value, pendulum.DateTime):
         return value
-    type_error(function, "a date-time", value, param)
+    if isinstance(value, Captured) and isinstance(value.value, pendulum.DateTime):
+        return value.value
+    hint = None
+    if isinstance(value, Captured):
+        hint = ("this capture holds no date-time: capture an entity like `[date=day]` or `[time=at]`, "
+                "or read the text with `date_parse(…)`")
+    type_error(function, "a date-time", value, param, hint=hint)
 
 
 def name_arg(function: str, value: Any, param: str | None = None) -> str:
