@@ -11,7 +11,6 @@ cannot be asked an error at its first use (B110). Without the flag lint makes no
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,9 @@ from typing import Any
 from ..diagnostics import Diagnostic, Severity, make_diagnostic
 from ..frontend import BotCheck, check_bot, discover_bots
 from ..render import FORMATS, render_diagnostics, summary_line
-from ..source import SourceFile
 from .common import use_color, version
+from .lint_ignores import apply_ignores
 
-IGNORE_COMMENT = re.compile(r"#\s*bubble:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 TOOL_FAILURES = frozenset({"B500", "B504"})
 
 
@@ -35,35 +33,6 @@ def add_parser(commands: Any) -> None:
                         help="ask each extension server (GET /extensions) whether it has the extensions the bot calls")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.set_defaults(handler=run_lint)
-
-
-def apply_ignores(sources: tuple[SourceFile, ...], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Drop diagnostics hidden by `# bubble: ignore[…]` and report the ignores that hid nothing."""
-    kept = list(diagnostics)
-    for source in sources:
-        for line_number in range(1, source.line_count + 1):
-            text = source.line_text(line_number)
-            match = IGNORE_COMMENT.search(text)
-            if not match:
-                continue
-            codes = {code.strip().upper() for code in match.group(1).split(",") if code.strip()}
-            used: set[str] = set()
-            remaining = []
-            for diagnostic in kept:
-                span = diagnostic.span
-                if span is not None and span.file is source and span.line == line_number \
-                        and diagnostic.code in codes:
-                    used.add(diagnostic.code)
-                else:
-                    remaining.append(diagnostic)
-            kept = remaining
-            start = source.line_starts[line_number - 1] + match.start()
-            for code in sorted(codes - used):
-                kept.append(make_diagnostic(
-                    "B501", f"`# bubble: ignore[{code}]` hides nothing on this line",
-                    source.span(start, start + len(match.group(0))),
-                    hint="remove the comment, or the code from its list"))
-    return kept
 
 
 def run_lint(args: argparse.Namespace) -> int:

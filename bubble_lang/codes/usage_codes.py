@@ -13,8 +13,12 @@ CODES: tuple[CodeInfo, ...] = (
              what="A script, data file or configuration file could not be read or is not UTF-8 text.",
              why="bubble cannot check or run what it cannot read.",
              example="bubble lint missing.bot", fix="Check the path and the file's permissions and encoding."),
-    CodeInfo(code="B501", name="unused-ignore", severity=W, title="unused `# bubble: ignore` comment",
-             what="A `# bubble: ignore[CODE]` comment suppresses nothing on its line.",
+    CodeInfo(code="B501", name="unused-ignore", severity=W, title="unused or unreadable `# bubble: ignore` comment",
+             what="A `# bubble: ignore[CODE]` comment suppresses nothing on its line (or `ignore-file[CODE]` in its "
+                  "file, or a bare `# bubble: ignore` no warning), names an unknown code or rule, or is a "
+                  "`# bubble:` comment of no known form. The forms: `ignore[CODE, rule-name]` and a bare `ignore` "
+                  "for a line (a bare one hides warnings only), `ignore-file[…]` and a bare `ignore-file` for the "
+                  "file.",
              why="Stale ignores hide future problems and make readers think something is wrong there.",
              example='say "hi"  # bubble: ignore[B305]', fix="Remove the comment, or fix the code it names."),
     CodeInfo(code="B502", name="bad-data-file", severity=E, title="data file cannot be parsed",

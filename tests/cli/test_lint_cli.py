@@ -161,3 +161,40 @@ def test_an_internal_error_exits_2_without_a_traceback(tmp_path, capsys, monkeyp
     assert "internal error in bubble (this is a bug): RuntimeError: boom" in err
     assert "BUBBLE_DEBUG=1" in err
     assert "Traceback" not in out + err
+
+
+IGNORES = '''# bubble: ignore-file[unused-constant]
+@unused1 "x"
+@unused2 "y"
+
+dialog main do
+  say "hi"
+  m = %{1: "one"}  # bubble: ignore
+  n = %{2: "two"}  # bubble: ignore[number-map-key]
+  k = %{3: "three"}  # bubble: ignroe[B309]
+  say "#{m} #{n} #{k}"  # bubble: ignore[B999, B305]
+  say "a # bubble: ignore inside a text is text"
+end
+'''
+
+
+def test_every_ignore_form_works_or_says_why_not(capsys, tmp_path):
+    """File-level, bare and rule-name ignores work; a typo, an unknown code and an ignore that
+    hides nothing are B501 (they were silently ignored)."""
+    path = write(tmp_path, "i.bot", IGNORES)
+    code, out, _ = run_cli(capsys, "lint", "--format", "json", str(path))
+    found = [(d["code"], d["message"]) for d in json.loads(out)]
+    assert found == [
+        ("B309", "the map key `3:` is the number 3, not a name"),
+        ("B501", "`# bubble: ignroe[B309]` is not a comment bubble knows"),
+        ("B501", "`B999` is not a diagnostic code or rule name"),
+        ("B501", "`B305` is ignored but nothing on this line has it"),
+    ]
+    assert code == 0
+
+
+def test_a_bare_ignore_never_hides_an_error(capsys, tmp_path):
+    path = write(tmp_path, "e.bot", 'dialog main do\n  invoke nowhere  # bubble: ignore\nend\n')
+    code, out, _ = run_cli(capsys, "lint", "--format", "json", str(path))
+    codes = [d["code"] for d in json.loads(out)]
+    assert code == 1 and "B501" in codes and any(c != "B501" for c in codes)
