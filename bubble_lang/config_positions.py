@@ -88,8 +88,9 @@ class ConfigPositions:
 
     # -- answers ---------------------------------------------------------------------------------
     def key(self, path: tuple[str, ...]) -> Offsets:
-        """The key at `path`, else the nearest enclosing table or key that is written down."""
-        return self.keys.get(path) or self._enclosing(path)
+        """The key at `path` (or its `[header]` when it is a table: an unknown section points
+        at its own header), else the nearest enclosing table or key that is written down."""
+        return self.keys.get(path) or self.tables.get(path) or self._enclosing(path)
 
     def value(self, path: tuple[str, ...]) -> Offsets:
         """The value at `path`, else where its key or table is."""

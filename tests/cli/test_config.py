@@ -121,6 +121,7 @@ def test_locale_is_checked_against_the_locales_dates_are_written_in() -> None:
     ('[bot]\ntimezone = 1\n', "`timezone` must be a string, not 1", (2, 12)),
     ('[bot]\ncolour = "red"\n', "unknown key `colour` in `[bot]`", (2, 1)),
     ('[bots]\nlocale = "en"\n', "unknown section `bots`", (1, 1)),
+    ('[bot]\nlocale = "en"\n\n[limitz]\nfoo = 1\n', "unknown section `limitz`", (4, 1)),  # its own header
     ('bot = 1\n', "`bot` must be a table, not 1", (1, 1)),
     ('[limits]\nvm_step = 10\n', "unknown limit `vm_step`", (2, 1)),
     ('[limits]\nstack_depth = 0\n', "limit `stack_depth` must be a positive whole number, not 0", (2, 15)),
