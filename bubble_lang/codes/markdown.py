@@ -25,6 +25,10 @@ def render_codes_markdown() -> str:
         "this page. This file is generated from `bubble_lang/codes/`; do not edit it by hand",
         "(`python -m bubble_lang.codes.markdown > docs/diagnostics.md`).",
         "",
+        "A file with syntax errors reports the first error of each top-level block (each `dialog`,",
+        "`task`, `test` or constant is parsed on its own after the first error), so mistakes in",
+        "several dialogs show at once and an unclosed string in one never makes the next look broken.",
+        "",
     ]
     for prefix, title in _FAMILIES:
         infos = [info for code, info in CODES.items() if code.startswith(prefix)]

@@ -231,3 +231,23 @@ def test_unexpected_token_reads_as_english(text: str) -> None:
 def test_expected_list_names_no_closer_when_nothing_is_open(text: str) -> None:
     label = _first(text).label
     assert not re.search(r"`[)\]}]`", label), label
+
+
+def test_each_top_level_block_reports_its_own_error() -> None:
+    """Error recovery: a mistake in each of three dialogs gives three errors at their own places,
+    and an unclosed string in the first does not make the later ones look broken (it once hid the
+    real error of the fourth dialog behind a spurious one)."""
+    text = ('dialog main do\n  say "hi\nend\n\ndialog two do\n  x = = 3\nend\n\ndialog three do\n  say "fine"\nend\n\n'
+            'dialog four do\n  if x > 1\n    say "a"\n  end\nend\n')
+    with pytest.raises(BubbleSyntaxError) as caught:
+        parse_script(SourceFile("many.bot", text))
+    found = [(d.code, d.span.line, d.span.column) for d in caught.value.diagnostics]
+    assert found == [("B001", 2, 7), ("B010", 6, 7), ("B012", 14, 11)]
+    assert all(d.span.file.name == "many.bot" for d in caught.value.diagnostics)
+
+
+def test_a_lexical_error_does_not_hide_an_earlier_parse_error() -> None:
+    text = 'dialog one do\n  if x > 1\n    say "a"\n  end\nend\n\ndialog two do\n  say "unclosed\nend\n'
+    with pytest.raises(BubbleSyntaxError) as caught:
+        parse_script(SourceFile("two.bot", text))
+    assert [(d.code, d.span.line) for d in caught.value.diagnostics] == [("B012", 2), ("B001", 8)]
