@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from ..diagnostics import BubbleError
 from . import explain, lint
 from . import disasm as disasm_command
+from . import fmt as fmt_command
 from . import init as init_command
 from . import run as run_command
 from . import serve as serve_command
@@ -26,9 +27,7 @@ from .common import version
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 # Commands of SPEC §16 that later issues build; they say so instead of failing obscurely.
-PLANNED = {
-    "fmt": "format scripts canonically",
-}
+PLANNED: dict[str, str] = {}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     disasm_command.add_parser(commands)
     test_command.add_parser(commands)
     init_command.add_parser(commands)
+    fmt_command.add_parser(commands)
     for name, summary in PLANNED.items():
         planned = commands.add_parser(name, help=f"{summary} (not built yet)")
         planned.add_argument("args", nargs="*")
