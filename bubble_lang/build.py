@@ -27,6 +27,7 @@ from .diagnostics import BubbleSyntaxError, Diagnostic, Label, make_diagnostic
 from .gcpause import collector_paused
 from .limits import DEFAULT_LIMITS, Limits
 from .lexer import tokenize
+from .lalr_run import LeanParser, NoAction
 from .parser import check_size, make_lark, syntax_error
 from .source import SourceFile, Span
 from .spelling import nearest_name
@@ -57,11 +58,19 @@ class _Builder(ExpressionCallbacks, Transformer):
     # ------------------------------------------------------------------ helpers
     def _cover(self, children: list[Any]) -> Span | None:
         """A node's span: from its first positioned child to its last."""
-        start = next((s for s in map(_start_of, children) if s is not None), None)
-        if start is None:
+        for child in children:
+            start = _start_of(child)
+            if start is not None:
+                break
+        else:
             return None
-        end = next((e for e in map(_end_of, reversed(children)) if e is not None), start)
-        return Span(self.source, start, end)
+        for child in reversed(children):
+            end = _end_of(child)
+            if end is not None:
+                break
+        else:
+            end = start
+        return Span(_STATE.get().source, start, end)
 
     def _token_span(self, token: Token) -> Span:
         return Span(self.source, token.start_pos, token.end_pos)
@@ -346,10 +355,19 @@ def _count(number: int) -> str:
     return {0: "no value", 1: "one value", 2: "two values"}.get(number, f"{number} values")
 
 
+_BUILDER = _Builder()  # stateless: what one parse collects lives in `_STATE`
+
+
 @functools.lru_cache(maxsize=None)
 def _lark() -> Lark:
     """The parser with the builder attached: built once per process."""
-    return make_lark(transformer=_Builder())
+    return make_lark(transformer=_BUILDER)
+
+
+@functools.lru_cache(maxsize=None)
+def _lean() -> LeanParser:
+    """Lark's tables run by the lean driver (`lalr_run.py`); Lark itself reports syntax errors."""
+    return LeanParser(_lark(), _BUILDER)
 
 
 def parse_script(source: SourceFile, limits: Limits = DEFAULT_LIMITS) -> n.Script:
@@ -400,7 +418,12 @@ def _parse_whole(source: SourceFile, limits: Limits) -> n.Script:
     try:
         with collector_paused():  # see gcpause.py: 30 % of a 10,000-dialog parse was collection
             tokens = tokenize(source, limits)
-            script = _lark().parse(tokens)  # type: ignore[arg-type]
+            try:
+                script = _lean().parse(tokens)
+            except NoAction:  # a syntax error: Lark's parser finds it again, with its state
+                state.errors.clear()
+                state.prefixed.clear()
+                script = _lark().parse(tokens)  # type: ignore[arg-type]
     except UnexpectedToken as error:
         raise syntax_error(source, tokens, error) from None
     finally:

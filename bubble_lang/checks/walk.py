@@ -23,25 +23,43 @@ CHOICE = "choice"
 TERMINATORS = frozenset({"close", "goto", "return", "continue", "break"})
 
 
-def child_nodes(node: n.Node) -> Iterator[n.Node]:
+_WALKED: dict[type, tuple[str, ...]] = {}
+
+
+def _walked_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that may hold nodes, in order (asked once per class: reading
+    `attrs.fields` for every node was a third of the lint time on a 10,000-dialog script)."""
+    names = _WALKED.get(cls)
+    if names is None:
+        names = _WALKED[cls] = tuple(field.name for field in attrs.fields(cls)
+                                     if field.name != "span" and field.eq)
+    return names
+
+
+def child_nodes(node: n.Node) -> list[n.Node]:
     """Direct children in field order; inner dialogs of a `DialogDecl` included."""
-    for field in attrs.fields(type(node)):
-        if field.name == "span" or not field.eq:
-            continue
-        value = getattr(node, field.name)
-        if isinstance(value, n.Node):
-            yield value
+    found: list[n.Node] = []
+    Node = n.Node
+    for name in _WALKED.get(type(node)) or _walked_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, Node):
+            found.append(value)
         elif isinstance(value, tuple):
-            yield from (item for item in value if isinstance(item, n.Node))
+            found.extend(item for item in value if isinstance(item, Node))
+    return found
 
 
 def iter_nodes(node: n.Node) -> Iterator[n.Node]:
     """`node` and every node below it, depth first, in source order."""
     stack = [node]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        current = stack.pop()
+        current = pop()
         yield current
-        stack.extend(reversed(list(child_nodes(current))))
+        children = child_nodes(current)
+        if children:
+            children.reverse()
+            extend(children)
 
 
 def blocks(statement: n.Stmt) -> list[tuple[tuple[n.Stmt, ...], str]]:
