@@ -8,6 +8,7 @@ sized later by the renderer. This module must never read files lazily or hold pa
 from __future__ import annotations
 
 import bisect
+import itertools
 from pathlib import Path
 
 import attrs
@@ -22,20 +23,22 @@ class SourceFile:
     line_starts: tuple[int, ...] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        starts = [0]
-        text = self.text
-        index = text.find("\n")
-        while index != -1:
-            starts.append(index + 1)
-            index = text.find("\n", index + 1)
-        object.__setattr__(self, "line_starts", tuple(starts))
+        # Each line starts one past the end of the one before (C-level loops: a Python loop over
+        # 77,500 lines took 30 ms, a third of loading a large cached bot).
+        lengths = map(len, self.text.split("\n"))
+        starts = tuple(itertools.accumulate(map((1).__add__, lengths), initial=0))
+        object.__setattr__(self, "line_starts", starts[:-1])
 
     @classmethod
     def from_path(cls, path: str | Path) -> SourceFile:
         """Read a script as UTF-8 (a BOM is dropped); decoding errors surface as OSError/ValueError."""
-        raw = Path(path).read_bytes()
-        text = raw.decode("utf-8-sig")
-        return cls(str(path), text.replace("\r\n", "\n"))
+        return cls.from_bytes(path, Path(path).read_bytes())
+
+    @classmethod
+    def from_bytes(cls, path: str | Path, raw: bytes) -> SourceFile:
+        """A script from its bytes, decoded as `from_path` does (the compiled-bot cache hashes the
+        very bytes it decodes)."""
+        return cls(str(path), raw.decode("utf-8-sig").replace("\r\n", "\n"))
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; offsets past the end clamp to the end."""

@@ -5,14 +5,22 @@ The server is the system's `redis-server` when one is on PATH, else the one bund
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 
 import pytest
+
+# Compiled bots go to a cache of this run (inherited by the servers the tests start), never to
+# the user's own `~/.cache/bubble/bots`; bots load twice in many tests, so the cache is exercised.
+if "BUBBLE_CACHE_DIR" not in os.environ:
+    os.environ["BUBBLE_CACHE_DIR"] = tempfile.mkdtemp(prefix="bubble-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["BUBBLE_CACHE_DIR"], True)
 
 
 def free_port() -> int:

@@ -41,6 +41,7 @@ from ..runtime.waits import AnyTimer
 from ..vm import timers
 from ..vm.linker import BotImage, link_bot
 from ..vm.step import describe_waiting, step
+from . import compiled_cache
 from .extension_io import ExtensionCaller, default_extensions
 
 Clock = Callable[[], pendulum.DateTime]
@@ -229,7 +230,8 @@ def build_bot(check: BotCheck) -> Bot:
 
 
 def load_bot(path: str | Path) -> Bot:
-    """Load, check and link the bot at `path` (a `.bot` file or a bot directory)."""
+    """Load, check and link the bot at `path` (a `.bot` file or a bot directory); an unchanged
+    bot comes from the compiled-bot cache (`compiled_cache.py`) without compiling."""
     target = Path(path)
     if not target.exists():
         raise BubbleUsageError([make_diagnostic("B500", f"cannot read `{path}`: no such file or directory", None,
@@ -239,4 +241,9 @@ def load_bot(path: str | Path) -> Bot:
         raise BubbleUsageError([make_diagnostic(
             "B504", f"`{path}` holds {len(bots)} bots, not one", None,
             hint="give one `.bot` file, or a directory with a `bubble.toml`")])
-    return build_bot(check_bot(bots[0], lint=False))
+    cached = compiled_cache.load(bots[0])
+    if cached is not None:
+        return Bot(*cached)
+    bot = build_bot(check_bot(bots[0], lint=False))
+    compiled_cache.store(bot.image, bot.check)
+    return bot

@@ -1,0 +1,157 @@
+"""The compiled-bot cache (layer 9): an unchanged bot loads without compiling.
+
+Input: a bot's files. Output: the linked image and what `Bot` needs beside it (settings, data,
+warnings), rebuilt from a file in the user's cache directory — or None, and the caller compiles.
+
+The key is a SHA-256 over bubble itself (the bytes of every file of the package, its version,
+Python's and the parser's versions: a cache is never trusted across versions) and over each
+script, data file and `bubble.toml` of the bot, path and bytes. An entry is the image encoded by
+`vm/image_codec.py` (JSON; never pickle: decoding builds only bubble's own data classes) and is
+written to a temporary file, then renamed: a reader never sees half an entry, and two processes
+writing the same entry write the same bytes. Only bots without errors are cached. The directory
+is `$BUBBLE_CACHE_DIR`, else `$XDG_CACHE_HOME/bubble/bots` (`~/.cache/bubble/bots`), created
+private (0700) and used only if it is this user's and nobody else may write to it;
+`BUBBLE_NO_CACHE=1` turns the cache off. The newest `KEEP` entries are kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import platform
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+import lark
+
+from ..frontend import BotCheck, BotFiles
+from ..source import SourceFile
+from ..vm.image_codec import Corrupt, Unsupported, decode_image, encode_image
+from ..vm.linker import BotImage
+
+KEEP = 32
+SUFFIX = ".bubble-image"
+PACKAGE = Path(__file__).resolve().parents[1]
+log = logging.getLogger("bubble.cache")
+
+
+def cache_dir() -> Path | None:
+    """The cache directory, made if missing; None when caching is off or the place is unsafe."""
+    if os.environ.get("BUBBLE_NO_CACHE") == "1":
+        return None
+    configured = os.environ.get("BUBBLE_CACHE_DIR")
+    base = Path(configured) if configured else \
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bubble" / "bots"
+    try:
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = base.stat()
+    except OSError:
+        return None
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+        log.debug("not caching compiled bots in %s: another user may write there", base)
+        return None
+    return base
+
+
+@functools.lru_cache(maxsize=1)
+def bubble_fingerprint() -> str:
+    """A hash of this bubble: every file of the package and the versions it depends on."""
+    digest = hashlib.sha256()
+    digest.update(f"{sys.version}|{platform.machine()}|lark {lark.__version__}".encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".lark", ".json", ".toml") and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _contents(files: BotFiles) -> list[tuple[Path, bytes]] | None:
+    paths = [*files.scripts, *([files.config] if files.config is not None else []), *files.data]
+    try:
+        return [(path, path.read_bytes()) for path in paths]
+    except OSError:
+        return None
+
+
+def bot_key(contents: list[tuple[Path, bytes]]) -> str:
+    digest = hashlib.sha256(bubble_fingerprint().encode())
+    for path, raw in contents:
+        digest.update(b"\0" + str(path).encode() + b"\0" + hashlib.sha256(raw).digest())
+    return digest.hexdigest()
+
+
+def _sources(contents: list[tuple[Path, bytes]]) -> list[SourceFile]:
+    return [SourceFile.from_bytes(path, raw) for path, raw in contents]
+
+
+def load(files: BotFiles) -> tuple[BotImage, BotCheck] | None:
+    """The cached image and check of an unchanged bot, or None (not cached, changed, damaged)."""
+    folder = cache_dir()
+    contents = _contents(files) if folder is not None else None
+    if folder is None or contents is None:
+        return None
+    key = bot_key(contents)
+    try:
+        blob = (folder / (key[:40] + SUFFIX)).read_bytes()
+    except OSError:
+        return None
+    try:
+        sources = _sources(contents)
+        image, extra = decode_image(blob, sources)
+        if extra.get("key") != key:
+            raise Corrupt("an entry for another bot")
+    except (Corrupt, UnicodeDecodeError) as error:
+        log.debug("ignoring a cached bot: %s", error)
+        return None
+    scripts = sources[:len(files.scripts)]
+    check = BotCheck(files=files, sources=tuple(scripts), scripts=(), program=None, data=extra["data"],
+                     config=image.config, diagnostics=tuple(extra["diagnostics"]))
+    return image, check
+
+
+def store(image: BotImage, check: BotCheck) -> None:
+    """Keep a compiled bot for the next load; any failure only means it is not kept."""
+    folder = cache_dir()
+    contents = _contents(check.files) if folder is not None else None
+    if folder is None or contents is None:
+        return
+    key = bot_key(contents)
+    sources = list(check.sources)
+    by_name = {source.name: source for source in sources}
+    sources += [by_name.get(str(path)) or SourceFile.from_bytes(path, raw) for path, raw in contents[len(sources):]]
+    try:
+        blob = encode_image(image, sources, {"key": key, "data": check.data, "diagnostics": list(check.diagnostics)})
+    except Unsupported as error:
+        log.debug("not caching %s: %s", check.files.root, error)
+        return
+    temporary: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".entry-", delete=False) as handle:
+            temporary = handle.name
+            handle.write(blob)
+        os.replace(temporary, folder / (key[:40] + SUFFIX))
+    except OSError as error:
+        log.debug("could not write a cached bot: %s", error)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    try:
+        entries = sorted(folder.glob("*" + SUFFIX), key=lambda path: path.stat().st_mtime, reverse=True)
+        for path in entries[KEEP:]:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def cached_entries() -> list[Path]:
+    """The entries now in the cache (tests, `bubble` maintenance)."""
+    folder = cache_dir()
+    return sorted(folder.glob("*" + SUFFIX)) if folder is not None else []
+
