@@ -90,6 +90,8 @@ STATEMENT_STARTERS = frozenset({"_NL", "DO", "ELSE", "AFTER", "ARROW", "DO_COLON
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?")
 _SPACE = re.compile(r"[ \t\f\r]+")
+_INDENT = re.compile(r"[ \t]*")
+_STRING_STOP = re.compile(r'[\\"#]')  # what may end a run of plain string text
 # What may start an expression after a command word and a space.
 _EXPR_START = re.compile(r"""["'\[(@:%\d_A-Za-z!]|-(?=\S)""")
 
@@ -200,9 +202,9 @@ class _Lexer:
         self.brackets -= 1
 
     def indentation(self, offset: int) -> int:
-        line = self.source.line_col(offset)[0]
-        text = self.source.line_text(line)
-        return len(text) - len(text.lstrip(" \t"))
+        """The spaces and tabs that begin the line holding `offset` (asked twice per `end`)."""
+        start = self.text.rfind("\n", 0, offset) + 1
+        return _INDENT.match(self.text, start).end() - start
 
     def newline(self, offset: int) -> None:
         """A newline or `;`: ends the statement unless the expression visibly goes on."""
@@ -402,8 +404,9 @@ class _Lexer:
                 self.emit("INTERP_END", "}", self.pos, self.pos + 1)
                 self.pos += 1
                 chunk_start = self.pos
-            else:
-                self.pos += 1
+            else:  # plain text: jump to the next character that may end it
+                found = _STRING_STOP.search(text, self.pos + 1)
+                self.pos = found.start() if found else length
 
 
 class TokenList(list):
