@@ -22,6 +22,8 @@ def check_number_map_keys(program: Program) -> Iterator[Diagnostic]:
     roots: list[n.Node] = [decl for decl, _ in program_bodies(program)]
     roots += [decl for script in program.scripts for decl in script.decls if isinstance(decl, n.ConstDecl)]
     for root in roots:
+        if root.span is not None and "%{" not in root.span.text:
+            continue  # no map written here: no need to walk it (a walk of every node was 0.13 s of 10,000 dialogs)
         for expr in walk_exprs(root):
             if not isinstance(expr, n.MapExpr):
                 continue
