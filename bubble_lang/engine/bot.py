@@ -21,6 +21,7 @@ import pendulum
 
 from ..diagnostics import BubbleCompileError, BubbleError, BubbleUsageError, Severity, make_diagnostic
 from ..frontend import BotCheck, check_bot, discover_bots
+from ..gcpause import collector_paused
 from ..runtime.inputs import (
     AnswerInput,
     AttachmentInput,
@@ -226,7 +227,8 @@ def build_bot(check: BotCheck) -> Bot:
     if not check.ok or check.program is None:
         errors = [d for d in check.diagnostics if d.severity is Severity.ERROR]
         raise BubbleCompileError(errors)
-    return Bot(link_bot(check.program, check.config, check.data), check)
+    with collector_paused():  # see gcpause.py: a quarter of linking a large bot was collection
+        return Bot(link_bot(check.program, check.config, check.data), check)
 
 
 def load_bot(path: str | Path) -> Bot:
