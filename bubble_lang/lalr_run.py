@@ -14,6 +14,7 @@ one child returns it, and the transformer method (or a plain `Tree`, like `Trans
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -94,52 +95,43 @@ class LeanParser:
 
     def parse(self, tokens: Sequence[Any]) -> Any:
         actions = self.actions
+        end = self.end
         states = [self.start]
         values: list[Any] = []
         push_state, push_value = states.append, values.append
-        for token in tokens:
+        for token in itertools.chain(tokens, (_END,)):
             kind = token.type
             while True:
                 try:
                     action = actions[states[-1]][kind]
                 except KeyError:
                     raise NoAction from None
-                if action.__class__ is not tuple:
+                if action.__class__ is not tuple:  # a shift (never of the end marker)
                     push_state(action)
                     push_value(token)
                     break
                 size, reduce, origin = action
                 if reduce is None:  # a unit rule: the value stays, only the state changes
-                    states[-1] = actions[states[-2]][origin]
-                    continue
-                if size:
-                    children = values[-size:]
-                    del states[-size:]
-                    del values[-size:]
+                    following = states[-1] = actions[states[-2]][origin]
                 else:
-                    children = []
-                push_state(actions[states[-1]][origin])
-                push_value(reduce(children))
-        end = self.end
-        while True:
-            try:
-                action = actions[states[-1]]["$END"]
-            except KeyError:
-                raise NoAction from None
-            size, reduce, origin = action
-            if reduce is None:
-                following = states[-1] = actions[states[-2]][origin]
-                if following == end:
+                    if size:
+                        children = values[-size:]
+                        del states[-size:]
+                        del values[-size:]
+                    else:
+                        children = []
+                    following = actions[states[-1]][origin]
+                    push_state(following)
+                    push_value(reduce(children))
+                if following == end:  # `start` reduced: only after the end marker
                     return values[-1]
-                continue
-            if size:
-                children = values[-size:]
-                del states[-size:]
-                del values[-size:]
-            else:
-                children = []
-            following = actions[states[-1]][origin]
-            push_state(following)
-            push_value(reduce(children))
-            if following == end:
-                return values[-1]
+        raise NoAction  # the tables ran out of input without accepting
+
+
+class _EndMarker:
+    """What the tables see after the last token (Lark's `$END`)."""
+
+    type = "$END"
+
+
+_END = _EndMarker()
