@@ -243,9 +243,11 @@ def load_bot(path: str | Path) -> Bot:
         raise BubbleUsageError([make_diagnostic(
             "B504", f"`{path}` holds {len(bots)} bots, not one", None,
             hint="give one `.bot` file, or a directory with a `bubble.toml`")])
-    cached = compiled_cache.load(bots[0])
+    entry = compiled_cache.entry_for(bots[0])
+    cached = entry.load() if entry is not None else None
     if cached is not None:
         return Bot(*cached)
     bot = build_bot(check_bot(bots[0], lint=False))
-    compiled_cache.store(bot.image, bot.check)
+    if entry is not None:
+        entry.store(bot.image, bot.check)
     return bot

@@ -26,6 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import attrs
 import lark
 
 from ..frontend import BotCheck, BotFiles
@@ -68,77 +69,89 @@ def bubble_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _contents(files: BotFiles) -> list[tuple[Path, bytes]] | None:
+def _contents(files: BotFiles) -> tuple[tuple[Path, bytes], ...] | None:
     paths = [*files.scripts, *([files.config] if files.config is not None else []), *files.data]
     try:
-        return [(path, path.read_bytes()) for path in paths]
+        return tuple((path, path.read_bytes()) for path in paths)
     except OSError:
         return None
 
 
-def bot_key(contents: list[tuple[Path, bytes]]) -> str:
+def bot_key(contents: tuple[tuple[Path, bytes], ...]) -> str:
     digest = hashlib.sha256(bubble_fingerprint().encode())
     for path, raw in contents:
         digest.update(b"\0" + str(path).encode() + b"\0" + hashlib.sha256(raw).digest())
     return digest.hexdigest()
 
 
-def _sources(contents: list[tuple[Path, bytes]]) -> list[SourceFile]:
-    return [SourceFile.from_bytes(path, raw) for path, raw in contents]
+@attrs.frozen
+class CacheEntry:
+    """The cache entry of a bot's files as they are now (read once, before compiling)."""
+
+    folder: Path
+    files: BotFiles
+    contents: tuple[tuple[Path, bytes], ...]
+    key: str
+
+    @property
+    def path(self) -> Path:
+        return self.folder / (self.key[:40] + SUFFIX)
+
+    def load(self) -> tuple[BotImage, BotCheck] | None:
+        """The cached image and check, or None (not cached, or a damaged entry)."""
+        try:
+            blob = self.path.read_bytes()
+        except OSError:
+            return None
+        try:
+            sources = [SourceFile.from_bytes(path, raw) for path, raw in self.contents]
+            image, extra = decode_image(blob, sources)
+            if extra.get("key") != self.key:
+                raise Corrupt("an entry for another bot")
+        except (Corrupt, UnicodeDecodeError) as error:
+            log.debug("ignoring a cached bot: %s", error)
+            return None
+        check = BotCheck(files=self.files, sources=tuple(sources[:len(self.files.scripts)]), scripts=(),
+                         program=None, data=extra["data"], config=image.config,
+                         diagnostics=tuple(extra["diagnostics"]))
+        return image, check
+
+    def store(self, image: BotImage, check: BotCheck) -> None:
+        """Keep a compiled bot; not when its files changed since they were read for the key (the
+        compile may have read either version), nor on any failure."""
+        if _contents(self.files) != self.contents or \
+                any(source.text != SourceFile.from_bytes(path, raw).text
+                    for source, (path, raw) in zip(check.sources, self.contents)):
+            return
+        sources = [*check.sources,
+                   *(SourceFile.from_bytes(path, raw) for path, raw in self.contents[len(check.sources):])]
+        try:
+            blob = encode_image(image, sources, {"key": self.key, "data": check.data,
+                                                 "diagnostics": list(check.diagnostics)})
+        except Unsupported as error:
+            log.debug("not caching %s: %s", self.files.root, error)
+            return
+        temporary: str | None = None
+        try:
+            with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".entry-", delete=False) as handle:
+                temporary = handle.name
+                handle.write(blob)
+            os.replace(temporary, self.path)
+        except OSError as error:
+            log.debug("could not write a cached bot: %s", error)
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+            return
+        _prune(self.folder)
 
 
-def load(files: BotFiles) -> tuple[BotImage, BotCheck] | None:
-    """The cached image and check of an unchanged bot, or None (not cached, changed, damaged)."""
+def entry_for(files: BotFiles) -> CacheEntry | None:
+    """The bot's entry (maybe not written yet), or None when caching is off or a file is unreadable."""
     folder = cache_dir()
     contents = _contents(files) if folder is not None else None
     if folder is None or contents is None:
         return None
-    key = bot_key(contents)
-    try:
-        blob = (folder / (key[:40] + SUFFIX)).read_bytes()
-    except OSError:
-        return None
-    try:
-        sources = _sources(contents)
-        image, extra = decode_image(blob, sources)
-        if extra.get("key") != key:
-            raise Corrupt("an entry for another bot")
-    except (Corrupt, UnicodeDecodeError) as error:
-        log.debug("ignoring a cached bot: %s", error)
-        return None
-    scripts = sources[:len(files.scripts)]
-    check = BotCheck(files=files, sources=tuple(scripts), scripts=(), program=None, data=extra["data"],
-                     config=image.config, diagnostics=tuple(extra["diagnostics"]))
-    return image, check
-
-
-def store(image: BotImage, check: BotCheck) -> None:
-    """Keep a compiled bot for the next load; any failure only means it is not kept."""
-    folder = cache_dir()
-    contents = _contents(check.files) if folder is not None else None
-    if folder is None or contents is None:
-        return
-    key = bot_key(contents)
-    sources = list(check.sources)
-    by_name = {source.name: source for source in sources}
-    sources += [by_name.get(str(path)) or SourceFile.from_bytes(path, raw) for path, raw in contents[len(sources):]]
-    try:
-        blob = encode_image(image, sources, {"key": key, "data": check.data, "diagnostics": list(check.diagnostics)})
-    except Unsupported as error:
-        log.debug("not caching %s: %s", check.files.root, error)
-        return
-    temporary: str | None = None
-    try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".entry-", delete=False) as handle:
-            temporary = handle.name
-            handle.write(blob)
-        os.replace(temporary, folder / (key[:40] + SUFFIX))
-    except OSError as error:
-        log.debug("could not write a cached bot: %s", error)
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        return
-    _prune(folder)
+    return CacheEntry(folder, files, contents, bot_key(contents))
 
 
 def _prune(folder: Path) -> None:

@@ -163,3 +163,23 @@ def test_old_entries_are_pruned(tmp_path: Path, cache: Path, monkeypatch: pytest
         script.write_text(f'dialog main do\n  say "{number}"\nend\n')
         load_bot(script)
     assert len(compiled_cache.cached_entries()) == 3
+
+
+def test_a_bot_edited_while_it_compiles_is_not_kept(tmp_path: Path, cache: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    script = tmp_path / "bot.bot"
+    script.write_text('dialog main do\n  say "old"\nend\n')
+    from bubble_lang.engine import bot as bot_module
+
+    real = bot_module.check_bot
+
+    def check_then_edit(files, **options):
+        checked = real(files, **options)
+        script.write_text('dialog main do\n  say "new"\nend\n')  # saved by the editor meanwhile
+        return checked
+
+    monkeypatch.setattr(bot_module, "check_bot", check_then_edit)
+    assert load_bot(script).conversation("u").send_text("hi")[0].text == "old"
+    assert not compiled_cache.cached_entries()  # never keyed by text it was not compiled from
+    monkeypatch.setattr(bot_module, "check_bot", real)
+    assert load_bot(script).conversation("u").send_text("hi")[0].text == "new"
