@@ -21,7 +21,6 @@ import hashlib
 import logging
 import os
 import platform
-import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +28,7 @@ from pathlib import Path
 import attrs
 import lark
 
+from ..cache_dirs import private_folder, user_cache_root
 from ..frontend import BotCheck, BotFiles
 from ..source import SourceFile
 from ..vm.image_codec import Corrupt, Unsupported, decode_image, encode_image
@@ -41,21 +41,15 @@ log = logging.getLogger("bubble.cache")
 
 
 def cache_dir() -> Path | None:
-    """The cache directory, made if missing; None when caching is off or the place is unsafe."""
+    """The cache folder, made if missing; None when caching is off or the folder is not private."""
     if os.environ.get("BUBBLE_NO_CACHE") == "1":
         return None
     configured = os.environ.get("BUBBLE_CACHE_DIR")
-    base = Path(configured) if configured else \
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bubble" / "bots"
-    try:
-        base.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = base.stat()
-    except OSError:
-        return None
-    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
-        log.debug("not caching compiled bots in %s: another user may write there", base)
-        return None
-    return base
+    base = Path(configured) if configured else user_cache_root() / "bots"
+    folder = private_folder(base)
+    if folder is None:
+        log.debug("not caching compiled bots in %s: not a private folder of this user", base)
+    return folder
 
 
 @functools.lru_cache(maxsize=1)
