@@ -316,7 +316,7 @@ def decode_image(blob: bytes, sources: Sequence[SourceFile]) -> tuple[BotImage, 
         extra = {key: decoder.value(value) for key, value in header["extra"].items()}
     except Corrupt:
         raise
-    except (ValueError, KeyError, TypeError, IndexError) as error:
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as error:
         raise Corrupt(f"a damaged cache entry: {error}") from None
     return image, extra
 

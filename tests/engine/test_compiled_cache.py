@@ -127,9 +127,14 @@ def test_a_damaged_entry_is_ignored(damage: str, cache: Path) -> None:
     assert not (cache / "pwned").exists()
 
 
-def test_the_decoder_builds_only_bubble_classes() -> None:
+@pytest.mark.parametrize("blob", [
+    b'{"format":1,"image":{"x":{"a":"os:system","v":{}}}}\n',
+    b'[' * 100_000 + b']' * 100_000 + b'\n',  # nesting deeper than the interpreter's stack
+    b'{"format":1}\n', b'\n', b'nonsense',
+])
+def test_the_decoder_refuses_what_it_did_not_write(blob: bytes) -> None:
     with pytest.raises(Corrupt):
-        decode_image(b'{"format":1,"image":{"x":{"a":"os:system","v":{}}}}\n', [])
+        decode_image(blob, [])
 
 
 def test_no_cache_when_turned_off_or_unsafe(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
