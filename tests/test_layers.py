@@ -30,7 +30,7 @@ LAYERS = {
     "storage": 8, "extensions": 8,
     "engine": 9,
     "messengers": 10, "server": 10,
-    "testing": 11, "cli": 11, "serve": 11,
+    "testing": 11, "cli": 11, "serve": 11, "lsp": 11,
     "__init__": 11, "__main__": 11,
 }
 

@@ -19,6 +19,7 @@ from . import explain, lint
 from . import disasm as disasm_command
 from . import fmt as fmt_command
 from . import init as init_command
+from . import lsp as lsp_command
 from . import run as run_command
 from . import serve as serve_command
 from . import test as test_command
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     test_command.add_parser(commands)
     init_command.add_parser(commands)
     fmt_command.add_parser(commands)
+    lsp_command.add_parser(commands)
     for name, summary in PLANNED.items():
         planned = commands.add_parser(name, help=f"{summary} (not built yet)")
         planned.add_argument("args", nargs="*")

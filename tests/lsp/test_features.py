@@ -1,0 +1,198 @@
+"""Hover, definition, references, rename, completion, symbols, formatting and quick fixes, over the
+protocol against a real `bubble lsp`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsp_client import LspClient, position
+
+BOT = '''@menu ["margherita", "pepperoni"]
+
+dialog main when length(@menu) > 0 do
+  say "Welcome"
+  pizza = ask "Which pizza?", expecting: @menu
+  invoke order
+  say join(@menu, ", ")
+end
+
+dialog order, trigger: "order [number] pizza" do
+  say "One #{pizza}"
+  perform count
+end
+
+task count do
+  total = 1
+  log total
+end
+'''
+
+
+@pytest.fixture(scope="module")
+def doc(client: LspClient, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    path = tmp_path_factory.mktemp("features") / "features.bot"
+    path.write_text(BOT)
+    mark = client.diagnostics_count()
+    uri = client.open(path)
+    assert client.wait_diagnostics(uri, after=mark) == []
+    return {"uri": uri, "path": path}
+
+
+def ask(client: LspClient, method: str, doc: dict[str, Any], needle: str, inside: int = 0,
+        occurrence: int = 0, **extra: Any) -> Any:
+    params = {"textDocument": {"uri": doc["uri"]}, "position": position(BOT, needle, inside=inside,
+                                                                        occurrence=occurrence), **extra}
+    return client.result(method, params)
+
+
+def lines_of(locations: list[dict[str, Any]]) -> list[int]:
+    return sorted(location["range"]["start"]["line"] for location in locations)
+
+
+def test_hover(client: LspClient, doc: dict[str, Any], snapshot: Any) -> None:
+    builtin = ask(client, "textDocument/hover", doc, "join(", 1)["contents"]["value"]
+    assert "join(list, separator?)" in builtin and "Returns" in builtin
+    constant = ask(client, "textDocument/hover", doc, "@menu, ", 2)["contents"]["value"]
+    assert '@menu ["margherita", "pepperoni"]' in constant
+    dialog = ask(client, "textDocument/hover", doc, "invoke order", 8)
+    assert 'trigger: `"order [number] pizza"`' in dialog["contents"]["value"]
+    assert "features.bot:10" in dialog["contents"]["value"]
+    assert dialog["range"] == {"start": {"line": 5, "character": 9}, "end": {"line": 5, "character": 14}}
+    guard = ask(client, "textDocument/hover", doc, "dialog main", 8)["contents"]["value"]
+    assert "guard: `length(@menu) > 0`" in guard
+    assert "ask" in ask(client, "textDocument/hover", doc, "ask ", 1)["contents"]["value"]
+    assert ask(client, "textDocument/hover", doc, '"Welcome"', 3) is None
+    assert builtin == snapshot
+
+
+def test_definition(client: LspClient, doc: dict[str, Any]) -> None:
+    assert lines_of(ask(client, "textDocument/definition", doc, "invoke order", 8)) == [9]
+    assert lines_of(ask(client, "textDocument/definition", doc, "@menu)", 2)) == [0]
+    assert lines_of(ask(client, "textDocument/definition", doc, "perform count", 9)) == [14]
+    assert lines_of(ask(client, "textDocument/definition", doc, "#{pizza}", 3)) == [4]
+    assert ask(client, "textDocument/definition", doc, "join(", 1) == []
+
+
+def test_references(client: LspClient, doc: dict[str, Any]) -> None:
+    found = ask(client, "textDocument/references", doc, "@menu", 1, context={"includeDeclaration": True})
+    assert lines_of(found) == [0, 2, 4, 6]
+    found = ask(client, "textDocument/references", doc, "@menu", 1, context={"includeDeclaration": False})
+    assert lines_of(found) == [2, 4, 6]
+    assert lines_of(ask(client, "textDocument/references", doc, "total", 0, occurrence=1,
+                        context={"includeDeclaration": True})) == [15, 16]
+
+
+def test_rename(client: LspClient, doc: dict[str, Any]) -> None:
+    edit = ask(client, "textDocument/rename", doc, "invoke order", 8, newName="place_order")
+    edits = edit["changes"][doc["uri"]]
+    assert sorted((e["range"]["start"]["line"], e["newText"]) for e in edits) == [(5, "place_order"), (9, "place_order")]
+    edit = ask(client, "textDocument/rename", doc, "@menu", 0, newName="carte")
+    assert {e["newText"] for e in edit["changes"][doc["uri"]]} == {"@carte"}
+    assert len(edit["changes"][doc["uri"]]) == 4
+    prepared = ask(client, "textDocument/prepareRename", doc, "dialog order", 8)
+    assert prepared["start"] == {"line": 9, "character": 7}
+
+
+@pytest.mark.parametrize(("needle", "inside", "new_name", "why"), [
+    ("join(", 1, "glue", "builtin"),
+    ("invoke order", 8, "say", "keyword"),
+    ("invoke order", 8, "9lives", "not a valid name"),
+    ("invoke order", 8, "main", "exists already"),
+    ("ask ", 1, "question", "part of the language"),
+    ("#{pizza}", 3, "slice", "only dialogs and constants"),
+])
+def test_rename_refusals(client: LspClient, doc: dict[str, Any], needle: str, inside: int, new_name: str,
+                         why: str) -> None:
+    response = client.request("textDocument/rename", {
+        "textDocument": {"uri": doc["uri"]}, "position": position(BOT, needle, inside=inside), "newName": new_name})
+    assert response["error"]["code"] == -32803
+    assert why in response["error"]["message"]
+
+
+def complete_after(client: LspClient, doc: dict[str, Any], line: int, typed: str) -> list[str]:
+    """Labels offered after typing `typed` as a new line `line` (the edit is undone after)."""
+    uri = doc["uri"]
+    client.change(uri, 100 + line, typed + "\n", {"start": {"line": line, "character": 0},
+                                                  "end": {"line": line, "character": 0}})
+    result = client.result("textDocument/completion", {
+        "textDocument": {"uri": uri}, "position": {"line": line, "character": len(typed)}})
+    client.change(uri, 200 + line, "", {"start": {"line": line, "character": 0},
+                                        "end": {"line": line + 1, "character": 0}})
+    return [item["label"] for item in result["items"]]
+
+
+def test_completion(client: LspClient, doc: dict[str, Any], snapshot: Any) -> None:
+    statements = complete_after(client, doc, 3, "  ")
+    assert {"say", "ask", "invoke", "if", "branch"} <= set(statements)
+    assert {"main", "order"} <= set(complete_after(client, doc, 3, "  invoke "))
+    assert complete_after(client, doc, 3, "  perform c") == ["count"]
+    assert "menu" in complete_after(client, doc, 3, "  say @")
+    entities = complete_after(client, doc, 9, 'dialog other, trigger: "two [')
+    assert {"number", "email", "time", "Start"} <= set(entities)
+    assert "item_picker" in complete_after(client, doc, 3, '  x = input_method("')
+    assert {"min:", "max:"} <= set(complete_after(client, doc, 3, '  x = input_method("int", '))
+    assert "expecting:" in complete_after(client, doc, 3, '  x = ask "Name?", ')
+    builtins = complete_after(client, doc, 3, "  say jo")
+    assert "join" in builtins
+    assert statements == snapshot
+
+
+def test_document_symbols(client: LspClient, doc: dict[str, Any]) -> None:
+    symbols = client.result("textDocument/documentSymbol", {"textDocument": {"uri": doc["uri"]}})
+    assert [(s["name"], s["kind"]) for s in symbols] == [("@menu", 14), ("main", 12), ("order", 12), ("count", 6)]
+    assert symbols[2]["detail"] == 'trigger: "order [number] pizza"'
+
+
+def test_formatting(client: LspClient, tmp_path: Path) -> None:
+    from bubble_lang.cli.fmt import format_text
+
+    messy = 'dialog main do\nsay "a"\n      if true do\n say "b"\n  end\nend\n'
+    path = tmp_path / "messy.bot"
+    path.write_text(messy)
+    uri = client.open(path)
+    options = {"tabSize": 2, "insertSpaces": True}
+    edits = client.result("textDocument/formatting", {"textDocument": {"uri": uri}, "options": options})
+    assert len(edits) == 1 and edits[0]["newText"] == format_text(messy, str(path))
+    broken = tmp_path / "broken.bot"
+    broken.write_text('dialog main do\n say "a\nend\n')
+    uri = client.open(broken)
+    assert client.result("textDocument/formatting", {"textDocument": {"uri": uri}, "options": options}) == []
+
+
+def test_quick_fixes(client: LspClient, tmp_path: Path) -> None:
+    text = ('@menu ["a"]\n\ndialog main do\n  say @mneu\n  invoke ordr\n  sya "hi"\n  x = lenght(@menu)\n'
+            '  say x\nend\n\ndialog order, trigger: "[emial]" do\n  say "ok"\nend\n')
+    path = tmp_path / "typos.bot"
+    path.write_text(text)
+    mark = client.diagnostics_count()
+    uri = client.open(path)
+    diagnostics = client.wait_diagnostics(uri, after=mark)
+    fixes: dict[str, str] = {}
+    for diagnostic in diagnostics:
+        actions = client.result("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}})
+        for action in actions:
+            (edit,) = action["edit"]["changes"][uri]
+            start = edit["range"]["start"]
+            line = text.split("\n")[start["line"]]
+            end = edit["range"]["end"]["character"]
+            fixed = line[:start["character"]] + edit["newText"] + line[end:]
+            fixes[diagnostic["code"]] = fixed
+    assert fixes.get("B031") == '  say "hi"'
+    if "B103" in fixes:
+        assert fixes["B103"] == "  say @menu"
+    # syntax errors stop resolution: fix the statement, then the names are checked
+    fixed_text = text.replace("sya", "say")
+    mark = client.diagnostics_count()
+    client.change(uri, 2, fixed_text)
+    diagnostics = client.wait_diagnostics(uri, after=mark)
+    fixes = {}
+    for diagnostic in diagnostics:
+        actions = client.result("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}})
+        for action in actions:
+            (edit,) = action["edit"]["changes"][uri]
+            fixes[diagnostic["code"] + ":" + str(edit["range"]["start"]["line"])] = edit["newText"]
+    assert fixes == {"B103:3": "@menu", "B101:4": "order", "B104:6": "length", "B212:10": "email"}
