@@ -31,8 +31,8 @@ from .lalr_run import LeanParser, NoAction
 from .parser import check_size, make_lark, syntax_error
 from .source import SourceFile, Span
 from .spelling import nearest_name
-from .statements import (BLOCK_WORDS, DIALOG_HEADER_OPTIONS, RUNTIME_VARIABLES, STATEMENTS,
-                         TASK_HEADER_OPTIONS)
+from .statements import (BLOCK_WORDS, DIALOG_HEADER_OPTIONS, ORIGINAL_ONLY_STATEMENTS, RUNTIME_VARIABLES,
+                         STATEMENTS, TASK_HEADER_OPTIONS)
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str | None:
@@ -236,7 +236,7 @@ class _Builder(ExpressionCallbacks, Transformer):
                 self._error("B040", f"bubble has no `{word.value}`", word_span,
                            hint="use `branch do cond1 -> … cond2 -> … end` for several conditions")
             else:
-                hint = _did_you_mean(word.value, [*STATEMENTS, *BLOCK_WORDS])
+                hint = ORIGINAL_ONLY_STATEMENTS.get(word.value) or _did_you_mean(word.value, [*STATEMENTS, *BLOCK_WORDS])
                 self._error("B031", f"unknown statement `{word.value}`", word_span,
                            hint=hint or "see the statement list in docs/language.md")
             return n.Command(word=word.value, args=args, options=options, span=span, word_span=word_span)
@@ -262,7 +262,7 @@ class _Builder(ExpressionCallbacks, Transformer):
             token = Token("CMD", expr.name, expr.span.start, end_pos=expr.span.end)
             return self._make_command(token, [], expr.span)
         if isinstance(expr, n.Name):
-            hint = _did_you_mean(expr.name, list(STATEMENTS))
+            hint = ORIGINAL_ONLY_STATEMENTS.get(expr.name) or _did_you_mean(expr.name, list(STATEMENTS))
             self._error("B031", f"unknown statement `{expr.name}`", expr.span,
                        hint=hint or "a name alone does nothing: use `say name` to send it")
         else:

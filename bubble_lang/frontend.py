@@ -11,7 +11,7 @@ and data files; any other directory is a folder of bots, each file and sub-direc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,7 @@ def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
     parsed_all = len(scripts) == len(files.scripts) and not any(d.severity.value == "error" for d in diagnostics)
     if parsed_all:
         program = resolve_bot(scripts, data_constants=data_spans, limits=config.limits)
-        diagnostics.extend(program.diagnostics)
+        diagnostics.extend(_hint_data_files_beside(files, program.diagnostics))
         diagnostics.extend(check_extension_servers(program, config, has_file=files.config is not None))
         if lint:
             from .checks import run_checks
@@ -156,3 +156,26 @@ def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
             diagnostics.extend(run_checks(program))
     return BotCheck(files=files, sources=tuple(sources), scripts=tuple(scripts), program=program, data=data,
                     config=config, diagnostics=tuple(diagnostics))
+
+
+def _hint_data_files_beside(files: BotFiles, found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """An unknown `@menu` while `menu.yaml` lies beside the script: only a folder with a
+    `bubble.toml` loads data files (a plain folder is a folder of bots), so say that instead of
+    "define it". Authors copying the training course's CMS example (catalogue A30) meet this."""
+    found = list(found)
+    if files.config is not None or not any(d.code == "B103" for d in found):
+        return found
+    beside: dict[str, str] = {}
+    for folder in {path.parent for path in files.scripts}:
+        for path in sorted(folder.iterdir()):
+            if path.suffix in DATA_SUFFIXES and path.is_file():
+                beside.setdefault(path.stem, path.name)
+    result = []
+    for diagnostic in found:
+        name = diagnostic.span.text[1:] if diagnostic.code == "B103" and diagnostic.span is not None else ""
+        if name in beside:
+            diagnostic = attrs.evolve(diagnostic, hint=(
+                f"`{beside[name]}` is beside this script, but data files are loaded only for a folder bot: "
+                "add a `bubble.toml` (it may be empty) to the folder and run the folder"))
+        result.append(diagnostic)
+    return result

@@ -82,6 +82,22 @@ STATEMENTS: dict[str, StatementSpec] = {spec.word: spec for spec in (
 # Words that are blocks or definitions, for "did you mean" on unknown statements.
 BLOCK_WORDS = ("if", "unless", "branch", "repeat", "random", "once", "dialog", "task", "test")
 
+# Statements of the original Bubblescript that bubble does not have, with what to write instead.
+# Scripts copied from its documentation meet them (the training course mails the order, A34), and
+# "did you mean `step`?" for `stop` would send the author the wrong way.
+ORIGINAL_ONLY_STATEMENTS: dict[str, str] = {
+    "mail": "bubble sends no e-mail itself: call a server that does with `extension \"send_mail\", "
+            "server: \"…\"`, or `emit` an event for your backend",
+    "query": "bubble has no `query`: `emit` an event, and handle the reply with `dialog event:` or "
+             "`await event(\"name\")`",
+    "buttons": "buttons are content: `show buttons(\"What next?\", [\"Menu\", %{title: \"Docs\", url: \"…\"}])`",
+    "stop": "to end the conversation write `close`; to leave this dialog write `return`",
+    "exit": "to end the conversation write `close`; to leave this dialog write `return`",
+    "halt": "to end the conversation write `close`; to leave this dialog write `return`",
+    "wait": "write `pause n` for a silent delay, or `await event(\"name\")` to wait for an event",
+    "unset": "assign `nil` instead, like `x = nil`",
+}
+
 # Read-only variables the runtime provides (SPEC §4).
 RUNTIME_VARIABLES = frozenset({"message", "answer", "event", "location", "attachment", "user", "bot",
                                "conversation", "schedule_id", "dialog", "entity"})

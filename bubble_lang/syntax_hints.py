@@ -151,6 +151,13 @@ def _branch_arm_without_arrow(ctx: Context) -> bool:
     return False
 
 
+def _buttons_block(ctx: Context) -> bool:
+    """`buttons "What next?" do "Open CNN" -> open "…" end`: the old docs' buttons template
+    (reference §5.4). bubble makes buttons as content (`show buttons(…)`), so the `do` is unexpected."""
+    line = ctx.line_tokens()
+    return ctx.token.type == "DO" and bool(line) and line[0].value == "buttons"
+
+
 RESERVED_TYPES = frozenset(KEYWORDS.values())
 
 
@@ -160,6 +167,11 @@ CATALOGUE: tuple[Hint, ...] = (
          _reserved_word_assigned,
          ('dialog main do\n  when = ask "When?"\nend\n', 'dialog main do\n  once = 1\nend\n'),
          label="this word is reserved", at_line_start=True),
+    Hint("B031", "bubble has no `buttons … do … end` block",
+         "buttons are content: `show buttons(\"What next?\", [\"Menu\", %{title: \"Open CNN\", url: \"http://cnn.com\"}])`",
+         _buttons_block,
+         ('dialog main do\n  buttons "What next?" do\n    "Open CNN" -> open "http://cnn.com"\n  end\nend\n',),
+         label="not a statement in bubble", at_line_start=True),
     Hint("B036", "the dialog name comes first in a header", "write the name right after `dialog`, then the options",
          _name_after_options, ('dialog trigger: "x", main do\nend\n',)),
     Hint("B040", "bubble has no `elif`", "use `branch do cond1 -> … cond2 -> … end` for several conditions",

@@ -267,6 +267,8 @@ class Resolver:
         if name in self.program.tasks:
             task = self.program.tasks[name][0]
             hint, labels = f"use `perform {name}`: `{name}` is a task", (Label(task.name_span, "the task"),)
+        elif name in STATEMENTS:  # `invoke close` in the training course: the statement was meant
+            hint = f"`{name}` is a statement, not a dialog: write `{name}` on its own"
         self.report("B101", f"unknown dialog `{name}`", target.span, label="no dialog has this name",
                     hint=hint, labels=labels)
 

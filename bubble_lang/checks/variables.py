@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     from ..resolve import Program
 
 
+# Runtime variables of the original language's older docs that bubble spells otherwise: their
+# scripts read them without assigning them (catalogue B11: `log intent`).
+_OLD_RUNTIME_VARIABLES = {
+    "intent": "the intent that triggered the dialog is `message.intent` (the reply's is `answer.intent`)",
+}
+
+
 def check_unassigned_globals(program: Program) -> Iterator[Diagnostic]:
     usage = program.usage
     if usage.extensions:
@@ -37,7 +44,8 @@ def check_unassigned_globals(program: Program) -> Iterator[Diagnostic]:
             continue
         first = min(spans, key=position)
         hint, labels = did_you_mean(name, assigned,  # type: ignore[arg-type]
-                                    fallback=f"assign it before reading it, like `{name} = …`")
+                                    fallback=_OLD_RUNTIME_VARIABLES.get(name)
+                                    or f"assign it before reading it, like `{name} = …`")
         if labels:
             labels = tuple(type(label)(label.span, label.message.replace("is defined", "is assigned"))
                            for label in labels)

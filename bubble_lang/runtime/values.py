@@ -234,7 +234,10 @@ def from_plain(data: Any) -> Any:
         return Record(data["kind"], from_plain(data.get("fields") or {}))
     if tag == "datetime":
         parsed = pendulum.parse(data["iso"])
-        return parsed.in_timezone(data["tz"]) if data.get("tz") else parsed
+        zone = data.get("tz")
+        # A fixed offset (`+01:00`, from `date_parse` of a text with an offset) is no zone name
+        # pendulum can look up; the ISO text already carries it, so the parsed value is exact.
+        return parsed.in_timezone(zone) if zone and zone[0] not in "+-" else parsed
     if tag == "duration":
         return pendulum.duration(seconds=data["seconds"])
     return {key: from_plain(item) for key, item in data.items()}

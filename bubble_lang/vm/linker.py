@@ -223,7 +223,7 @@ class _Linker:
     def task(self, decl: n.TaskDecl, ref: str) -> TaskEntry:
         code = self.compile_body(ref, "task", decl)
         event = decl.option("event")
-        return TaskEntry(ref=ref, code_hash=code.code_hash, name=decl.name or ref, span=decl.span,
+        return TaskEntry(ref=ref, code_hash=code.code_hash, name=decl.name or _task_display_name(decl), span=decl.span,
                          guard=self.compile_guard(ref, decl.guard),
                          event=_option_text(event.value) if event is not None else None)
 
@@ -345,6 +345,13 @@ class _Linker:
             decl = self.program.constants.get(name)
             raise BubbleCompileError([make_diagnostic(error.code, f"`@{name}`: {error.message}",
                                                       decl.value.span if decl else None, hint=error.hint)]) from None
+
+
+def _task_display_name(decl: n.TaskDecl) -> str:
+    """An unnamed task's name in stacks and error notes: `event@3`, `before@12`, as unnamed
+    dialogs show (`trigger@7`, SPEC §4), not its internal identity (`task-event:ping#0`)."""
+    kind = "event" if decl.option("event") is not None else "before" if decl.option("before") is not None else "task"
+    return f"{kind}@{decl.span.line}"
 
 
 def _frozen(table: dict[str, list[Any]]) -> Mapping[str, tuple[Any, ...]]:

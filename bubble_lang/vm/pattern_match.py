@@ -71,9 +71,12 @@ def run_match(m: Any, compiled: matching.CompiledPattern, text: str) -> Any:
         raise LimitError(error.message, error.hint or "simplify the regular expression in the pattern") from None
 
 
-def to_message(text: str, found: Any, intent: Record | None = None) -> tuple[Text, dict[str, Any]]:
+def to_message(text: str, found: Any, intent: Record | None = None,
+               entity: bool = False) -> tuple[Text, dict[str, Any]]:
     """The `message`/`answer` value of a match, and legacy `#<name>` captures as variables
-    (with the matched part in `entity`, SPEC §7b)."""
+    (with the matched part in `entity`, SPEC §7b). With `entity`, a trigger string that reads as
+    BML also gives its matched part to `entity`: `"stop|quit|end"` is one of SPEC's legacy
+    triggers, and the old docs read `entity.value` after such a trigger."""
     fields: dict[str, Any] = {}
     variables: dict[str, Any] = {}
     for name, capture in found.captures.items():
@@ -81,6 +84,8 @@ def to_message(text: str, found: Any, intent: Record | None = None) -> tuple[Tex
     if found.entity is not None:
         variables = {name: capture.text for name, capture in found.captures.items()}
         fields["$entity"] = {"value": found.entity.text, **variables}
+    elif entity:
+        fields["$entity"] = {"value": found.text}
     if intent is not None:
         fields["intent"] = intent
     return Text(text, fields), variables
@@ -136,7 +141,7 @@ def match_trigger(m: Any, entry: Any, text: str) -> tuple[Text, dict[str, Any]] 
             raise
         if found is not None:
             if linked.record is None:
-                return to_message(text, found)
+                return to_message(text, found, entity=True)
             intent = linked.record if linked.record.kind == "intent" else None
             return to_message(text, found, intent)[0], {}
     return None

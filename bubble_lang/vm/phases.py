@@ -294,8 +294,9 @@ def _begin_triggered(m: Any, job: Handle, entry: Any, found: Any) -> None:
     state.runtime["message"] = message
     for name, value in variables.items():
         state.globals[name] = value
-    if variables:
-        state.runtime["entity"] = message.fields.get("$entity")
+    # Every triggered dialog sets `entity` (None for an intent or a label), so a trigger never
+    # sees what an earlier legacy trigger matched.
+    state.runtime["entity"] = message.fields.get("$entity")
     job.phase = "done"
     start_dialog(m, entry, root=True, interrupt=job.waiting, triggered=True)
 

@@ -140,3 +140,36 @@ def test_samples_resolve_without_errors(path: Path) -> None:
     errors = [f"{d.span.location() if d.span else '?'}: {d.code} {d.message}"
               for d in result.diagnostics if d.severity is Severity.ERROR]
     assert errors == []
+
+
+def test_invoking_a_statement_says_it_is_a_statement() -> None:
+    """The training course writes `dialog label: "Nothing", do: invoke close` (catalogue A18)."""
+    program = resolve_bot(_scripts('dialog main do\n  prompt "Anything?"\n'
+                                   '  dialog label: "Nothing", do: invoke close\nend\n'))
+    [diagnostic] = program.diagnostics
+    assert diagnostic.code == "B101"
+    assert diagnostic.hint == "`close` is a statement, not a dialog: write `close` on its own"
+
+
+def test_a_data_file_beside_a_single_file_bot_is_named_in_the_hint(tmp_path: Path) -> None:
+    """`@menu` from `menu.yaml` (catalogue A30) needs a folder bot; without `bubble.toml` the
+    folder is a folder of bots and `@menu` is unknown: the hint says why, not "define it"."""
+    (tmp_path / "main.bot").write_text("dialog main do\n  repeat item in @menu do\n    say item.title\n"
+                                       "  end\n  say @other\nend\n", encoding="utf-8")
+    (tmp_path / "menu.yaml").write_text("- title: Pizza\n", encoding="utf-8")
+    [files] = discover_bots(tmp_path)
+    menu, other = [d for d in check_bot(files).diagnostics if d.code == "B103"]
+    assert menu.hint is not None and "`menu.yaml` is beside this script" in menu.hint
+    assert "bubble.toml" in menu.hint
+    assert other.hint == "define it at the top level: `@other <value>`"
+    (tmp_path / "bubble.toml").write_text("", encoding="utf-8")
+    [files] = discover_bots(tmp_path)
+    assert [d.code for d in check_bot(files).diagnostics if d.severity is Severity.ERROR] == ["B103"]
+
+
+def test_the_old_intent_variable_points_to_message_intent() -> None:
+    """The old intent docs log `intent` (catalogue B11); bubble has `message.intent`."""
+    program = resolve_bot(_scripts('@hi intent(match: "hi")\n\ndialog main do\n  say "x"\nend\n\n'
+                                   'dialog trigger: @hi do\n  log intent\nend\n'))
+    [warning] = [d for d in run_checks(program) if d.code == "B304"]
+    assert warning.hint is not None and "`message.intent`" in warning.hint

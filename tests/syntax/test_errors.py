@@ -251,3 +251,15 @@ def test_a_lexical_error_does_not_hide_an_earlier_parse_error() -> None:
     with pytest.raises(BubbleSyntaxError) as caught:
         parse_script(SourceFile("two.bot", text))
     assert [(d.code, d.span.line) for d in caught.value.diagnostics] == [("B012", 2), ("B001", 8)]
+
+
+@pytest.mark.parametrize(("line", "hint_part"), [
+    ('mail user.email, "Order Confirmation", summary', "sends no e-mail"),  # the training course, A34
+    ("stop", "write `close`"),  # not "did you mean `step`?"
+    ('wait 2', "`pause n`"),
+    ('buttons "More?", ["a"]', "show buttons("),
+])
+def test_statements_of_the_original_language_say_what_to_write(line: str, hint_part: str) -> None:
+    found = _first(f"dialog main do\n  {line}\nend\n")
+    assert found.code == "B031"
+    assert found.hint is not None and hint_part in found.hint, found.hint

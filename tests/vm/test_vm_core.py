@@ -341,3 +341,27 @@ def test_snapshot_copies_every_field_and_shares_nothing_mutable(chat):
     assert copied is not frame and copied.locals is not frame.locals and copied.stack is not frame.stack
     assert copy.globals is not state.globals and copy.frames is not state.frames and copy.history is not state.history
     assert copied.wait is frame.wait  # frozen: never changed in place
+
+
+def test_unnamed_task_shows_as_kind_and_line_in_error_notes(chat):
+    """An event or before task has no name: the error note names it like an unnamed dialog
+    (`event@5`), never by its internal identity (`task-event:ping#0`)."""
+    c = chat('task before: main do\n  x = 1\nend\n\ndialog main do\n  say "hi"\nend\n\n'
+             'task event: "ping" do\n  counter = counter + 1\nend\n')
+    c.start()
+    c.conversation.send_event("ping")
+    notes = c.errors[0].diagnostics[0].notes
+    assert notes[0] == "in task `event@9`", notes
+
+
+def test_a_date_with_a_fixed_offset_survives_a_round_trip_mid_ask(chat):
+    """`date_parse` of a text with an offset gives a fixed `+01:00` zone, which is no zone name:
+    reading such a state back failed, and a stored conversation was set aside (B564)."""
+    c = chat('dialog main do\n  moment = date_parse("2024-03-06T18:00:00+01:00")\n'
+             '  utc = date_parse("2024-03-06T18:00:00Z")\n  ask "More?"\n'
+             '  say date_format(moment, "{h24}:{0m}") + " " + date_format(utc, "{h24}:{0m}")\nend\n')
+    c.start()
+    restored = c.bot.conversation("c1")
+    restored.state = SessionState.from_plain(c.conversation.state.to_plain())
+    assert [o.text for o in restored.send_text("yes")] == ["18:00 18:00"]
+    assert restored.state.globals["moment"] == c.conversation.state.globals["moment"]
