@@ -34,6 +34,7 @@ from ..vm import timers
 from ..vm.questions import waits_for_secret
 from ..vm.widget_answers import shown_answer
 from .bot import Bot, Clock, Conversation
+from . import user_record
 from .extension_io import ExtensionCaller
 
 
@@ -93,6 +94,7 @@ class StoredTurn:
         self._context: Any = None
         self._turn: Any = None
         self._user_before: dict[str, Any] = {}
+        self._record: dict[str, Any] = {}  # the stored user record as loaded (plain)
         self._timers_before: list[Timer] | None = None  # what the store holds, when known
         self._first_seq = 0  # a new conversation's first output seq, less one
 
@@ -132,9 +134,8 @@ class StoredTurn:
             else:  # the store mirrors the committed state's timers: no need to read them back
                 self._timers_before = self._stored_timers(state)
             self.state = state
-            user = self._turn.load_user(self.bot_id, self.state.user_id)
-            if user:
-                self.state.user = dict(user)
+            self._record = self._turn.load_user(self.bot_id, self.state.user_id)
+            self.state.user = user_record.turn_view(self.state.runtime, self.state.user, self._record)
             self._user_before = dict(self.state.user)
             return None
         except BaseException:
@@ -167,8 +168,9 @@ class StoredTurn:
         """Commit state, timers, user record and transcript entry in one transaction."""
         try:
             self._turn.replace_timers(self._stored_timers(state), known=self._timers_before)
-            if state.user != self._user_before:
-                self._turn.save_user(self.bot_id, state.user_id, state.user)
+            record = user_record.settle(state.runtime, self._user_before, state.user, self._record)
+            if record is not None:
+                self._turn.save_user(self.bot_id, state.user_id, record)
             plain = state.to_plain()
             text = encode_state(plain)
             self._turn.commit(plain, [o.to_plain() for o in outputs], input=input, message_id=message_id,

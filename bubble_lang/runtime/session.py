@@ -115,7 +115,9 @@ class SessionState:
         fresh = SessionState(conversation_id=self.conversation_id, user_id=self.user_id, seed=seed,
                              secret=self.secret, user=self.user, output_seq=self.output_seq, clock_offset=self.clock_offset,
                              bot=self.bot, turn=self.turn)
-        fresh.runtime["$remembered"] = self.runtime.get("$remembered", [])
+        for key in (REMEMBERED, FORGOTTEN):  # `forget user.x` then `close`: still deleted at commit
+            if key in self.runtime:
+                fresh.runtime[key] = self.runtime[key]
         return fresh
 
     def snapshot(self) -> SessionState:
@@ -153,6 +155,11 @@ class TurnProgress:
     errors: list[Any] = transient_field(factory=list)  # BubbleRuntimeErrors so far (reported, not stored)
 
 
+# Keys of `SessionState.runtime` that say whose the `user.*` fields are (`engine/user_record.py`).
+REMEMBERED = "$remembered"  # dotted paths a `remember` named (kept when a conversation renews)
+FORGOTTEN = "$forgotten"  # top-level fields `forget` deleted in this turn (cleared at commit)
+
+
 def set_user_field(user: dict[str, Any], path: Sequence[str], value: Any) -> None:
     """`user.a.b = value`: the maps along the path are copied before they change, never changed
     in place. A map there may be shared — a constant (`user.prefs = @menu`), or a value another
@@ -164,3 +171,21 @@ def set_user_field(user: dict[str, Any], path: Sequence[str], value: Any) -> Non
         target[key] = inner
         target = inner
     target[path[-1]] = value
+
+
+def drop_user_field(user: dict[str, Any], path: Sequence[str]) -> None:
+    """`forget user.a.b`: like `set_user_field`, the maps along the path are copied, never changed
+    in place (one may be a constant); a path that is not there changes nothing."""
+    probe: Any = user
+    for key in path[:-1]:
+        probe = probe.get(key)
+        if not isinstance(probe, dict):
+            return
+    if path[-1] not in probe:
+        return
+    target = user
+    for key in path[:-1]:
+        inner = dict(target[key])
+        target[key] = inner
+        target = inner
+    del target[path[-1]]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..runtime.script_errors import ScriptError
+from ..runtime.session import FORGOTTEN, REMEMBERED, drop_user_field
 from ..runtime.values import Record, Text, plain_text, redacted, to_text, truthy, type_name
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait
 from .duration_values import parse_duration
@@ -125,22 +126,25 @@ def extension(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-d
 
 
 def remember(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    """Make a `user.` field shared: the host writes it to the user record (engine/user_record.py)."""
     key = ".".join(constants[arg])
-    remembered = m.state.runtime.setdefault("$remembered", [])
+    remembered = m.state.runtime.setdefault(REMEMBERED, [])
     if key not in remembered:
         remembered.append(key)
 
 
 def forget(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    """Delete a `user.` field here and, for a top-level field, from the user record."""
     path = constants[arg]
-    target = m.state.user
-    for part in path[:-1]:
-        target = target.get(part) if isinstance(target.get(part), dict) else {}
-    target.pop(path[-1], None)
-    remembered = m.state.runtime.setdefault("$remembered", [])
+    drop_user_field(m.state.user, path)
+    remembered = m.state.runtime.setdefault(REMEMBERED, [])
     key = ".".join(path)
     if key in remembered:
         remembered.remove(key)
+    if len(path) == 1:
+        forgotten = m.state.runtime.setdefault(FORGOTTEN, [])
+        if key not in forgotten:
+            forgotten.append(key)
 
 
 def tag(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
