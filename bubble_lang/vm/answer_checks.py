@@ -92,7 +92,7 @@ def answer_widget(widget: Record, text: str, now: pendulum.DateTime, timezone: s
         return number_answer(options, text, kind)
     if kind in ("single_choice", "dropdown", "autocomplete", "item_picker"):
         if kind == "item_picker" and to_text(options.get("mode", "single")) == "multiple":
-            return multi_answer(widget, text)
+            return picker_answer(widget, typed_parts(text))
         found = pick_item(widget, text, prefix=kind == "autocomplete")
         if found is None:
             raise WidgetRejected(f"Please choose one of: {choices_text(widget)}.")
@@ -183,13 +183,25 @@ def check_range(options: dict[str, Any], value: Any, what: str, convert: Any) ->
 
 
 def multi_answer(widget: Record, text: str) -> Text:
-    parts = [part.strip() for part in re.split(r",|\band\b", text) if part.strip()]
-    return pick_items(widget, [] if fold(text) in ("", "none", "nothing") else parts)
+    return pick_items(widget, typed_parts(text))
+
+
+def typed_parts(text: str) -> list[str | None]:
+    """The items a typed multi-choice answer names: `tea, coffee`, `tea and coffee`; `none`."""
+    if fold(text) in ("", "none", "nothing"):
+        return []
+    return [part.strip() for part in re.split(r",|\band\b", text) if part.strip()]
 
 
 def pick_items(widget: Record, parts: list[str | None]) -> Any:
-    """The items named by `parts` (each a title or value; None for something that names none),
-    once each, in order, within `min_items`/`max_items`; the text and the control's path alike."""
+    """The items named by `parts`, as a list (see `chosen_items`)."""
+    return [value for _, value in chosen_items(widget, parts)]
+
+
+def chosen_items(widget: Record, parts: list[str | None]) -> list[tuple[str, Any]]:
+    """(title, item) of the items named by `parts` (each a title or value; None for something
+    that names none), once each, in order, within `min_items`/`max_items`; the text and the
+    control's path alike."""
     chosen: list[tuple[str, Any]] = []
     for part in parts:
         found = pick_item(widget, part) if part is not None else None
@@ -203,7 +215,15 @@ def pick_items(widget: Record, parts: list[str | None]) -> Any:
         raise WidgetRejected(f"Please choose at least {low}.")
     if isinstance(high, int) and len(chosen) > high:
         raise WidgetRejected(f"Please choose at most {high}.")
-    return [value for _, value in chosen]  # type: ignore[return-value]
+    return chosen
+
+
+def picker_answer(widget: Record, parts: list[str | None]) -> Text:
+    """`item_picker` in `mode: "multiple"` answers as the original does: the titles picked as the
+    answer's text (`answer.text`), the items themselves in `answer.data` (a list)."""
+    chosen = chosen_items(widget, parts)
+    shown = ", ".join(title for title, _ in chosen)
+    return Text(shown, {"text": shown, "data": [value for _, value in chosen]})
 
 
 def datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime, timezone: str) -> Text:

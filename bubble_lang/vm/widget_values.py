@@ -32,6 +32,7 @@ from .answer_checks import (
     SHORT_ANSWERS,
     WidgetRejected,
     answer_widget,
+    picker_answer,
     check_moment,
     check_range,
     duration_seconds,
@@ -140,7 +141,7 @@ def _item_text(value: Any) -> str | None:
 def _single_value(widget: Record, value: Any, now: Any, timezone: str) -> Any:
     kind = kind_of(widget)
     if kind == "item_picker" and to_text(widget.fields.get("mode", "single")) == "multiple":
-        return _multi_value(widget, value, now, timezone)
+        return picker_answer(widget, _item_texts(value))
     text = _item_text(value)
     found = pick_item(widget, text) if text is not None else None
     if found is None:
@@ -150,7 +151,11 @@ def _single_value(widget: Record, value: Any, now: Any, timezone: str) -> Any:
 
 
 def _multi_value(widget: Record, value: Any, now: Any, timezone: str) -> Any:
-    return pick_items(widget, [_item_text(entry) for entry in (value if isinstance(value, list) else [value])])
+    return pick_items(widget, _item_texts(value))
+
+
+def _item_texts(value: Any) -> list[str | None]:
+    return [_item_text(entry) for entry in (value if isinstance(value, list) else [value])]
 
 
 def _confirm_value(widget: Record, value: Any, now: Any, timezone: str) -> Any:

@@ -31,7 +31,7 @@ KINDS = {
     "multi_choice": ('input_method("multi_choice", items: ["a", "b", "c"], min_options: 1, max_options: 2)',
                      ["a", "c"], ["a", "c"], ["a", "b", "c"]),
     "multi_list_choice": ('input_method("multi_list_choice", items: ["x", "y"])', ["y", "x"], ["y", "x"], ["z"]),
-    "item_picker": ('input_method("item_picker", mode: "multiple", items: ["a", "b"])', ["b"], ["b"], "c"),
+    "item_picker": ('input_method("item_picker", mode: "multiple", items: ["a", "b"])', ["b"], "b", "c"),
     "confirm": ('input_method("confirm")', False, False, "maybe"),
     "duration": ('input_method("duration", max: "3h")', 5400, {"$type": "duration", "seconds": 5400.0}, 36000),
     "datetime": ('input_method("datetime", future: true)', "2024-03-06T09:00:00+00:00",
@@ -340,3 +340,24 @@ def test_an_empty_answer_takes_the_default_on_every_path(tmp_path, widget, expec
     control.send_answer(None)
     assert plain_text(typed.state.globals["x"]) == expected
     assert plain_text(control.state.globals["x"]) == expected
+
+
+PICKER = """dialog main do
+  ask "Sides?", expecting: input_method("item_picker", mode: "multiple",
+    items: [%{title: "Fries", value: "f"}, %{title: "Onion rings", value: "o"}, %{title: "Cheese", value: "c"}])
+  say "#{answer.text} / #{answer.data[0].value} #{answer.data[1].value} / #{length(answer.data)}"
+end
+"""
+
+
+@pytest.mark.parametrize("send", [
+    lambda chat: chat.send_answer(["c", {"value": "f"}]),
+    lambda chat: chat.send_text("cheese and fries"),
+])
+def test_a_multiple_item_picker_answers_with_titles_and_the_items_in_data(tmp_path, send):
+    """The original documents `answer.data` for item_picker, `answer.text` for what is shown; in
+    `mode: "multiple"` the answer was a bare list, so `answer.data` was nil (catalogue B19)."""
+    chat = conversation(load_bot(write_bot(tmp_path, "picker", PICKER)))
+    chat.start()
+    assert texts(send(chat)) == ["Cheese, Fries / c f / 2"]
+    assert not chat.errors
