@@ -94,15 +94,20 @@ def _coordinate(name: str, value: Any, limit: int) -> float | int:
         type_error("location", "a number", value, name, hint="give a point like `[lat: 52.36, lon: 4.89]`")
     if not -limit <= value <= limit:
         bad_argument(f"`location` needs `{name}` from -{limit} to {limit}, got {value}",
-                     "check the coordinates; latitude comes first")
+                     "check the coordinates: `[lat: …, lon: …]`, or a bare pair `[lon, lat]` (longitude first)")
     return value
 
 
 @builtin("location")
 def location(ctx: Context, point: Any) -> Record:
-    """A map pin from `[lat:, lon:]` (or the user's `location`)."""
+    """A map pin from `[lat:, lon:]` (or the user's `location`), or from a bare `[lon, lat]` pair:
+    the original's examples write `show location [4.915, 52.332]`, longitude first as in GeoJSON."""
+    if isinstance(point, (list, tuple)) and len(point) == 2:
+        lon = _coordinate("lon", point[0], 180)
+        lat = _coordinate("lat", point[1], 90)
+        return content("location", lat=lat, lon=lon)
     if not isinstance(point, (dict, Record)):
-        type_error("location", "a map with `lat` and `lon`", point,
+        type_error("location", "a map with `lat` and `lon`, or a `[lon, lat]` pair", point,
                    hint="give a point like `[lat: 52.36, lon: 4.89]`")
     lat = _coordinate("lat", get_field(point, "lat"), 90)
     lon = _coordinate("lon", get_field(point, "lon"), 180)

@@ -137,7 +137,11 @@ def test_location_contact_md(ctx: Context) -> None:
     assert call(ctx, "location", Record("location", {"lat": 0, "lon": -180})).fields["lon"] == -180
     assert fails(ctx, "location", {"lat": 91, "lon": 0}, code="B403").message == "`location` needs `lat` from -90 to 90, got 91"
     assert fails(ctx, "location", {"lat": 1}).message == "`location` needs a number for `lon`, got nil"
-    assert fails(ctx, "location", [52.3, 4.8]).message == "`location` needs a map with `lat` and `lon`, got a list"
+    # The original's bare pair is longitude first (its example: `show location [4.915, 52.332]`).
+    assert call(ctx, "location", [4.915, 52.332]).fields == {"kind": "location", "lat": 52.332, "lon": 4.915}
+    assert fails(ctx, "location", [200, 52.3], code="B403").message == "`location` needs `lon` from -180 to 180, got 200"
+    assert fails(ctx, "location", [1, 2, 3]).message == (
+        "`location` needs a map with `lat` and `lon`, or a `[lon, lat]` pair, got a list")
     card = call(ctx, "contact", {"name": "Support", "email": "a@b.c"}, name="Ann")
     assert card.fields == {"kind": "contact", "name": "Ann", "email": "a@b.c"}
     assert fails(ctx, "contact", {"nmae": "x"}, code="B403").message == "`contact` has no field `nmae`"
