@@ -1,5 +1,6 @@
 """`bubble serve BOT`: the WebSocket and HTTP server (SPEC §15), on uvicorn; `--telegram` also
-polls Telegram for the same bot (`messengers/telegram/`).
+polls Telegram for the same bot, `--telegram-webhook URL` has Telegram call this server instead
+(`messengers/telegram/`).
 
 Loads and checks the bot (a broken bot never starts serving), opens its store (SQLite beside the
 bot unless `--store` or `$BUBBLE_STORE` says otherwise), reads the server's secret and API key
@@ -11,11 +12,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import logging
 import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..diagnostics import BubbleError
 from ..engine.bot import load_bot
@@ -44,6 +48,10 @@ def add_parser(commands: Any) -> None:
                              "keeps serving (needs the `serve` extra's watchfiles)")
     parser.add_argument("--telegram", action="store_true",
                         help="also serve the bot on Telegram by long polling (token from $TELEGRAM_BOT_TOKEN)")
+    parser.add_argument("--telegram-webhook", metavar="URL", default=None,
+                        help="also serve the bot on Telegram by webhook: Telegram POSTs each update to URL (public, "
+                             "HTTPS, forwarded to this server; bubble listens at its path); token from "
+                             "$TELEGRAM_BOT_TOKEN")
     parser.add_argument("--telegram-api", metavar="URL", default=None,
                         help="another Bot API server (default: https://api.telegram.org; also $TELEGRAM_API_URL)")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
@@ -63,16 +71,10 @@ def serve_bot(args: argparse.Namespace) -> int:
         return 2
 
     color = stream_color(sys.stderr)
-    if args.telegram:
-        token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
-        if not token:
-            sys.stderr.write("bubble serve: --telegram needs the bot's token in $TELEGRAM_BOT_TOKEN\n"
-                             "help: ask @BotFather for a token, then `export TELEGRAM_BOT_TOKEN=…`\n")
-            return 2
-        api = args.telegram_api or os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org"
-        if not api.startswith(("http://", "https://")):
-            sys.stderr.write(f"bubble serve: --telegram-api must be an http(s) URL, not `{api}`\n")
-            return 2
+    refused = _telegram_options_refused(args)
+    if refused:
+        sys.stderr.write(refused)
+        return 2
     store_url = args.store or os.environ.get("BUBBLE_STORE") or "sqlite"
     if args.workers < 1 or (args.workers > 1 and not store_url.startswith(("redis://", "rediss://"))):
         sys.stderr.write("bubble serve: --workers N needs N ≥ 1, and more than one worker needs a shared store\n"
@@ -94,6 +96,43 @@ def serve_bot(args: argparse.Namespace) -> int:
                          lambda sock, index: _serve_one(args, load_bot(args.bot), store_url, sock, index))
 
 
+def _telegram_options_refused(args: argparse.Namespace) -> str | None:
+    """What is wrong with the Telegram options (a message with a help line), or None."""
+    if not (args.telegram or args.telegram_webhook):
+        return None
+    flag = "--telegram" if args.telegram else "--telegram-webhook"
+    if args.telegram and args.telegram_webhook:
+        return ("bubble serve: --telegram (long polling) and --telegram-webhook exclude each other\n"
+                "help: Telegram sends a bot's updates one way: keep one of them\n")
+    if not os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+        return (f"bubble serve: {flag} needs the bot's token in $TELEGRAM_BOT_TOKEN\n"
+                "help: ask @BotFather for a token, then `export TELEGRAM_BOT_TOKEN=…`\n")
+    api = _telegram_api(args)
+    if not api.startswith(("http://", "https://")):
+        return f"bubble serve: --telegram-api must be an http(s) URL, not `{api}`\n"
+    if args.telegram_webhook:
+        hook = urlsplit(args.telegram_webhook)
+        if hook.scheme not in ("http", "https") or not hook.hostname:
+            return (f"bubble serve: --telegram-webhook must be an http(s) URL, not `{args.telegram_webhook}`\n"
+                    "help: the public HTTPS address Telegram should call, e.g. https://bot.example.com/telegram\n")
+        if args.workers > 1:
+            return ("bubble serve: --telegram-webhook works with one worker: each worker would also send the "
+                    "output of chats another worker heard\n"
+                    "help: use --telegram (long polling runs in one worker) with --workers\n")
+    return None
+
+
+def _telegram_api(args: argparse.Namespace) -> str:
+    return args.telegram_api or os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org"
+
+
+def webhook_secret(server_secret: bytes) -> str:
+    """The webhook's secret token, derived from the server's secret: the same after a restart, so
+    an update Telegram sends again with the old header is still accepted (hex: a token Telegram
+    takes)."""
+    return hmac.new(server_secret, b"telegram-webhook", hashlib.sha256).hexdigest()
+
+
 def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, index: int) -> int:
     """One server process (the only one, or worker `index` on the parent's socket)."""
     from ..serve.hub import ServeSettings
@@ -111,7 +150,8 @@ def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, in
     folder = (bot_path if bot_path.is_dir() else bot_path.parent) / ".bubble"
     origins = tuple(origin.rstrip("/").lower() for origin in args.origin) + serve_config.origins
     runner = Runner(bot, store, channel="websocket")
-    settings = ServeSettings(signer=TokenSigner(load_secret(serve_config.secret, folder), runner.bot_id),
+    secret = load_secret(serve_config.secret, folder)
+    settings = ServeSettings(signer=TokenSigner(secret, runner.bot_id),
                              api_key=os.environ.get("BUBBLE_API_KEY") or serve_config.api_key, origins=origins,
                              limits=bot.image.config.limits)
     tune_for_serving()  # start-up objects frozen, fewer full collections (docs/besser.md)
@@ -121,8 +161,17 @@ def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, in
     if args.telegram and index == 0:  # one poller per bot: Telegram answers a second one with 409
         from ..messengers.telegram.long_polling import LongpollingInterface
 
-        api = args.telegram_api or os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org"
-        telegram = LongpollingInterface(os.environ["TELEGRAM_BOT_TOKEN"].strip(), base_url=api)
+        telegram = LongpollingInterface(os.environ["TELEGRAM_BOT_TOKEN"].strip(), base_url=_telegram_api(args))
+    elif args.telegram_webhook:  # one worker only (checked above)
+        from ..messengers.telegram.webhook import WebhookInterface
+
+        telegram = WebhookInterface(os.environ["TELEGRAM_BOT_TOKEN"].strip(), url=args.telegram_webhook,
+                                    secret_token=webhook_secret(secret), base_url=_telegram_api(args))
+        hook = urlsplit(args.telegram_webhook)
+        if hook.scheme != "https" and hook.hostname not in ("127.0.0.1", "localhost", "::1"):
+            logging.getLogger("bubble.telegram").warning(
+                "Telegram calls only https:// webhooks (ports 443, 80, 88, 8443); %s is not one",
+                f"{hook.scheme}://{hook.netloc}")
     relay_url = store_url if store_url.startswith(("redis://", "rediss://")) else None
     try:
         asyncio.run(run_server(runner, settings, args.host, args.port,

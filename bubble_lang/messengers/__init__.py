@@ -4,7 +4,7 @@ Code written against Chatsky's interfaces runs on bubble with only its imports c
 interface classes (`interfaces.py`), Chatsky-named `Message` and attachment classes
 (`engine/chat_messages.py`), and the pipeline runner a bubble bot gives,
 `load_bot(path).runner(store=…)` (`engine/pipeline_runner.py`). `telegram/` is the Telegram
-long-polling interface of `bubble serve --telegram`. docs/messengers.md has the details.
+interface of `bubble serve --telegram` (long polling) and `--telegram-webhook` (webhook). docs/messengers.md has the details.
 """
 
 from ..engine.chat_messages import (Animation, Attachment, Audio, CallbackQuery, Contact, DataAttachment, Document,

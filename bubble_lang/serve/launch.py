@@ -74,10 +74,13 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
                      relay_url: str | None = None, sockets: list[socket.socket] | None = None) -> None:
     """Serve until a signal; `besser_port` also serves the BESSER endpoint; `reload_path`
     (`--reload`) swaps in each edit of the bot there that compiles; `telegram` (a
-    `LongpollingInterface`) also polls Telegram over the same runner, and stops with the server;
+    `LongpollingInterface`, or a `WebhookInterface` whose route joins this app) also serves
+    Telegram over the same runner, and stops with the server;
     `relay_url` (a Redis store shared by several workers) relays output and revisions between
     them; `sockets` are listening sockets made by a parent (`--workers`)."""
     app = serve_app(runner, settings)
+    if telegram is not None and hasattr(telegram, "routes"):  # a webhook: Telegram calls this server
+        app.router.routes[0:0] = telegram.routes()
     relay = None
     if relay_url is not None:
         relay = OutboxRelay(runner, relay_url, getattr(runner.store, "prefix", "bubble"))
@@ -133,13 +136,18 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
 
 
 async def _poll_telegram(telegram: Any, runner: Runner) -> None:
-    """The Telegram interface over the server's runner; a stop on its own (a refused token) is
-    logged by it, and the server goes on serving its other channels."""
+    """The Telegram interface over the server's runner (polling, or a webhook mounted on this
+    app); a stop on its own (a refused token) is logged by it, and the server goes on serving its
+    other channels."""
     from ..engine.pipeline_runner import PipelineRunner
 
+    pipeline = PipelineRunner(runner.bot, runner=runner)
     try:
-        await telegram.connect(PipelineRunner(runner.bot, runner=runner))
+        if hasattr(telegram, "run_mounted"):
+            await telegram.run_mounted(pipeline)
+        else:
+            await telegram.connect(pipeline)
     except Exception:  # noqa: BLE001 - Telegram's failure is not the server's
-        logging.getLogger("bubble.telegram").exception("Telegram: polling stopped")
+        logging.getLogger("bubble.telegram").exception("Telegram: stopped")
     finally:
         await telegram.close()

@@ -7,7 +7,8 @@ what it does with a 429, a 500, a dropped connection or a refused token. Why not
 `telegram-bot-api` server: it needs a real token and talks to Telegram.
 
 - `/bot<token>/<method>` (GET or POST; method names in any case) and `/file/bot<token>/<path>`.
-- `getUpdates` long-polls for real (standin_updates); the other methods check their parameters
+- `getUpdates` long-polls for real (standin_updates), or `setWebhook` has the updates POSTed to the
+  bot (standin_webhook); the other methods check their parameters
   as Telegram does (standin_methods) and keep files and messages (standin_store).
 - Every call is logged (`calls`, `calls_of`, `wait_for`; standin_log); tests inject updates
   (`inject_*`) and faults (`fail_next`, `drop_next`, `slow_next`, `wrong_token`).
@@ -36,6 +37,7 @@ from .standin_log import Call, CallLog, Fault, Faults, Matcher
 from .standin_methods import CANONICAL, Methods
 from .standin_store import BOT_USER, BotApiError, CallbackQueries, FileStore, MessageStore, Upload, chat_key, user_of
 from .standin_updates import UpdateQueue, Wakeups
+from .standin_webhook import WebhookDelivery
 
 
 class _Dropped(Exception):
@@ -107,7 +109,7 @@ class BotApiStandIn:
         if self._server is None or self._thread is None:
             return
         self._updates.close()
-        self._sleeps.close()
+        self._sleeps.close()  # a webhook's delivery ends with the update queue
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
@@ -233,6 +235,11 @@ class BotApiStandIn:
     def wait_confirmed(self, update_id: int | None = None, timeout: float = 5.0) -> None:
         """Block until the bot has confirmed `update_id` (default: all injected so far)."""
         self._updates.wait_confirmed(update_id, timeout)
+
+    @property
+    def webhook(self) -> WebhookDelivery:
+        """The webhook set by `setWebhook` (its `url`, `secret`, delivery `attempts`, `info()`)."""
+        return self._methods.webhook
 
     def callback_ids(self) -> list[str]:
         """The ids of every callback query injected so far."""

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from bubble_lang.messengers.telegram.long_polling import LongpollingInterface
+from bubble_lang.messengers.telegram.webhook import WebhookInterface
 from tests.messengers.bot_api_standin import BotApiStandIn
-from tests.serve.conftest import ServerThread
+from tests.serve.conftest import ServerThread, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,19 +82,27 @@ def bot_api():
 
 @pytest.fixture
 def telegram(bot_api, tmp_path):
-    """`telegram(bot_path)` → a TelegramUser talking to `bubble serve --telegram` for that bot."""
+    """`telegram(bot_path)` → a TelegramUser talking to `bubble serve --telegram` for that bot;
+    `telegram(bot_path, mode="webhook")` to `bubble serve --telegram-webhook` (the stand-in POSTs
+    the updates to the server's webhook route, with the secret token)."""
     servers: list[ServerThread] = []
 
-    def start(bot: Path, chat_id: int = 7) -> TelegramUser:
+    def start(bot: Path, chat_id: int = 7, mode: str = "polling") -> TelegramUser:
         folder = tmp_path / f"bot{len(servers)}"
         folder.mkdir()
         for extra in bot.parent.glob("*"):
             if extra.is_file() and extra.suffix in (".toml", ".yaml", ".yml", ".json", ".csv"):
                 shutil.copy(extra, folder / extra.name)
         shutil.copy(bot, folder / "serve.bot")
-        interface = LongpollingInterface(bot_api.token, attachments_directory=folder / "files", timeout=1,
-                                         base_url=bot_api.base_url)
-        server = ServerThread(folder, telegram=interface).start()
+        port = 0
+        if mode == "webhook":
+            port = free_port()
+            interface: Any = WebhookInterface(bot_api.token, attachments_directory=folder / "files",
+                                              url=f"http://127.0.0.1:{port}/telegram/hook", base_url=bot_api.base_url)
+        else:
+            interface = LongpollingInterface(bot_api.token, attachments_directory=folder / "files", timeout=1,
+                                             base_url=bot_api.base_url)
+        server = ServerThread(folder, telegram=interface, port=port).start()
         servers.append(server)
         return TelegramUser(bot_api, server, chat_id)
 

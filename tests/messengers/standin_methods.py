@@ -20,8 +20,9 @@ from typing import Any
 from .standin_store import (BOT_USER, BotApiError, CallbackQueries, FileStore, MessageStore, StoredFile,
                             Upload)
 from .standin_updates import UpdateQueue
+from .standin_webhook import ACTIVE, WebhookDelivery
 
-METHOD_NAMES = ("getMe", "deleteWebhook", "getUpdates", "sendMessage", "sendPhoto", "sendDocument", "sendVoice",
+METHOD_NAMES = ("getMe", "deleteWebhook", "setWebhook", "getWebhookInfo", "getUpdates", "sendMessage", "sendPhoto", "sendDocument", "sendVoice",
                 "sendAudio", "sendVideo", "sendLocation", "sendChatAction", "answerCallbackQuery",
                 "editMessageReplyMarkup", "editMessageText", "getFile")
 CANONICAL = {name.lower(): name for name in METHOD_NAMES}
@@ -171,6 +172,7 @@ class Methods:
         self.files = files
         self.messages = messages
         self.callbacks = callbacks
+        self.webhook = WebhookDelivery(updates)
 
     async def call(self, method: str, params: dict[str, Any], uploads: dict[str, Upload]) -> Any:
         """Run a known method (a canonical name from METHOD_NAMES)."""
@@ -180,17 +182,21 @@ class Methods:
             return self.send_media(method, params, uploads)
         handlers: dict[str, Callable[[dict[str, Any]], Any | Awaitable[Any]]] = {
             "getMe": lambda _: dict(BOT_USER), "deleteWebhook": self.delete_webhook, "sendMessage": self.send_message,
+            "setWebhook": self.webhook.set, "getWebhookInfo": lambda _: self.webhook.info(),
             "sendLocation": self.send_location, "sendChatAction": self.send_chat_action,
             "answerCallbackQuery": self.answer_callback_query, "editMessageText": self.edit_message_text,
             "editMessageReplyMarkup": self.edit_message_reply_markup, "getFile": self.get_file}
         return handlers[method](params)
 
     async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook.active:
+            raise BotApiError(409, ACTIVE)
         limit = max(1, min(100, number(params, "limit", default=100)))
         timeout = max(0.0, number(params, "timeout", float, default=0.0))
         return await self.updates.poll(number(params, "offset", default=0), limit, timeout)
 
     def delete_webhook(self, params: dict[str, Any]) -> bool:
+        self.webhook.delete()
         if flag(params.get("drop_pending_updates")):
             self.updates.drop_pending()
         return True

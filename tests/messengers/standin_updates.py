@@ -127,6 +127,16 @@ class UpdateQueue:
             self._pending.clear()
             self._lock.notify_all()
 
+    def oldest(self) -> dict[str, Any] | None:
+        """A copy of the oldest pending update (what a webhook sends next), or None."""
+        with self._lock:
+            return copy.deepcopy(self._pending[0]) if self._pending else None
+
+    def confirm_through(self, update_id: int) -> None:
+        """A webhook call for `update_id` was answered 2xx: it and older ones are gone."""
+        with self._lock:
+            self._confirm(update_id + 1)
+
     def _confirm(self, offset: int) -> None:
         """With the lock held: forget what `offset` confirms."""
         if offset > 0:

@@ -191,15 +191,20 @@ def test_every_sample_has_a_telegram_walk():
     assert bots == sorted(WALKS)
 
 
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
 @pytest.mark.parametrize("name", sorted(WALKS))
-def test_a_sample_over_telegram(name, telegram, bot_api, request):
+def test_a_sample_over_telegram(name, mode, telegram, bot_api, request):
     if name == "trivia":
         request.getfixturevalue("trivia_server")
     bot = next(p for p in SAMPLES.rglob(f"{name}.bot"))
-    user = telegram(bot)
+    user = telegram(bot, mode=mode)
     WALKS[name](user, bot_api)
     bot_api.wait_for("answerCallbackQuery", len(bot_api.callback_ids()))
     answered = [c.params["callback_query_id"] for c in bot_api.calls_of("answerCallbackQuery")]
     assert sorted(answered) == sorted(bot_api.callback_ids())  # every tap answered, once
     for call in bot_api.calls_of("sendMessage"):
         assert 1 <= len(call.params["text"]) <= 4096
+    if mode == "webhook":  # every update came by POST to the server, none by getUpdates
+        assert bot_api.calls_of("getUpdates") == [] and bot_api.webhook.attempts
+        assert bot_api.webhook.secret
+        bot_api.wait_confirmed()  # each answered 2xx once played

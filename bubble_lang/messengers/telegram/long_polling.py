@@ -2,104 +2,45 @@
 `await LongpollingInterface(token).connect(load_bot(path).runner(store=…))`.
 
 Chatsky's name and signature (`LongpollingInterface(token, attachments_directory=None, interval=2,
-timeout=20)`, also exported as `TelegramInterface`), with bubble's guarantees:
-
-- **Each update is played once.** Its id goes to the runner as the input's `message_id`,
-  committed with the turn; `getUpdates` confirms it (the next offset) only after the turn
-  committed. After a crash Telegram sends the unconfirmed updates again, and a turn that had
-  committed is not played twice (research/serving.md §3.6).
-- **Output goes through the outbox**, not the turn's return value: the interface subscribes to
-  each chat's conversation, so what timers say while nobody types reaches the chat too, and
-  output committed but not yet sent when the process died is sent after the restart (the next
-  time that chat is heard from; a send cut off mid-way may then be repeated: at least once).
-- The conversation id is the chat id (as Chatsky). `/start` in a chat without a conversation
-  opens it (the greeting) and is not played as text; later, `/start` is a message like any other.
-- Choices are inline keyboards; every callback is answered (`answerCallbackQuery`), and a
-  question's keyboard is removed once it is answered, so a second tap cannot answer twice. A
-  tap on an old keyboard is told so and plays nothing.
-- Errors: a 429 waits `retry_after`; the network and 5xx back off (capped, jittered); a 401 (bad
-  token) stops with a clear message; one chat's failure never stops the others.
+timeout=20)`, also exported as `TelegramInterface`). Updates are played by `TelegramChats`
+(`telegram_chats.py`: once each, output through the outbox); here: `getUpdates` confirms an
+update (the next offset) only after its turn committed, so after a crash Telegram sends the
+unconfirmed ones again, and a turn that had committed is not played twice. A 429 waits
+`retry_after`, the network and 5xx back off, a 401 (bad token) stops with a clear message, a 409
+(another poller, or a webhook set) is logged and tried again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
-import logging
-import random
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ...diagnostics import BubbleError
-from ...runtime.inputs import AnswerInput, AttachmentInput, EventInput, LocationInput, StartInput, TextInput
-from ...runtime.outputs import Output
-from ...runtime.steps import Answer
-from ..interfaces import MessengerInterfaceWithAttachments
-from ...engine.output_frames import output_frame
-from .bot_api import DEFAULT_BASE_URL, BotApi, BotApiError
-from .telegram_send import Keyboard, Send, frame_sends
-
-log = logging.getLogger("bubble.telegram")
-MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API's own download limit
-SEND_TRIES = 5
-_TAG = re.compile(r"<[^>]+>")
+from .bot_api import DEFAULT_BASE_URL, BotApiError
+from .telegram_chats import ALLOWED_UPDATES, Backoff, TelegramChats, log
 
 
-class Backoff:
-    """Capped exponential waits with jitter: 0.5 s, 1 s, 2 s … at most `ceiling`."""
-
-    def __init__(self, ceiling: float = 30.0):
-        self.ceiling = ceiling
-        self.failures = 0
-
-    def next(self) -> float:
-        wait = min(self.ceiling, 0.5 * 2 ** self.failures)
-        self.failures += 1
-        return wait * random.uniform(0.5, 1.0)
-
-    def reset(self) -> None:
-        self.failures = 0
-
-
-class LongpollingInterface(MessengerInterfaceWithAttachments):
+class LongpollingInterface(TelegramChats):
     """See the module docstring."""
 
     def __init__(self, token: str, attachments_directory: Path | None = None, interval: float = 2,
                  timeout: int = 20, *, base_url: str = DEFAULT_BASE_URL):
-        super().__init__(attachments_directory)
-        self.api = BotApi(token, base_url, timeout=timeout + 15)
+        super().__init__(token, attachments_directory, base_url=base_url, api_timeout=timeout + 15)
         self.interval = interval
         self.timeout = timeout
         self.offset: int | None = None
-        self.keyboards: dict[str, Keyboard] = {}
-        self.subscribed: dict[str, Any] = {}
-        self.stopping = asyncio.Event()
-        self.runner: Any = None
-
-    async def get_attachment_bytes(self, source: str) -> bytes:
-        data, _ = await self.api.download(source, MAX_DOWNLOAD)
-        return data
-
-    def stop(self) -> None:
-        self.stopping.set()
 
     async def connect(self, pipeline_runner: Any, loop: Callable[[], bool] = lambda: True) -> None:
         """Poll until `stop()` (or `loop()` is false); `pipeline_runner` is a bubble bot's
         (`load_bot(path).runner(…)`), whose `Runner` this interface plays and subscribes on."""
-        self.runner = getattr(pipeline_runner, "runner", None)
-        if self.runner is None:
-            raise TypeError("the Telegram interface needs a bubble pipeline runner: load_bot(path).runner(store=…)")
-        if getattr(pipeline_runner, "_own", False) and not getattr(pipeline_runner, "_started", True):
-            self.runner.start()
-            pipeline_runner._started = True
+        self.attach(pipeline_runner)
         backoff = Backoff()
-        me = await self._until_ok("getMe", {}, backoff)
+        me = await self.until_ok("getMe", {}, backoff)
         if me is None:
             return
         log.info("Telegram: polling as @%s", me.get("username", "?") if isinstance(me, dict) else "?")
-        await self._until_ok("deleteWebhook", {}, backoff)
+        await self.until_ok("deleteWebhook", {}, backoff)
         while loop() and not self.stopping.is_set():
             try:
                 updates = await self._poll()
@@ -123,14 +64,8 @@ class LongpollingInterface(MessengerInterfaceWithAttachments):
             if not updates and self.interval and not self.timeout:
                 await self._sleep(self.interval)
 
-    async def close(self) -> None:
-        for subscription in self.subscribed.values():
-            subscription.close()
-        await self.api.close()
-
-    # ------------------------------------------------------------------ polling
     async def _poll(self) -> list[dict[str, Any]]:
-        params = {"offset": self.offset, "timeout": self.timeout, "allowed_updates": ["message", "callback_query"]}
+        params = {"offset": self.offset, "timeout": self.timeout, "allowed_updates": ALLOWED_UPDATES}
         poll = asyncio.ensure_future(self.api.call("getUpdates", params, timeout=self.timeout + 15))
         stop = asyncio.ensure_future(self.stopping.wait())
         done, _ = await asyncio.wait({poll, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -142,211 +77,6 @@ class LongpollingInterface(MessengerInterfaceWithAttachments):
         result = poll.result()
         return [u for u in result if isinstance(u, dict) and isinstance(u.get("update_id"), int)] \
             if isinstance(result, list) else []
-
-    async def _until_ok(self, method: str, params: dict[str, Any], backoff: Backoff) -> Any:
-        while not self.stopping.is_set():
-            try:
-                return await self.api.call(method, params)
-            except BotApiError as error:
-                if error.code == 401:
-                    log.error("Telegram: the bot token was refused (401 Unauthorized); stopping")
-                    return None
-                await self._sleep(error.retry_after if error.retry_after is not None else backoff.next())
-        return None
-
-    async def _sleep(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
-            pass
-
-    # ------------------------------------------------------------------ updates in
-    async def handle(self, update: dict[str, Any]) -> None:
-        """Play one update (never raises: a chat's failure is logged and told to that chat)."""
-        callback = update.get("callback_query")
-        message = update.get("message") if not callback else (callback.get("message") or {})
-        chat_id = (message.get("chat") or {}).get("id") if isinstance(message, dict) else None
-        if chat_id is None:
-            return  # edited messages, channel posts, callbacks without their message: not for us
-        cid = str(chat_id)
-        mid = f"telegram:{update['update_id']}"
-        try:
-            await self._subscribe(cid, chat_id)
-            if callback:
-                await self._callback(cid, chat_id, callback, mid)
-            else:
-                await self._message(cid, update["message"], mid)
-            await self._tidy_keyboard(cid, chat_id)
-        except BubbleError as error:  # the input was refused: say why
-            reason = error.diagnostics[0].message if error.diagnostics else "that message could not be read"
-            await self._send(Send("sendMessage", {"chat_id": chat_id, "text": f"Sorry: {reason}"}))
-        except Exception:  # noqa: BLE001 - one chat's failure is not the others'
-            log.exception("Telegram: update %s of chat %s failed", update.get("update_id"), cid[:6])
-            await self._send(Send("sendMessage", {"chat_id": chat_id, "text": "Sorry, something went wrong."}))
-
-    async def _subscribe(self, cid: str, chat_id: Any) -> None:
-        if cid not in self.subscribed:
-            self.subscribed[cid] = await self.runner.subscribe(cid, lambda output: self._deliver(chat_id, output))
-
-    async def _message(self, cid: str, message: dict[str, Any], mid: str) -> None:
-        runner = self.runner
-        text = message.get("text")
-        new = await runner.state(cid) is None
-        if new and isinstance(text, str) and (text == "/start" or text.startswith("/start ")):
-            await runner.send(cid, StartInput(), message_id=mid)
-            return
-        if new:
-            await runner.send(cid, StartInput(), message_id=f"{mid}/open")
-        if isinstance(message.get("location"), dict):
-            where = message["location"]
-            await runner.send(cid, LocationInput(lat=float(where["latitude"]), lon=float(where["longitude"])),
-                              message_id=mid)
-        elif isinstance(message.get("contact"), dict):
-            await runner.send(cid, EventInput(name="contact", payload=message["contact"]), message_id=mid)
-        elif any(isinstance(message.get(key), (dict, list)) for key in ("photo", "document", "voice", "audio", "video")):
-            await self._file(cid, message, mid)
-        elif isinstance(text, str):
-            await runner.send(cid, TextInput(text=text), message_id=mid)
-
-    async def _file(self, cid: str, message: dict[str, Any], mid: str) -> None:
-        kind, found = _file_of(message)
-        name = str(found.get("file_name") or f"{kind}{_extension(found.get('mime_type'), kind)}")
-        mime = str(found.get("mime_type") or {"image": "image/jpeg", "voice": "audio/ogg"}.get(kind, "application/octet-stream"))
-        waiting = await self.runner.waiting(cid)
-        if isinstance(waiting, Answer) and (waiting.widget or {}).get("kind") == "upload":
-            data = await self.get_attachment_bytes(str(found["file_id"]))
-            await self.runner.send_upload(cid, name, mime, data, message_id=mid)
-            return
-        details: dict[str, Any] = {"name": name, "type": mime}
-        if isinstance(found.get("file_size"), int):
-            details["size"] = found["file_size"]
-        if message.get("caption"):
-            details["caption"] = str(message["caption"])
-        await self.runner.send(cid, AttachmentInput(kind=kind, data=details), message_id=mid)
-
-    async def _callback(self, cid: str, chat_id: Any, callback: dict[str, Any], mid: str) -> None:
-        data = str(callback.get("data") or "")
-        note: str | None = None
-        try:
-            if data == "b":
-                await self.runner.back(cid, message_id=mid)
-                return
-            head, _, rest = data.partition(":")
-            seq_text, _, index_text = rest.partition(":")
-            keyboard = await self._keyboard(cid, int(seq_text) if seq_text.isdigit() else -1)
-            if keyboard is None:
-                note = "That question was already answered."
-                await self._remove_markup(chat_id, (callback.get("message") or {}).get("message_id"))
-                return
-            if head == "t" and index_text.isdigit() and int(index_text) < len(keyboard.values):
-                index = int(index_text)
-                keyboard.picked = [i for i in keyboard.picked if i != index] if index in keyboard.picked \
-                    else keyboard.picked + [index]
-                keyboard.message_id = keyboard.message_id or (callback.get("message") or {}).get("message_id")
-                await self._send(Send("editMessageReplyMarkup", {"chat_id": chat_id, "message_id": keyboard.message_id,
-                                                                 "reply_markup": keyboard.markup()}))
-                return
-            if head == "d":
-                picked = keyboard.picked if keyboard.ordered else sorted(keyboard.picked)
-                value: Any = [keyboard.values[i] for i in picked]
-            elif head == "c" and index_text.isdigit() and int(index_text) < len(keyboard.values):
-                value = keyboard.values[int(index_text)]
-            else:
-                note = "That button is not known."
-                return
-            self.keyboards.pop(cid, None)
-            await self._remove_markup(chat_id, (callback.get("message") or {}).get("message_id"))
-            answer = AnswerInput(value=value) if keyboard.widget else TextInput(text=str(value))
-            await self.runner.send(cid, answer, message_id=mid)
-        finally:
-            await self._send(Send("answerCallbackQuery", {"callback_query_id": callback.get("id"), "text": note}))
-
-    async def _keyboard(self, cid: str, seq: int) -> Keyboard | None:
-        """The open keyboard a tap belongs to: the one this process drew, or (after a restart)
-        the question the conversation still waits for; None for an old one."""
-        known = self.keyboards.get(cid)
-        if known is not None:
-            return known if known.seq == seq else None
-        waiting = await self.runner.waiting(cid)
-        if not isinstance(waiting, Answer):
-            return None
-        widget = waiting.widget
-        entries = (widget or {}).get("items") or list(waiting.choices)
-        if not entries:
-            return None
-        _, keyboard = frame_sends(0, {"type": "widget" if widget else "options", "text": "", "seq": seq,
-                                      "widget": widget, "choices": list(waiting.choices)})
-        if keyboard is not None:
-            self.keyboards[cid] = keyboard
-        return keyboard
-
-    async def _tidy_keyboard(self, cid: str, chat_id: Any) -> None:
-        """A keyboard whose question is no longer open (answered by typing) is removed."""
-        keyboard = self.keyboards.get(cid)
-        if keyboard is not None and not isinstance(await self.runner.waiting(cid), Answer):
-            self.keyboards.pop(cid, None)
-            await self._remove_markup(chat_id, keyboard.message_id)
-
-    async def _remove_markup(self, chat_id: Any, message_id: Any) -> None:
-        if message_id is not None:
-            await self._send(Send("editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id}))
-
-    # ------------------------------------------------------------------ output
-    async def _deliver(self, chat_id: Any, output: Output) -> None:
-        frame = output_frame(output)
-        if frame is None:
-            return
-        sends, keyboard = frame_sends(chat_id, frame)
-        sent: Any = None
-        for send in sends:
-            sent = await self._send(send)
-        if keyboard is not None:
-            cid = str(chat_id)
-            old = self.keyboards.get(cid)
-            if old is not None and old.message_id is not None:
-                await self._remove_markup(chat_id, old.message_id)
-            keyboard.message_id = sent.get("message_id") if isinstance(sent, dict) else None
-            self.keyboards[cid] = keyboard
-
-    async def _send(self, send: Send) -> Any:
-        """One call, tried again on 429 (after `retry_after`), 5xx and network errors; a message
-        Telegram cannot parse as HTML goes again as plain text. Never raises: a lost message is
-        logged, and the conversation goes on."""
-        backoff = Backoff(ceiling=10)
-        params = send.params
-        for _ in range(SEND_TRIES):
-            try:
-                return await self.api.call(send.method, params, files=send.files)
-            except BotApiError as error:
-                if error.code == 400 and params.get("parse_mode"):
-                    params = {**params, "parse_mode": None, "text": html.unescape(_TAG.sub("", params.get("text", "")))}
-                    continue
-                if not error.temporary:
-                    if send.method not in ("editMessageReplyMarkup", "answerCallbackQuery"):
-                        log.warning("Telegram: %s refused (%s %s)", send.method, error.code, error.description)
-                    return None
-                await self._sleep(error.retry_after if error.retry_after is not None else backoff.next())
-        log.warning("Telegram: %s failed %d times; the message is dropped", send.method, SEND_TRIES)
-        return None
-
-
-def _file_of(message: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    if isinstance(message.get("photo"), list) and message["photo"]:
-        sizes = [p for p in message["photo"] if isinstance(p, dict)]
-        return "image", max(sizes, key=lambda p: (p.get("width", 0) * p.get("height", 0), p.get("file_size", 0)))
-    for key, kind in (("voice", "voice"), ("audio", "audio"), ("video", "video"), ("document", "file")):
-        if isinstance(message.get(key), dict):
-            found = message[key]
-            if kind == "file":
-                head = str(found.get("mime_type") or "").split("/", 1)[0]
-                kind = head if head in ("image", "audio", "video") else "file"
-            return kind, found
-    raise ValueError("no file in the message")
-
-
-def _extension(mime: Any, kind: str) -> str:
-    return {"image/jpeg": ".jpg", "image/png": ".png", "audio/ogg": ".ogg", "application/pdf": ".pdf"}.get(
-        str(mime), {"image": ".jpg", "voice": ".ogg"}.get(kind, ""))
 
 
 TelegramInterface = LongpollingInterface
