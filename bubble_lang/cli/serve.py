@@ -115,6 +115,10 @@ def _telegram_options_refused(args: argparse.Namespace) -> str | None:
         if hook.scheme not in ("http", "https") or not hook.hostname:
             return (f"bubble serve: --telegram-webhook must be an http(s) URL, not `{args.telegram_webhook}`\n"
                     "help: the public HTTPS address Telegram should call, e.g. https://bot.example.com/telegram\n")
+        path = hook.path.rstrip("/")
+        if path in ("", "/ws", "/healthz", "/webchat", "/api") or path.startswith(("/webchat/", "/api/")):
+            return (f"bubble serve: --telegram-webhook's path `{hook.path or '/'}` is one of the server's own\n"
+                    "help: give it a path of its own, e.g. https://bot.example.com/telegram\n")
         if args.workers > 1:
             return ("bubble serve: --telegram-webhook works with one worker: each worker would also send the "
                     "output of chats another worker heard\n"

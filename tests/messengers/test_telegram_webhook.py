@@ -178,6 +178,8 @@ def test_the_command_line_refuses_what_cannot_work(tmp_path):
         (("--telegram-webhook", "https://bot.example.com/in"), None, "TELEGRAM_BOT_TOKEN"),
         (("--telegram-webhook", "bot.example.com/in"), "1:x", "must be an http(s) URL"),
         (("--telegram-webhook", "https://bot.example.com/in", "--telegram"), "1:x", "exclude each other"),
+        (("--telegram-webhook", "https://bot.example.com/"), "1:x", "one of the server's own"),
+        (("--telegram-webhook", "https://bot.example.com/api/x"), "1:x", "one of the server's own"),
         (("--telegram-webhook", "https://bot.example.com/in", "--workers", "2", "--store", "redis://127.0.0.1:1/0"),
          "1:x", "one worker"),
     ]:
