@@ -1,37 +1,67 @@
-"""How many WebSockets one client address holds open (layer 10), and the cap on it.
+"""What one client address may hold and send (layer 10): open WebSockets, and frames per second.
 
 Memory per socket is small but not nothing, and one host opening sockets in a loop should meet a
-clear "try again later" (close 1013) long before the server runs out (research/reliability.md §5,
-CHAN-3). The address is the ASGI client's — behind a reverse proxy that sets `X-Forwarded-For`
+clear "try again later" (close 1013) long before the server runs out (CHAN-3 of the reliability
+notes). The frame rate is per session (SPEC §13), so without a rate per address one host could
+send `sockets_per_address` times that rate over as many sessions; all sockets of one address
+also share one bucket (`address_messages_per_second`, `address_message_burst`). A bucket outlives
+its address's last socket until it has filled up again, so closing and reopening sockets does not
+refill it. The address is the ASGI client's — behind a reverse proxy that sets `X-Forwarded-For`
 uvicorn puts the real client there, so one proxy is not one address (docs/serving.md).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
+from .session_tokens import TokenBucket
+
 TRY_AGAIN_LATER = 1013
 REFUSAL = "too many connections from your address; try again later"
+PRUNE_AT = 1_000  # buckets of addresses without sockets kept before the full ones are dropped
 
 
 class AddressCaps:
-    """Open sockets per address; `admit` counts one in (or refuses it), `release` counts it out."""
+    """Open sockets per address; `admit` counts one in (or refuses it) and gives the address's
+    shared frame bucket, `release` counts it out."""
 
-    def __init__(self, per_address: int):
+    def __init__(self, per_address: int, rate: float = 50.0, burst: int = 100,
+                 clock: Callable[[], float] = time.monotonic):
         self.per_address = per_address
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
         self.open: dict[str, int] = {}
+        self.buckets: dict[str, TokenBucket] = {}
 
-    def admit(self, address: str) -> bool:
+    def admit(self, address: str) -> TokenBucket | None:
+        """The address's frame bucket, or None when it already holds its cap of sockets."""
         count = self.open.get(address, 0)
         if count >= self.per_address:
-            return False
+            return None
         self.open[address] = count + 1
-        return True
+        bucket = self.buckets.get(address)
+        if bucket is None:
+            if len(self.buckets) - len(self.open) > PRUNE_AT:
+                self._prune()
+            bucket = self.buckets[address] = TokenBucket(self.rate, self.burst, self.clock)
+        return bucket
 
     def release(self, address: str) -> None:
         count = self.open.get(address, 0)
         if count <= 1:
             self.open.pop(address, None)
+            bucket = self.buckets.get(address)
+            if bucket is not None and bucket.full():
+                del self.buckets[address]
         else:
             self.open[address] = count - 1
+
+    def _prune(self) -> None:
+        """Forget the buckets of addresses without sockets that have filled up again."""
+        for address in [a for a, bucket in self.buckets.items() if a not in self.open and bucket.full()]:
+            del self.buckets[address]
 
 
 def client_address(client: object) -> str:

@@ -24,7 +24,6 @@ import contextlib
 import json
 import logging
 import secrets
-import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +40,7 @@ from ..engine.runner import Runner
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer
 from .address_caps import REFUSAL, TRY_AGAIN_LATER, AddressCaps, client_address
+from .session_tokens import TokenBucket
 from .besser_frames import STR, Choice, Frame, Question, ask_frames, content_frames, step_frames, text_frame
 
 log = logging.getLogger("bubble")
@@ -70,6 +70,8 @@ class BesserOptions:
     rate_per_second: float = 5.0  # frames per second per socket, sustained
     burst: int = 10  # frames a socket may send at once
     sockets_per_address: int = 1_000  # more from one address are closed with 1013 (address_caps.py)
+    address_rate_per_second: float = 50.0  # frames per second of all sockets of one address together
+    address_burst: int = 100
     paths: tuple[str, ...] = ("/", "/besser")
 
 
@@ -79,7 +81,7 @@ def besser_app(runner: Runner, *, options: BesserOptions | None = None, manage_r
     there says what it is. `manage_runner`: start the runner with the app and close it after."""
     settings = options or BesserOptions()
     zone = timezone or str(runner.bot.image.config.timezone)
-    addresses = AddressCaps(settings.sockets_per_address)
+    addresses = AddressCaps(settings.sockets_per_address, settings.address_rate_per_second, settings.address_burst)
 
     async def endpoint(websocket: WebSocket) -> None:
         if not origin_allowed(websocket.headers.get("origin"), settings.origins):
@@ -87,11 +89,12 @@ def besser_app(runner: Runner, *, options: BesserOptions | None = None, manage_r
             return
         await websocket.accept()
         address = client_address(websocket.client)
-        if not addresses.admit(address):
+        address_bucket = addresses.admit(address)
+        if address_bucket is None:
             await websocket.close(code=TRY_AGAIN_LATER, reason=REFUSAL)
             return
         try:
-            await BesserConnection(runner, websocket, settings, zone).serve()
+            await BesserConnection(runner, websocket, settings, zone, address_bucket).serve()
         finally:
             addresses.release(address)
 
@@ -129,15 +132,16 @@ class BesserConnection:
     """One socket, one conversation: frames in become turns, the conversation's outputs go out
     as BESSER frames (in order, one send at a time)."""
 
-    def __init__(self, runner: Runner, websocket: WebSocket, options: BesserOptions, timezone: str):
+    def __init__(self, runner: Runner, websocket: WebSocket, options: BesserOptions, timezone: str,
+                 address_bucket: TokenBucket | None = None):
         self.runner = runner
         self.websocket = websocket
         self.options = options
         self.timezone = timezone
         self.conversation_id = "besser-" + secrets.token_hex(16)
         self.question = Question()  # what the last question offered (labels, widget)
-        self.tokens = float(options.burst)
-        self.refilled = time.monotonic()
+        self.bucket = TokenBucket(options.rate_per_second, options.burst)  # this socket's own
+        self.address_bucket = address_bucket  # shared by every socket of the client's address
         self.sending = asyncio.Lock()
 
     async def serve(self) -> None:
@@ -217,14 +221,9 @@ class BesserConnection:
             await self.say(UNKNOWN_ACTION.format(action=action[:40]))
 
     def take_token(self) -> bool:
-        """A token bucket per socket: `burst` frames at once, `rate_per_second` sustained."""
-        now = time.monotonic()
-        self.tokens = min(float(self.options.burst), self.tokens + (now - self.refilled) * self.options.rate_per_second)
-        self.refilled = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+        """The socket's bucket (`burst` frames at once, `rate_per_second` sustained), then its
+        address's."""
+        return self.bucket.take() and (self.address_bucket is None or self.address_bucket.take())
 
     async def user_message(self, message: Any) -> None:
         if not isinstance(message, str):

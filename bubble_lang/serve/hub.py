@@ -52,7 +52,9 @@ class Hub:
         self.settings = settings
         self.sockets: set[Closable] = set()
         self.buckets: dict[str, tuple[TokenBucket, int]] = {}  # per session: the bucket and its sockets
-        self.addresses = AddressCaps(settings.limits.sockets_per_address)
+        limits = settings.limits
+        self.addresses = AddressCaps(limits.sockets_per_address, limits.address_messages_per_second,
+                                     limits.address_message_burst, settings.clock)
         self.reloader: Any = None  # `hot_reload.BotReloader` with `--reload`: its status is on /healthz
         self.relay: Any = None  # `engine/outbox_relay.OutboxRelay` when several workers share Redis
         self.in_flight = 0

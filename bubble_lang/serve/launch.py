@@ -101,7 +101,9 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
     if besser_port is not None:
         other = besser_app(runner, options=BesserOptions(
             max_frame_bytes=settings.limits.websocket_frame_bytes, origins=settings.origins,
-            sockets_per_address=settings.limits.sockets_per_address))
+            sockets_per_address=settings.limits.sockets_per_address,
+            address_rate_per_second=settings.limits.address_messages_per_second,
+            address_burst=settings.limits.address_message_burst))
         # lifespan off: the runner is started and closed by the main app
         companion = DrainingServer(uvicorn_config(other, host, besser_port, settings, log_level=log_level,
                                                   lifespan="off"), None)

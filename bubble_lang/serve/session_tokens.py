@@ -80,11 +80,19 @@ class TokenBucket:
         self.tokens = float(burst)
         self.at = clock()
 
-    def take(self) -> bool:
-        """Spend one token if there is one; False means the frame is refused."""
+    def _refill(self) -> None:
         now = self.clock()
         self.tokens = min(float(self.burst), self.tokens + (now - self.at) * self.rate)
         self.at = now
+
+    def full(self) -> bool:
+        """Whether the bucket has refilled to its burst (nothing spent lately)."""
+        self._refill()
+        return self.tokens >= self.burst
+
+    def take(self) -> bool:
+        """Spend one token if there is one; False means the frame is refused."""
+        self._refill()
         if self.tokens >= 1:
             self.tokens -= 1
             return True

@@ -10,7 +10,8 @@ Input: a Starlette `WebSocket`. Output: the protocol of `docs/protocol.md`. Rule
   runner as `message_id`, so a resent frame is acknowledged again and never played twice.
 - One address holds at most `sockets_per_address` sockets; one more is accepted and closed
   at once with 1013 "try again later" (a browser sees a reason, not a failed handshake).
-- A bad frame (not JSON, too deep, wrong schema, unknown type, over the rate) gets an `error`
+- A bad frame (not JSON, too deep, wrong schema, unknown type, over the session's rate or the
+  rate all sockets of its client address share) gets an `error`
   frame and the socket stays open; an over-size frame closes it with 1009. Errors are messages,
   never tracebacks.
 - Frames go out through a queue and a writer task, so a slow client never holds a turn (or the
@@ -56,6 +57,7 @@ class WsSession:
         self.ws = websocket
         self.session_id: str | None = None
         self.bucket: TokenBucket = hub.new_bucket()  # until hello: this socket's own
+        self.address_bucket: TokenBucket | None = None  # what every socket of this client address shares
         self.subscription: Any = None
         self.queue: asyncio.Queue[Any] = asyncio.Queue(QUEUE_FRAMES)
         self.replaying = False
@@ -68,10 +70,12 @@ class WsSession:
             await self.ws.close(code=1008)  # before accept: the handshake gets 403
             return
         address = client_address(self.ws.client)
-        if not self.hub.addresses.admit(address):
+        address_bucket = self.hub.addresses.admit(address)
+        if address_bucket is None:
             await self.ws.accept()
             await self.ws.close(code=TRY_AGAIN_LATER, reason=REFUSAL)
             return
+        self.address_bucket = address_bucket
         await self.ws.accept()
         self.hub.sockets.add(self)
         writer = asyncio.create_task(self._write())
@@ -124,7 +128,10 @@ class WsSession:
         except FrameError as error:
             return self._error(error.code, error.message, None)
         frame_id = frame.get("id")
-        if not self.bucket.take():
+        # `hello` is not counted against the address: a thousand users behind one NAT reconnecting
+        # after a restart must all get back in (the socket cap bounds them already).
+        if not self.bucket.take() or (frame["type"] != "hello" and self.address_bucket is not None
+                                      and not self.address_bucket.take()):
             return self._error("rate_limited", "too many frames: slow down and send this one again", frame_id)
         if frame["type"] == "hello":
             if self.session_id is not None:

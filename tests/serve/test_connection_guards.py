@@ -181,3 +181,39 @@ def test_a_peer_that_stops_answering_pings_is_closed(guarded):
             writer.close()
 
     asyncio.run(scenario())
+
+
+def test_the_sockets_of_one_address_share_a_frame_rate(tmp_path):
+    """Each session keeps within its own rate, but together they go over their address's."""
+    limits = attrs.evolve(DEFAULT_LIMITS, messages_per_second=100.0, message_burst=100,
+                          address_messages_per_second=0.2, address_message_burst=4)
+    running = ServerThread(tmp_path, limits=limits).start()
+
+    async def send(ws, frame_id: str) -> dict:
+        await ws.send(json.dumps({"type": "message", "id": frame_id, "text": "hi"}))
+        while True:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            if frame.get("id") == frame_id and frame["type"] in ("ack", "error"):
+                return frame
+
+    async def scenario():
+        a = await connect(running.ws_url, open_timeout=10)
+        b = await connect(running.ws_url, open_timeout=10)
+        assert (await _hello(a))["type"] == "welcome" and (await _hello(b))["type"] == "welcome"
+        kinds = [(await send(ws, f"{name}{n}"))["type"] for n in range(2) for name, ws in (("a", a), ("b", b))]
+        assert kinds == ["ack"] * 4  # the address's burst of 4 (hellos do not count)
+        refused = await send(b, "b9")
+        assert refused["type"] == "error" and refused["code"] == "rate_limited"
+        await b.close()
+        c = await connect(running.ws_url, open_timeout=10)  # a new socket of the address: let in, but
+        assert (await _hello(c))["type"] == "welcome"  # its bucket is still spent
+        assert (await send(c, "c1"))["code"] == "rate_limited"
+        other = await connect(running.ws_url, open_timeout=10, local_addr=("127.0.0.2", 0))
+        assert (await _hello(other))["type"] == "welcome"  # another address is not held back
+        assert (await send(other, "o1"))["type"] == "ack"
+        await asyncio.gather(a.close(), c.close(), other.close())
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        running.stop()

@@ -128,3 +128,35 @@ def test_markdown_frames_carry_safe_html():
     assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html and 'href="data' not in html
     assert 'href="https://example.com"' in html
+
+
+def test_one_address_shares_a_frame_bucket_that_reconnecting_does_not_refill():
+    from bubble_lang.serve.address_caps import PRUNE_AT, AddressCaps
+
+    now = [0.0]
+    caps = AddressCaps(3, rate=1.0, burst=4, clock=lambda: now[0])
+    first, second = caps.admit("10.0.0.1"), caps.admit("10.0.0.1")
+    assert first is second  # the sockets of one address spend from one bucket
+    assert [first.take() for _ in range(5)] == [True, True, True, True, False]
+    assert caps.admit("10.0.0.2").take()  # another address has its own
+    caps.admit("10.0.0.1")
+    assert caps.admit("10.0.0.1") is None  # over the socket cap
+    for _ in range(3):
+        caps.release("10.0.0.1")
+    again = caps.admit("10.0.0.1")
+    assert again is first and not again.take()  # closing every socket and reopening refills nothing
+    now[0] += 1.0
+    assert again.take() and not again.take()  # one frame a second
+    caps.release("10.0.0.1")
+    now[0] += 10.0
+    assert "10.0.0.1" in caps.buckets
+    caps.admit("10.0.0.1")
+    caps.release("10.0.0.1")  # full again when its last socket closes: forgotten
+    assert "10.0.0.1" not in caps.buckets
+    for n in range(PRUNE_AT + 5):  # addresses that spent a frame and left are pruned once full
+        address = f"10.1.{n // 256}.{n % 256}"
+        caps.admit(address).take()
+        caps.release(address)
+    now[0] += 10.0
+    caps.admit("10.9.9.9")
+    assert len(caps.buckets) <= 3
