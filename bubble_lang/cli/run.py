@@ -93,9 +93,14 @@ def warn_unknown_extensions(bot: Bot) -> None:
         sys.stderr.write(render_diagnostics(found, "full", color=stream_color(sys.stderr)))
 
 
+def store_url_for(bot: Bot, url: str | None) -> str:
+    """Which store a command uses: `--store`, else `$BUBBLE_STORE`, else `[storage] url` of the
+    bot's bubble.toml, else SQLite beside the bot (the machine's choice beats the bot's)."""
+    return url or os.environ.get("BUBBLE_STORE") or bot.image.config.store or "sqlite"
+
+
 def open_bot_store(bot: Bot, bot_path: Path, url: str | None) -> Any:
-    """The store `--store` (or `$BUBBLE_STORE`) names; SQLite beside the bot by default."""
+    """The store `store_url_for` names, opened (a relative SQLite path is beside the bot)."""
     from ..storage import open_store
 
-    chosen = url or os.environ.get("BUBBLE_STORE") or "sqlite"
-    return open_store(chosen, bot_path if bot_path.is_dir() else bot_path.parent)
+    return open_store(store_url_for(bot, url), bot_path if bot_path.is_dir() else bot_path.parent)

@@ -27,7 +27,7 @@ from ..engine.runner import Runner
 from ..gcpause import tune_for_serving
 from ..render import render_diagnostics
 from .common import stream_color
-from .run import open_bot_store, warn_unknown_extensions
+from .run import open_bot_store, store_url_for, warn_unknown_extensions
 
 
 def add_parser(commands: Any) -> None:
@@ -75,16 +75,19 @@ def serve_bot(args: argparse.Namespace) -> int:
     if refused:
         sys.stderr.write(refused)
         return 2
-    store_url = args.store or os.environ.get("BUBBLE_STORE") or "sqlite"
-    if args.workers < 1 or (args.workers > 1 and not store_url.startswith(("redis://", "rediss://"))):
-        sys.stderr.write("bubble serve: --workers N needs N ≥ 1, and more than one worker needs a shared store\n"
-                         "help: run Redis and add `--store redis://127.0.0.1:6379/0` (docs/scaling.md)\n")
+    if args.workers < 1:
+        sys.stderr.write("bubble serve: --workers N needs N ≥ 1\n")
         return 2
     try:
         bot = load_bot(args.bot)
     except BubbleError as error:
         sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=color))
         return 1
+    store_url = store_url_for(bot, args.store)
+    if args.workers > 1 and not store_url.startswith(("redis://", "rediss://")):
+        sys.stderr.write("bubble serve: more than one worker needs a shared store\n"
+                         "help: run Redis and add `--store redis://127.0.0.1:6379/0` (docs/scaling.md)\n")
+        return 2
     warn_unknown_extensions(bot)
     logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -146,7 +149,7 @@ def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, in
     color = stream_color(sys.stderr)
     bot_path = Path(args.bot)
     try:
-        store = open_bot_store(bot, bot_path, args.store)
+        store = open_bot_store(bot, bot_path, store_url)
     except BubbleError as error:
         sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=color))
         return 2

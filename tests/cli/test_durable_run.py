@@ -59,3 +59,19 @@ def test_corrupt_state_starts_afresh_and_keeps_the_data(tmp_path):
         tables = [row[0] for row in connection.execute("select name from sqlite_master where type='table'")]
         quarantine = next(name for name in tables if "quarantine" in name)
         assert connection.execute(f"select count(*) from {quarantine}").fetchone()[0] == 1
+
+
+def test_bubble_toml_names_the_store_and_the_command_line_wins(tmp_path, monkeypatch):
+    monkeypatch.delenv("BUBBLE_STORE", raising=False)
+    folder = tmp_path / "bot"
+    folder.mkdir()
+    shutil.copy(ROOT / "samples" / "pizza.bot", folder / "pizza.bot")
+    custom = tmp_path / "kept" / "custom.sqlite"
+    custom.parent.mkdir()
+    (folder / "bubble.toml").write_text(f'[storage]\nurl = "sqlite:///{custom}"\n')
+    bubble_run(folder, "hi\npepperoni\n")
+    assert custom.exists() and not (folder / ".bubble" / "state.sqlite").exists()
+    assert "So that is 2 x pepperoni." in bubble_run(folder, "2\n")  # resumed from the named store
+    custom.unlink()
+    bubble_run(folder, "hi\n", "--store", "memory")  # --store beats bubble.toml
+    assert not custom.exists()
