@@ -6,12 +6,15 @@ notes). The frame rate is per session (SPEC §13), so without a rate per address
 send `sockets_per_address` times that rate over as many sessions; all sockets of one address
 also share one bucket (`address_messages_per_second`, `address_message_burst`). A bucket outlives
 its address's last socket until it has filled up again, so closing and reopening sockets does not
-refill it. The address is the ASGI client's — behind a reverse proxy that sets `X-Forwarded-For`
+refill it. Loopback addresses are not rated (unless asked): they are this machine — a reverse
+proxy that does not pass the client's address on, or a load test — where one address is many
+users; their sockets are still capped. The address is the ASGI client's — behind a reverse proxy that sets `X-Forwarded-For`
 uvicorn puts the real client there, so one proxy is not one address (docs/serving.md).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 
@@ -22,25 +25,48 @@ REFUSAL = "too many connections from your address; try again later"
 PRUNE_AT = 1_000  # buckets of addresses without sockets kept before the full ones are dropped
 
 
+class Unrated:
+    """The bucket of an address whose frames are not rated (loopback): every frame may go."""
+
+    def take(self) -> bool:
+        return True
+
+    def full(self) -> bool:
+        return True
+
+
+UNRATED = Unrated()
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 class AddressCaps:
     """Open sockets per address; `admit` counts one in (or refuses it) and gives the address's
     shared frame bucket, `release` counts it out."""
 
     def __init__(self, per_address: int, rate: float = 50.0, burst: int = 100,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, *, rate_loopback: bool = False):
         self.per_address = per_address
+        self.rate_loopback = rate_loopback
         self.rate = rate
         self.burst = burst
         self.clock = clock
         self.open: dict[str, int] = {}
         self.buckets: dict[str, TokenBucket] = {}
 
-    def admit(self, address: str) -> TokenBucket | None:
+    def admit(self, address: str) -> TokenBucket | Unrated | None:
         """The address's frame bucket, or None when it already holds its cap of sockets."""
         count = self.open.get(address, 0)
         if count >= self.per_address:
             return None
         self.open[address] = count + 1
+        if not self.rate_loopback and is_loopback(address):
+            return UNRATED
         bucket = self.buckets.get(address)
         if bucket is None:
             if len(self.buckets) - len(self.open) > PRUNE_AT:

@@ -39,7 +39,7 @@ from ..diagnostics import BubbleError
 from ..engine.runner import Runner
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer
-from .address_caps import REFUSAL, TRY_AGAIN_LATER, AddressCaps, client_address
+from .address_caps import REFUSAL, TRY_AGAIN_LATER, AddressCaps, Unrated, client_address
 from .session_tokens import TokenBucket
 from .besser_frames import STR, Choice, Frame, Question, ask_frames, content_frames, step_frames, text_frame
 
@@ -72,6 +72,7 @@ class BesserOptions:
     sockets_per_address: int = 1_000  # more from one address are closed with 1013 (address_caps.py)
     address_rate_per_second: float = 50.0  # frames per second of all sockets of one address together
     address_burst: int = 100
+    rate_loopback: bool = False  # loopback is this machine (a proxy, a load test): not rated
     paths: tuple[str, ...] = ("/", "/besser")
 
 
@@ -81,7 +82,8 @@ def besser_app(runner: Runner, *, options: BesserOptions | None = None, manage_r
     there says what it is. `manage_runner`: start the runner with the app and close it after."""
     settings = options or BesserOptions()
     zone = timezone or str(runner.bot.image.config.timezone)
-    addresses = AddressCaps(settings.sockets_per_address, settings.address_rate_per_second, settings.address_burst)
+    addresses = AddressCaps(settings.sockets_per_address, settings.address_rate_per_second, settings.address_burst,
+                            rate_loopback=settings.rate_loopback)
 
     async def endpoint(websocket: WebSocket) -> None:
         if not origin_allowed(websocket.headers.get("origin"), settings.origins):
@@ -133,7 +135,7 @@ class BesserConnection:
     as BESSER frames (in order, one send at a time)."""
 
     def __init__(self, runner: Runner, websocket: WebSocket, options: BesserOptions, timezone: str,
-                 address_bucket: TokenBucket | None = None):
+                 address_bucket: TokenBucket | Unrated | None = None):
         self.runner = runner
         self.websocket = websocket
         self.options = options

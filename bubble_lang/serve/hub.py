@@ -38,6 +38,7 @@ class ServeSettings:
     drain_seconds: float = 30.0  # how long SIGTERM waits for turns in flight
     ping_seconds: float = 20.0  # WebSocket ping interval, and how long a pong may take before the socket closes
     clock: Callable[[], float] = time.monotonic  # for rates
+    rate_loopback: bool = False  # rate loopback addresses too (tests; address_caps.py says why not)
 
 
 class Closable(Protocol):
@@ -54,7 +55,8 @@ class Hub:
         self.buckets: dict[str, tuple[TokenBucket, int]] = {}  # per session: the bucket and its sockets
         limits = settings.limits
         self.addresses = AddressCaps(limits.sockets_per_address, limits.address_messages_per_second,
-                                     limits.address_message_burst, settings.clock)
+                                     limits.address_message_burst, settings.clock,
+                                     rate_loopback=settings.rate_loopback)
         self.reloader: Any = None  # `hot_reload.BotReloader` with `--reload`: its status is on /healthz
         self.relay: Any = None  # `engine/outbox_relay.OutboxRelay` when several workers share Redis
         self.in_flight = 0

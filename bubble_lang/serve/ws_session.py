@@ -35,7 +35,7 @@ from ..runtime.inputs import AttachmentInput, LocationInput
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer, Closed
 from ..storage.errors import StoreUnavailable
-from .address_caps import REFUSAL, TRY_AGAIN_LATER, client_address
+from .address_caps import REFUSAL, TRY_AGAIN_LATER, Unrated, client_address
 from ..engine.output_frames import output_frame
 from .hub import Hub
 from .shared_pictures import keep_picture
@@ -57,7 +57,7 @@ class WsSession:
         self.ws = websocket
         self.session_id: str | None = None
         self.bucket: TokenBucket = hub.new_bucket()  # until hello: this socket's own
-        self.address_bucket: TokenBucket | None = None  # what every socket of this client address shares
+        self.address_bucket: TokenBucket | Unrated | None = None  # what every socket of this address shares
         self.subscription: Any = None
         self.queue: asyncio.Queue[Any] = asyncio.Queue(QUEUE_FRAMES)
         self.replaying = False
@@ -188,6 +188,9 @@ class WsSession:
         if not existing and not hub.draining:
             try:
                 await hub.turn(session_id, "open", lambda: hub.runner.open(session_id))
+            except StoreUnavailable:  # Redis away: not opened; the client's reconnect opens it
+                log.warning("opening a conversation failed: the store is unavailable")
+                return self._error("unavailable", UNAVAILABLE, None)
             except Exception:  # noqa: BLE001 - never a traceback to a client
                 log.exception("opening a conversation failed")
                 return self._error("internal", "something went wrong on the server; reconnect later", None)

@@ -32,9 +32,10 @@ class ServerThread:
     """`bubble serve`'s app on uvicorn in a thread of this process, on a free port."""
 
     def __init__(self, folder: Path, *, api_key: str | None = API_KEY, reload: bool = False, port: int = 0,
-                 telegram: Any = None, **settings: Any):
+                 telegram: Any = None, store_url: str = "sqlite", **settings: Any):
         self.folder = folder
         self.telegram = telegram  # a LongpollingInterface to poll with (tests/messengers)
+        self.store_url = store_url
         self.reload = reload
         self.api_key = api_key
         self.settings = settings
@@ -48,7 +49,7 @@ class ServerThread:
         if not bot_path.exists():
             shutil.copy(BOT, bot_path)
         bot = load_bot(self.folder if (self.folder / "bubble.toml").exists() else bot_path)  # a bot with a config
-        store = open_store("sqlite", self.folder)
+        store = open_store(self.store_url, self.folder)
         self.store = store
         self.runner = Runner(bot, store, poll_seconds=0.1)
         settings = ServeSettings(signer=TokenSigner(b"test-secret-0123456789", self.runner.bot_id),

@@ -187,7 +187,7 @@ def test_the_sockets_of_one_address_share_a_frame_rate(tmp_path):
     """Each session keeps within its own rate, but together they go over their address's."""
     limits = attrs.evolve(DEFAULT_LIMITS, messages_per_second=100.0, message_burst=100,
                           address_messages_per_second=0.2, address_message_burst=4)
-    running = ServerThread(tmp_path, limits=limits).start()
+    running = ServerThread(tmp_path, limits=limits, rate_loopback=True).start()  # loopback stands in for a host
 
     async def send(ws, frame_id: str) -> dict:
         await ws.send(json.dumps({"type": "message", "id": frame_id, "text": "hi"}))
@@ -215,5 +215,38 @@ def test_the_sockets_of_one_address_share_a_frame_rate(tmp_path):
 
     try:
         asyncio.run(scenario())
+    finally:
+        running.stop()
+
+
+def test_a_new_conversation_while_redis_is_away_gets_unavailable_not_a_traceback(tmp_path, caplog):
+    import subprocess
+
+    from tests.conftest import free_port as any_port
+    from tests.conftest import redis_server_binary
+
+    binary = redis_server_binary()
+    assert binary is not None
+    port = any_port()
+    redis = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                              "--dir", str(tmp_path)], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    running = ServerThread(tmp_path, store_url=f"redis://127.0.0.1:{port}/0").start()
+
+    async def scenario():
+        ws = await connect(running.ws_url, open_timeout=10)
+        await ws.send(json.dumps({"type": "hello", "v": 1}))
+        frames = [json.loads(await asyncio.wait_for(ws.recv(), 10)) for _ in range(2)]
+        await ws.close()
+        return frames
+
+    try:
+        redis.terminate()
+        redis.wait(10)
+        with caplog.at_level("WARNING"):
+            frames = asyncio.run(scenario())
+        assert frames[-1]["type"] == "error" and frames[-1]["code"] == "unavailable"
+        assert not any(record.exc_info for record in caplog.records)  # a warning, never a traceback
     finally:
         running.stop()

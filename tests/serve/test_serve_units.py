@@ -134,6 +134,9 @@ def test_one_address_shares_a_frame_bucket_that_reconnecting_does_not_refill():
     from bubble_lang.serve.address_caps import PRUNE_AT, AddressCaps
 
     now = [0.0]
+    loopback = AddressCaps(3, rate=1.0, burst=1)
+    assert all(loopback.admit("127.0.0.1").take() for _ in range(3))  # this machine: capped, not rated
+    assert loopback.admit("127.0.0.1") is None and all(loopback.admit("::1").take() for _ in range(3))
     caps = AddressCaps(3, rate=1.0, burst=4, clock=lambda: now[0])
     first, second = caps.admit("10.0.0.1"), caps.admit("10.0.0.1")
     assert first is second  # the sockets of one address spend from one bucket
