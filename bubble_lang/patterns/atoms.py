@@ -7,6 +7,8 @@ on the exact character at fault. Nothing here recurses, so nesting limits live i
 
 from __future__ import annotations
 
+import re
+
 from typing import NoReturn
 
 import attrs
@@ -160,7 +162,9 @@ class Cursor:
         if close < 0:
             self.fail(f"unclosed `{quote}`", start, hint=f"add a closing `{quote}`")
         self.pos = close + 1
-        body = self.text[start + 1 : close].replace("\\" + quote, quote)
+        # `\"` is the quote and `\\` a backslash: the same pairs the search for the closing
+        # quote skipped, so `'\\'` (a literal backslash) closes where it seems to
+        body = re.sub(r"\\([\\" + quote + "])", r"\1", self.text[start + 1 : close])
         if not body.strip():
             hint = "put text between the quotes or remove them"
             self.fail("empty literal", start, self.pos, hint)

@@ -39,6 +39,11 @@ def _unstable(char: str) -> bool:
     return folded != char and any(c in PUNCTUATION for c in folded)
 
 
+def _quoted(text: str) -> str:
+    """`text` as a BML single-quoted literal (a backslash doubled: it escapes in a literal)."""
+    return "'" + text.replace("\\", "\\\\") + "'"
+
+
 def literal_pattern(text: str) -> str:
     """A BML pattern matching `text` word for word: quoted literals, with the quote characters
     themselves quoted by the other kind ('"' and "'"), and `_` over what cannot be spelt out."""
@@ -53,11 +58,11 @@ def literal_pattern(text: str) -> str:
             for word in _WORD.finditer(piece):
                 if any(_unstable(char) for char in word.group()):
                     if piece[start:word.start()].strip():
-                        parts.append(f"'{piece[start:word.start()].strip()}'")
+                        parts.append(_quoted(piece[start:word.start()].strip()))
                     parts.append("_")  # the whole token: the message keeps it as one
                     start = word.end()
             if piece[start:].strip():
-                parts.append(f"'{piece[start:].strip()}'")
+                parts.append(_quoted(piece[start:].strip()))
     return " ".join(parts)
 
 

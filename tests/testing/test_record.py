@@ -63,3 +63,10 @@ def test_literal_patterns():
     assert literal_pattern('Say "help"') == "'Say' '\"' 'help' '\"'"
     assert literal_pattern("wait …") == "'wait' _"
     assert literal_pattern("") == ""
+
+
+def test_a_backslash_in_a_message_is_spelt_out_and_replays():
+    # Found by the property above: `'\'` left the literal open (the backslash escaped its quote).
+    assert literal_pattern("a \\ b") == "'a \\\\ b'"
+    outcome = replay("pizza", record_test(BOTS["pizza"], ["hi", "\\"]))
+    assert outcome.passed, render_failure(outcome)
