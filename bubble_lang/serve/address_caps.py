@@ -8,8 +8,9 @@ also share one bucket (`address_messages_per_second`, `address_message_burst`). 
 its address's last socket until it has filled up again, so closing and reopening sockets does not
 refill it. Loopback addresses are not rated (unless asked): they are this machine — a reverse
 proxy that does not pass the client's address on, or a load test — where one address is many
-users; their sockets are still capped. The address is the ASGI client's — behind a reverse proxy that sets `X-Forwarded-For`
-uvicorn puts the real client there, so one proxy is not one address (docs/serving.md).
+users; their sockets are still capped. The address is the ASGI client's — behind a reverse
+proxy that sets `X-Forwarded-For` uvicorn puts the real client there, so one proxy is not one
+address (docs/serving.md).
 """
 
 from __future__ import annotations

@@ -32,13 +32,13 @@ from .answer_checks import (
     SHORT_ANSWERS,
     WidgetRejected,
     answer_widget,
-    picker_answer,
     check_moment,
     check_range,
     duration_seconds,
     choices_text,
     pick_item,
     pick_items,
+    picker_answer,
     text_answer,
 )
 from .pattern_match import fold
