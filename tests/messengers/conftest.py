@@ -18,6 +18,7 @@ from tests.messengers.bot_api_standin import BotApiStandIn
 from tests.serve.conftest import ServerThread, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+_PICK_MARK = re.compile(r"^✓\d* ")  # a picked toggle: `✓ ` (or `✓2 ` when the order of taps counts)
 
 
 def loose(text: str) -> str:
@@ -64,7 +65,7 @@ class TelegramUser:
         end = time.monotonic() + timeout
         while True:
             for button in self.keyboard_buttons():
-                if button["text"].removeprefix("✓ ").strip().lower() == title.lower() and "callback_data" in button:
+                if _PICK_MARK.sub("", button["text"]).strip().lower() == title.lower() and "callback_data" in button:
                     return self.api.inject_callback(self.chat_id, button["callback_data"])
             if time.monotonic() > end:
                 raise AssertionError(f"no button “{title}”: {[b['text'] for b in self.keyboard_buttons()]}")

@@ -175,3 +175,52 @@ def test_telegram_needs_a_token_and_a_real_api_url(tmp_path):
                             "--telegram-api", "ftp://x"], capture_output=True, text=True, timeout=60,
                            env={**env, "TELEGRAM_BOT_TOKEN": "1:x"})
     assert wrong.returncode == 2 and "http(s) URL" in wrong.stderr
+
+
+def test_toggles_picked_before_a_restart_are_kept(bot_api, tmp_path):
+    """The picks of an open multi-choice question live in the keyboard the chat shows: a server
+    restarted between the taps and Done reads them back from the tapped message (Telegram sends
+    it with its markup), so nothing the user picked is lost; the ordered kind keeps the order."""
+    from tests.messengers.conftest import TelegramUser
+    from tests.serve.conftest import ServerThread
+    from bubble_lang.messengers.telegram.long_polling import LongpollingInterface
+
+    folder = tmp_path / "bot"
+    folder.mkdir()
+    (folder / "serve.bot").write_text(GALLERY.read_text())
+
+    def start() -> TelegramUser:
+        interface = LongpollingInterface(bot_api.token, attachments_directory=folder / "files", timeout=1,
+                                         base_url=bot_api.base_url)
+        return TelegramUser(bot_api, ServerThread(folder, telegram=interface).start(), 7)
+
+    def restarted(user: TelegramUser) -> TelegramUser:
+        user.server.stop()
+        return start()
+
+    user = start()
+    try:
+        user.say("/start")
+        user.sees("Hello from the gallery")
+        user.say("multi")
+        user.sees("Toppings?")
+        user.tap("Olives")
+        bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓ Olives" in str(c.params.get("reply_markup")))
+        user = restarted(user)
+        user.tap("Cheese")
+        bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓ Cheese" in str(c.params.get("reply_markup"))
+                         and "✓ Olives" in str(c.params.get("reply_markup")))
+        user.tap("Done")
+        user.sees("Toppings: Cheese, Olives.")
+        user.say("ordered")
+        user.sees("Rank these")
+        user.tap("Juice")
+        user.tap("Tea")
+        bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓2 Tea" in str(c.params.get("reply_markup")))
+        user = restarted(user)
+        user.tap("Coffee")  # a third pick after the restart: ✓3
+        bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓3 Coffee" in str(c.params.get("reply_markup")))
+        user.tap("Done")
+        user.sees("Ranked: Juice, Tea, Coffee.")
+    finally:
+        user.server.stop()

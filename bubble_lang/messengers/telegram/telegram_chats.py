@@ -194,6 +194,7 @@ class TelegramChats(MessengerInterfaceWithAttachments):
 
     async def _callback(self, cid: str, chat_id: Any, callback: dict[str, Any], mid: str) -> None:
         data = str(callback.get("data") or "")
+        tapped = callback.get("message") or {}  # the bot's message with the keyboard, as the chat shows it
         note: str | None = None
         try:
             if data == "b":
@@ -201,16 +202,16 @@ class TelegramChats(MessengerInterfaceWithAttachments):
                 return
             head, _, rest = data.partition(":")
             seq_text, _, index_text = rest.partition(":")
-            keyboard = await self._keyboard(cid, int(seq_text) if seq_text.isdigit() else -1)
+            keyboard = await self._keyboard(cid, int(seq_text) if seq_text.isdigit() else -1, tapped.get("reply_markup"))
             if keyboard is None:
                 note = "That question was already answered."
-                await self._remove_markup(chat_id, (callback.get("message") or {}).get("message_id"))
+                await self._remove_markup(chat_id, tapped.get("message_id"))
                 return
             if head == "t" and index_text.isdigit() and int(index_text) < len(keyboard.values):
                 index = int(index_text)
                 keyboard.picked = [i for i in keyboard.picked if i != index] if index in keyboard.picked \
                     else keyboard.picked + [index]
-                keyboard.message_id = keyboard.message_id or (callback.get("message") or {}).get("message_id")
+                keyboard.message_id = keyboard.message_id or tapped.get("message_id")
                 await self._send(Send("editMessageReplyMarkup", {"chat_id": chat_id, "message_id": keyboard.message_id,
                                                                  "reply_markup": keyboard.markup()}))
                 return
@@ -223,15 +224,16 @@ class TelegramChats(MessengerInterfaceWithAttachments):
                 note = "That button is not known."
                 return
             self.keyboards.pop(cid, None)
-            await self._remove_markup(chat_id, (callback.get("message") or {}).get("message_id"))
+            await self._remove_markup(chat_id, tapped.get("message_id"))
             answer = AnswerInput(value=value) if keyboard.widget else TextInput(text=str(value))
             await self.runner.send(cid, answer, message_id=mid)
         finally:
             await self._send(Send("answerCallbackQuery", {"callback_query_id": callback.get("id"), "text": note}))
 
-    async def _keyboard(self, cid: str, seq: int) -> Keyboard | None:
+    async def _keyboard(self, cid: str, seq: int, shown: Any) -> Keyboard | None:
         """The open keyboard a tap belongs to: the one this process drew, or (after a restart)
-        the question the conversation still waits for; None for an old one."""
+        the question the conversation still waits for, with the toggles the tapped keyboard
+        `shown` has picked; None for an old one."""
         known = self.keyboards.get(cid)
         if known is not None:
             return known if known.seq == seq else None
@@ -245,6 +247,8 @@ class TelegramChats(MessengerInterfaceWithAttachments):
         _, keyboard = frame_sends(0, {"type": "widget" if widget else "options", "text": "", "seq": seq,
                                       "widget": widget, "choices": list(waiting.choices)})
         if keyboard is not None:
+            if keyboard.multi:
+                keyboard.restore_picks(shown)
             self.keyboards[cid] = keyboard
         return keyboard
 

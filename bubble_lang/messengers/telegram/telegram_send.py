@@ -9,7 +9,8 @@ to upload) and, for a question, the `Keyboard` it opened. Rules:
   https and mailto; an HTML rendering over 4,096 characters goes as its plain text instead.
 - A question with choices gets an inline keyboard, one button per choice; `callback_data` is
   `c:<seq>:<index>` (a few bytes, far under Telegram's 64), mapped back by the interface. A
-  multi-choice widget gets toggles (`t:<seq>:<index>`, re-drawn with ✓) and Done (`d:<seq>`);
+  multi-choice widget gets toggles (`t:<seq>:<index>`, re-drawn with ✓, or ✓1, ✓2 … when the order of the taps
+  counts) and Done (`d:<seq>`);
   a choice with a `url` is a link button. A location question gets a reply keyboard with
   Telegram's "send my location" button. Other widgets get their constraints in words (the
   terminal's wording) and are answered by typing; a captcha sends its picture.
@@ -61,9 +62,39 @@ class Keyboard:
         if not self.multi:
             return {"inline_keyboard": [[{"text": title[:64] or "·", "callback_data": f"c:{self.seq}:{index}"}]
                                         for index, title in enumerate(self.titles)]}
-        rows = [[{"text": ("✓ " if index in self.picked else "") + (title[:60] or "·"),
-                  "callback_data": f"t:{self.seq}:{index}"}] for index, title in enumerate(self.titles)]
+        rows = [[{"text": self._mark(index) + self._label(index), "callback_data": f"t:{self.seq}:{index}"}]
+                for index in range(len(self.titles))]
         return {"inline_keyboard": rows + [[{"text": "Done", "callback_data": f"d:{self.seq}"}]]}
+
+    def _label(self, index: int) -> str:
+        return self.titles[index][:60] or "·"
+
+    def _mark(self, index: int) -> str:
+        """`✓ ` before a picked toggle; `✓2 ` when the order of the taps is the answer's order."""
+        if index not in self.picked:
+            return ""
+        return f"✓{self.picked.index(index) + 1} " if self.ordered else "✓ "
+
+    def restore_picks(self, shown: Any) -> None:
+        """Read the toggles picked so far back from the keyboard a tap came from (Telegram sends
+        the tapped message with its markup): a keyboard rebuilt after a restart keeps the picks
+        the chat shows. Only buttons of this question whose text is exactly a mark and its title
+        count; anything else in `shown` (it is the client's data) is ignored."""
+        rows = shown.get("inline_keyboard") if isinstance(shown, dict) else None
+        order: list[tuple[int, int]] = []
+        for row in rows if isinstance(rows, list) else ():
+            for button in row if isinstance(row, list) else ():
+                if not isinstance(button, dict):
+                    continue
+                head, _, index_text = str(button.get("callback_data") or "").rpartition(":")
+                if head != f"t:{self.seq}" or not index_text.isdigit() or int(index_text) >= len(self.titles):
+                    continue
+                index = int(index_text)
+                mark = str(button.get("text") or "").removesuffix(self._label(index))
+                number = mark.removeprefix("✓").removesuffix(" ")
+                if mark.startswith("✓") and mark.endswith(" ") and (number == "" or number.isdigit()):
+                    order.append((int(number) if number else len(order) + 1, index))
+        self.picked = [index for _, index in sorted(order)] if self.ordered else sorted(index for _, index in order)
 
 
 def frame_sends(chat_id: Any, frame: dict[str, Any]) -> tuple[list[Send], Keyboard | None]:
