@@ -29,6 +29,7 @@ from .language_server import BubbleServer
 from .navigation import RenameRefused, check_rename, definitions, references, rename_edits
 from .node_lookup import Target, target_at
 from .positions import LineIndex, set_encoding
+from .signature_help import signature_help
 from .text_blocks import FileLayout
 
 REQUEST_FAILED = -32803
@@ -194,13 +195,20 @@ def register(server: BubbleServer) -> None:
         key, _ = ls.bot_key(uri)
         result = ls.scheduler.results.get(key)
         lines = text.split("\n", params.position.line + 1)
-        if params.position.line >= len(lines):
+        prefix = _line_prefix(lines, params.position)
+        if prefix is None:
             return types.CompletionList(is_incomplete=False, items=[])
-        line = LineIndex(lines[params.position.line])
-        offset = line.offset(0, params.position.character)
         data = sorted(result.data_constants) if result is not None else []
         where = enclosing_kind(lines[max(0, params.position.line - 2000):params.position.line])
-        return complete(line.text[:offset or 0], index_of(result) if result is not None else None, data, where)
+        return complete(prefix, index_of(result) if result is not None else None, data, where)
+
+    @server.feature(types.TEXT_DOCUMENT_SIGNATURE_HELP,
+                    types.SignatureHelpOptions(trigger_characters=["(", ","], retrigger_characters=[" ", ":"]))
+    @guarded(None)
+    async def signature(ls: BubbleServer, params: types.SignatureHelpParams) -> types.SignatureHelp | None:
+        text = ls.document_text(params.text_document.uri)
+        prefix = _line_prefix(text.split("\n", params.position.line + 1), params.position) if text is not None else None
+        return signature_help(prefix) if prefix is not None else None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @guarded(list)
@@ -250,6 +258,15 @@ def register(server: BubbleServer) -> None:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: BubbleServer, *args: Any) -> None:
         ls.scheduler.shutdown()
+
+
+def _line_prefix(lines: list[str], position: types.Position) -> str | None:
+    """The text of the cursor's line before the cursor, from the document's lines up to it (None
+    past the end of the document)."""
+    if position.line >= len(lines):
+        return None
+    line = LineIndex(lines[position.line])
+    return line.text[:line.offset(0, position.character) or 0]
 
 
 def _format(text: str, name: str) -> str | None:

@@ -101,6 +101,11 @@ def builtins_by_category() -> dict[str, tuple[Builtin, ...]]:
 def signature(builtin: Builtin) -> str:
     """How a call is written: `join(list, separator?)`, `max(values, more...)`,
     `intent(match:, label?:)`; options with `:`, optional ones with `?`."""
+    return f"{builtin.name}({', '.join(signature_parts(builtin))})"
+
+
+def signature_parts(builtin: Builtin) -> list[str]:
+    """The parameters of `signature`, each as written there (editors highlight one of them)."""
     parts: list[str] = []
     for param in builtin.params:
         if param.kind is ParamKind.OPTIONAL:
@@ -117,7 +122,7 @@ def signature(builtin: Builtin) -> str:
         parts.append("option: value...")
     else:
         parts.extend(k + "?:" for k in optional)
-    return f"{builtin.name}({', '.join(parts)})"
+    return parts
 
 
 def _count(n: int) -> str:

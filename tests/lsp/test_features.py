@@ -196,3 +196,34 @@ def test_quick_fixes(client: LspClient, tmp_path: Path) -> None:
             (edit,) = action["edit"]["changes"][uri]
             fixes[diagnostic["code"] + ":" + str(edit["range"]["start"]["line"])] = edit["newText"]
     assert fixes == {"B103:3": "@menu", "B101:4": "order", "B104:6": "length", "B212:10": "email"}
+
+
+def signature_after(client: LspClient, doc: dict[str, Any], typed: str) -> Any:
+    """Signature help with the cursor after `typed`, typed as a new line 3 (undone after)."""
+    uri = doc["uri"]
+    client.change(uri, 300, typed + "\n", {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}})
+    result = client.result("textDocument/signatureHelp", {
+        "textDocument": {"uri": uri}, "position": {"line": 3, "character": len(typed)}})
+    client.change(uri, 301, "", {"start": {"line": 3, "character": 0}, "end": {"line": 4, "character": 0}})
+    return result
+
+
+def active_part(help: dict[str, Any]) -> str:
+    signature = help["signatures"][0]
+    start, end = signature["parameters"][help["activeParameter"]]["label"]
+    return signature["label"][start:end]
+
+
+def test_signature_help(client: LspClient, doc: dict[str, Any]) -> None:
+    first = signature_after(client, doc, "  say join(")
+    assert first["signatures"][0]["label"] == "join(list, separator?)"
+    assert "list" in first["signatures"][0]["documentation"]["value"].lower()
+    assert active_part(first) == "list"
+    assert active_part(signature_after(client, doc, '  say join(@menu, ')) == "separator?"
+    # commas and brackets inside strings and lists do not count; the innermost call is the one
+    assert active_part(signature_after(client, doc, '  say join(["a, (b", 2], ')) == "separator?"
+    assert active_part(signature_after(client, doc, '  say "#{join(xs, ')) == "separator?"
+    assert active_part(signature_after(client, doc, '  x = intent(match: "hi", label: ')) == "label?:"
+    assert active_part(signature_after(client, doc, "  x = max(1, 2, 3, ")) == "more..."
+    assert signature_after(client, doc, "  x = nosuch(") is None  # not a builtin
+    assert signature_after(client, doc, "  say length(x) # join(") is None  # in a comment
