@@ -31,6 +31,7 @@ from .node_lookup import Target, target_at
 from .positions import LineIndex, set_encoding
 from .signature_help import signature_help
 from .text_blocks import FileLayout
+from .workspace_symbols import workspace_symbols
 
 REQUEST_FAILED = -32803
 T = TypeVar("T")
@@ -221,6 +222,11 @@ def register(server: BubbleServer) -> None:
         if layout is None or layout.text != text:
             return []
         return document_symbols(layout)
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    @guarded(list)
+    async def symbol_search(ls: BubbleServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
+        return workspace_symbols(params.query, list(ls.scheduler.results.values()), ls.uri_of)
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     @guarded(list)

@@ -227,3 +227,18 @@ def test_signature_help(client: LspClient, doc: dict[str, Any]) -> None:
     assert active_part(signature_after(client, doc, "  x = max(1, 2, 3, ")) == "more..."
     assert signature_after(client, doc, "  x = nosuch(") is None  # not a builtin
     assert signature_after(client, doc, "  say length(x) # join(") is None  # in a comment
+
+
+def test_workspace_symbols(client: LspClient, doc: dict[str, Any]) -> None:
+    client.result("textDocument/documentSymbol", {"textDocument": {"uri": doc["uri"]}})  # the current text checked
+
+    def search(query: str) -> list[dict[str, Any]]:  # this document's (other tests open other bots)
+        return [s for s in client.result("workspace/symbol", {"query": query}) if s["location"]["uri"] == doc["uri"]]
+
+    found = search("ord")
+    assert [(s["name"], s["kind"]) for s in found] == [("order", 12)]
+    assert found[0]["location"]["range"]["start"] == {"line": 9, "character": 7}
+    assert [s["name"] for s in search("mn")] == ["@menu", "main"]  # letters in order, case ignored
+    assert [s["name"] for s in search("NU")][0] == "@menu"  # the whole query in the name comes first
+    assert {"main", "order", "count", "@menu"} <= {s["name"] for s in search("")}
+    assert search("zzz") == []
