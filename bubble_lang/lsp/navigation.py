@@ -5,10 +5,11 @@ times (variants chosen by guards), so a definition is every variant and a rename
 in every file. Inner dialogs are looked up as the runtime does: from `invoke x` inside a dialog,
 an inner dialog `x` of an enclosing dialog wins over a top-level one.
 
-Rename is for dialogs and constants only (what other files refer to by name), and refuses what
+Rename is for dialogs, tasks and constants (what other files refer to by name), and refuses what
 would not parse or would change meaning: a builtin, a statement or keyword, a runtime variable,
 a data-file constant (its name is the file's), or a new name that is not a plain name or already
-names another dialog or constant.
+names another dialog, task or constant. Conversation variables are not renamed: stored
+conversations keep their values by name, so a rename would silently drop what users told the bot.
 """
 
 from __future__ import annotations
@@ -90,21 +91,24 @@ def references(target: Target, result: BotResult, *, include_declaration: bool) 
 def check_rename(target: Target | None, result: BotResult) -> Target:
     """The target if it may be renamed, else `RenameRefused`."""
     if target is None:
-        raise RenameRefused("nothing to rename here: put the cursor on a dialog or constant name")
+        raise RenameRefused("nothing to rename here: put the cursor on a dialog, task or constant name")
     if target.kind == "builtin":
         raise RenameRefused(f"`{target.name}` is a builtin function and cannot be renamed")
     if target.kind in ("statement", "option") or target.name in KEYWORDS:
         raise RenameRefused(f"`{target.name}` is part of the language and cannot be renamed")
     if target.kind == "runtime" or (target.kind == VARIABLE and target.name in RUNTIME_VARIABLES):
         raise RenameRefused(f"`{target.name}` is a runtime variable and cannot be renamed")
-    if target.kind not in (DIALOG, CONSTANT):
-        raise RenameRefused(f"only dialogs and constants can be renamed, and `{target.name}` is a {target.kind}")
+    if target.kind == VARIABLE:
+        raise RenameRefused(f"`{target.name}` is a conversation variable: stored conversations keep it by name, "
+                            "so it is not renamed (only dialogs, tasks and constants are)")
+    if target.kind not in (DIALOG, TASK, CONSTANT):
+        raise RenameRefused(f"only dialogs, tasks and constants can be renamed, and `{target.name}` is a {target.kind}")
     if target.kind == CONSTANT and not index_of(result).defined(CONSTANT, target.name):
         if target.name in result.data_constants:
             raise RenameRefused(f"`@{target.name}` comes from a data file: rename the file instead")
         raise RenameRefused(f"`@{target.name}` is not defined in this bot")
-    if target.kind == DIALOG and not index_of(result).defined(DIALOG, target.name):
-        raise RenameRefused(f"no dialog `{target.name}` is defined in this bot")
+    if target.kind in (DIALOG, TASK) and not index_of(result).defined(target.kind, target.name):
+        raise RenameRefused(f"no {target.kind} `{target.name}` is defined in this bot")
     return target
 
 
@@ -117,7 +121,7 @@ def rename_edits(target: Target, new_name: str, result: BotResult) -> list[Edit]
                             "not starting with a digit")
     if name in KEYWORDS or name in STATEMENTS or name in RUNTIME_VARIABLES:
         raise RenameRefused(f"`{name}` is a keyword, statement or runtime variable of the language")
-    if target.kind == DIALOG and lookup(name) is not None:
+    if target.kind in (DIALOG, TASK) and lookup(name) is not None:
         raise RenameRefused(f"`{name}` is a builtin function; pick another name")
     if name == target.name:
         return []

@@ -93,6 +93,9 @@ def test_rename(client: LspClient, doc: dict[str, Any]) -> None:
     assert len(edit["changes"][doc["uri"]]) == 4
     prepared = ask(client, "textDocument/prepareRename", doc, "dialog order", 8)
     assert prepared["start"] == {"line": 9, "character": 7}
+    edit = ask(client, "textDocument/rename", doc, "perform count", 9, newName="tally")
+    edits = edit["changes"][doc["uri"]]
+    assert sorted((e["range"]["start"]["line"], e["newText"]) for e in edits) == [(11, "tally"), (14, "tally")]
 
 
 @pytest.mark.parametrize(("needle", "inside", "new_name", "why"), [
@@ -101,7 +104,8 @@ def test_rename(client: LspClient, doc: dict[str, Any]) -> None:
     ("invoke order", 8, "9lives", "not a valid name"),
     ("invoke order", 8, "main", "exists already"),
     ("ask ", 1, "question", "part of the language"),
-    ("#{pizza}", 3, "slice", "only dialogs and constants"),
+    ("#{pizza}", 3, "slice", "conversation variable"),
+    ("perform count", 9, "join", "builtin"),
 ])
 def test_rename_refusals(client: LspClient, doc: dict[str, Any], needle: str, inside: int, new_name: str,
                          why: str) -> None:
