@@ -29,6 +29,7 @@ from .language_server import BubbleServer
 from .navigation import RenameRefused, check_rename, definitions, references, rename_edits
 from .node_lookup import Target, target_at
 from .positions import LineIndex, set_encoding
+from .semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, semantic_tokens
 from .signature_help import signature_help
 from .text_blocks import FileLayout
 from .workspace_symbols import workspace_symbols
@@ -222,6 +223,17 @@ def register(server: BubbleServer) -> None:
         if layout is None or layout.text != text:
             return []
         return document_symbols(layout)
+
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+                    types.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS))
+    @guarded(lambda: types.SemanticTokens(data=[]))
+    async def tokens(ls: BubbleServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+        text = ls.document_text(params.text_document.uri)
+        if text is None:
+            return types.SemanticTokens(data=[])
+        name = ls.path_of(params.text_document.uri)
+        data = await asyncio.get_running_loop().run_in_executor(None, semantic_tokens, text, name)
+        return types.SemanticTokens(data=data)
 
     @server.feature(types.WORKSPACE_SYMBOL)
     @guarded(list)

@@ -246,3 +246,37 @@ def test_workspace_symbols(client: LspClient, doc: dict[str, Any]) -> None:
     assert [s["name"] for s in search("NU")][0] == "@menu"  # the whole query in the name comes first
     assert {"main", "order", "count", "@menu"} <= {s["name"] for s in search("")}
     assert search("zzz") == []
+
+
+def test_semantic_tokens(tmp_path: Path) -> None:
+    """The legend is announced at initialize; tokens decode to the words the tokenizer knows."""
+    server = LspClient()
+    try:
+        capabilities = server.initialize(tmp_path, {"debounceMs": 0})["capabilities"]
+        legend = capabilities["semanticTokensProvider"]["legend"]
+        path = tmp_path / "colours.bot"
+        text = ('# hello\ndialog main do  # why\n  say "a #{join(@menu, ", ")} # b"\n  invoke order\n'
+                '  x = ask "Q?", expecting: @menu\n  say x.name\nend\n')
+        path.write_text(text)
+        uri = server.open(path)
+        data = server.result("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})["data"]
+        lines = text.split("\n")
+        decoded, line, char = [], 0, 0
+        for at in range(0, len(data), 5):
+            delta_line, delta_char, length, kind, modifiers = data[at:at + 5]
+            line, char = line + delta_line, (delta_char if delta_line else char + delta_char)
+            names = [m for bit, m in enumerate(legend["tokenModifiers"]) if modifiers & (1 << bit)]
+            decoded.append((lines[line][char:char + length], legend["tokenTypes"][kind], names))
+        assert decoded[:4] == [("# hello", "comment", []), ("dialog", "keyword", []),
+                               ("main", "function", ["declaration"]), ("do", "keyword", [])]
+        assert ("# why", "comment", []) in decoded
+        assert ("join", "function", ["defaultLibrary"]) in decoded
+        assert ("@menu", "variable", ["readonly"]) in decoded
+        assert ("order", "function", []) in decoded
+        assert ("expecting", "parameter", []) in decoded
+        assert ("name", "property", []) in decoded
+        assert not any(kind == "comment" and "b" in word for word, kind, _ in decoded)  # `#` inside a string
+        server.change(uri, 2, 'dialog main do\n  say "never closed\nend\n')
+        assert server.result("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})["data"] == []
+    finally:
+        assert server.close() == 0
