@@ -37,6 +37,8 @@ class Limits:
     sockets_per_address: int = 1_000  # open WebSockets from one client address (more close with 1013)
     address_messages_per_second: float = 50.0  # frames from all sockets of one client address together
     address_message_burst: int = 100
+    address_new_conversations_per_minute: float = 120.0  # conversations one client address may start
+    address_new_conversation_burst: int = 100
     request_receipt_seconds: float = 10.0  # to send a whole HTTP request or handshake (Slowloris)
     turn_deadline_seconds: float = 30.0
     duration_seconds: float = 100 * 366 * 24 * 3600  # the longest duration a script or `/time` may use

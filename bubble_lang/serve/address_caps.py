@@ -8,7 +8,11 @@ also share one bucket (`address_messages_per_second`, `address_message_burst`). 
 its address's last socket until it has filled up again, so closing and reopening sockets does not
 refill it. Loopback addresses are not rated (unless asked): they are this machine — a reverse
 proxy that does not pass the client's address on, or a load test — where one address is many
-users; their sockets are still capped. The address is the ASGI client's — behind a reverse
+users; their sockets are still capped. New conversations are rated per address too
+(`address_new_conversations_per_minute`, `address_new_conversation_burst`): a `hello` without a
+session and every BESSER connection start one, and each is stored, so a host opening and closing
+sockets in a loop would otherwise fill the store (resuming is never rated: users behind one NAT
+reconnecting after a restart all get back in). The address is the ASGI client's — behind a reverse
 proxy that sets `X-Forwarded-For` uvicorn puts the real client there, so one proxy is not one
 address (docs/serving.md).
 """
@@ -23,6 +27,7 @@ from .session_tokens import TokenBucket
 
 TRY_AGAIN_LATER = 1013
 REFUSAL = "too many connections from your address; try again later"
+TOO_MANY_STARTS = "too many new conversations from your address; try again in a minute"
 PRUNE_AT = 1_000  # buckets of addresses without sockets kept before the full ones are dropped
 
 
@@ -51,14 +56,18 @@ class AddressCaps:
     shared frame bucket, `release` counts it out."""
 
     def __init__(self, per_address: int, rate: float = 50.0, burst: int = 100,
-                 clock: Callable[[], float] = time.monotonic, *, rate_loopback: bool = False):
+                 clock: Callable[[], float] = time.monotonic, *, rate_loopback: bool = False,
+                 starts_per_minute: float = 120.0, start_burst: int = 100):
         self.per_address = per_address
         self.rate_loopback = rate_loopback
         self.rate = rate
         self.burst = burst
+        self.starts_per_minute = starts_per_minute
+        self.start_burst = start_burst
         self.clock = clock
         self.open: dict[str, int] = {}
         self.buckets: dict[str, TokenBucket] = {}
+        self.starts: dict[str, TokenBucket] = {}  # new conversations, per address
 
     def admit(self, address: str) -> TokenBucket | Unrated | None:
         """The address's frame bucket, or None when it already holds its cap of sockets."""
@@ -75,20 +84,33 @@ class AddressCaps:
             bucket = self.buckets[address] = TokenBucket(self.rate, self.burst, self.clock)
         return bucket
 
+    def may_start(self, address: str) -> bool:
+        """Count one new conversation for `address`; False when it has started too many lately."""
+        if not self.rate_loopback and is_loopback(address):
+            return True
+        bucket = self.starts.get(address)
+        if bucket is None:
+            if len(self.starts) - len(self.open) > PRUNE_AT:
+                self._prune()
+            bucket = self.starts[address] = TokenBucket(self.starts_per_minute / 60, self.start_burst, self.clock)
+        return bucket.take()
+
     def release(self, address: str) -> None:
         count = self.open.get(address, 0)
         if count <= 1:
             self.open.pop(address, None)
-            bucket = self.buckets.get(address)
-            if bucket is not None and bucket.full():
-                del self.buckets[address]
+            for table in (self.buckets, self.starts):
+                bucket = table.get(address)
+                if bucket is not None and bucket.full():
+                    del table[address]
         else:
             self.open[address] = count - 1
 
     def _prune(self) -> None:
         """Forget the buckets of addresses without sockets that have filled up again."""
-        for address in [a for a, bucket in self.buckets.items() if a not in self.open and bucket.full()]:
-            del self.buckets[address]
+        for table in (self.buckets, self.starts):
+            for address in [a for a, bucket in table.items() if a not in self.open and bucket.full()]:
+                del table[address]
 
 
 def client_address(client: object) -> str:

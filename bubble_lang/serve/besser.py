@@ -39,7 +39,7 @@ from ..diagnostics import BubbleError
 from ..engine.runner import Runner
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer
-from .address_caps import REFUSAL, TRY_AGAIN_LATER, AddressCaps, Unrated, client_address
+from .address_caps import REFUSAL, TOO_MANY_STARTS, TRY_AGAIN_LATER, AddressCaps, Unrated, client_address
 from .session_tokens import TokenBucket
 from .besser_frames import STR, Choice, Frame, Question, ask_frames, content_frames, step_frames, text_frame
 
@@ -72,6 +72,8 @@ class BesserOptions:
     sockets_per_address: int = 1_000  # more from one address are closed with 1013 (address_caps.py)
     address_rate_per_second: float = 50.0  # frames per second of all sockets of one address together
     address_burst: int = 100
+    address_starts_per_minute: float = 120.0  # connections (each a new conversation) of one address
+    address_start_burst: int = 100
     rate_loopback: bool = False  # loopback is this machine (a proxy, a load test): not rated
     paths: tuple[str, ...] = ("/", "/besser")
 
@@ -83,7 +85,8 @@ def besser_app(runner: Runner, *, options: BesserOptions | None = None, manage_r
     settings = options or BesserOptions()
     zone = timezone or str(runner.bot.image.config.timezone)
     addresses = AddressCaps(settings.sockets_per_address, settings.address_rate_per_second, settings.address_burst,
-                            rate_loopback=settings.rate_loopback)
+                            rate_loopback=settings.rate_loopback, starts_per_minute=settings.address_starts_per_minute,
+                            start_burst=settings.address_start_burst)
 
     async def endpoint(websocket: WebSocket) -> None:
         if not origin_allowed(websocket.headers.get("origin"), settings.origins):
@@ -94,6 +97,10 @@ def besser_app(runner: Runner, *, options: BesserOptions | None = None, manage_r
         address_bucket = addresses.admit(address)
         if address_bucket is None:
             await websocket.close(code=TRY_AGAIN_LATER, reason=REFUSAL)
+            return
+        if not addresses.may_start(address):  # every BESSER connection is a new conversation
+            addresses.release(address)
+            await websocket.close(code=TRY_AGAIN_LATER, reason=TOO_MANY_STARTS)
             return
         try:
             await BesserConnection(runner, websocket, settings, zone, address_bucket).serve()

@@ -103,7 +103,9 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
             max_frame_bytes=settings.limits.websocket_frame_bytes, origins=settings.origins,
             sockets_per_address=settings.limits.sockets_per_address,
             address_rate_per_second=settings.limits.address_messages_per_second,
-            address_burst=settings.limits.address_message_burst))
+            address_burst=settings.limits.address_message_burst,
+            address_starts_per_minute=settings.limits.address_new_conversations_per_minute,
+            address_start_burst=settings.limits.address_new_conversation_burst))
         # lifespan off: the runner is started and closed by the main app
         companion = DrainingServer(uvicorn_config(other, host, besser_port, settings, log_level=log_level,
                                                   lifespan="off"), None)

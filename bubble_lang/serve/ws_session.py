@@ -35,7 +35,7 @@ from ..runtime.inputs import AttachmentInput, LocationInput
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer, Closed
 from ..storage.errors import StoreUnavailable
-from .address_caps import REFUSAL, TRY_AGAIN_LATER, Unrated, client_address
+from .address_caps import REFUSAL, TOO_MANY_STARTS, TRY_AGAIN_LATER, Unrated, client_address
 from ..engine.output_frames import output_frame
 from .hub import Hub
 from .shared_pictures import keep_picture
@@ -56,6 +56,7 @@ class WsSession:
         self.hub = hub
         self.ws = websocket
         self.session_id: str | None = None
+        self.address = ""  # the client's (address_caps.client_address)
         self.bucket: TokenBucket = hub.new_bucket()  # until hello: this socket's own
         self.address_bucket: TokenBucket | Unrated | None = None  # what every socket of this address shares
         self.subscription: Any = None
@@ -69,7 +70,7 @@ class WsSession:
         if self.hub.draining or not self.hub.origin_allowed(headers.get("origin"), headers.get("host")):
             await self.ws.close(code=1008)  # before accept: the handshake gets 403
             return
-        address = client_address(self.ws.client)
+        address = self.address = client_address(self.ws.client)
         address_bucket = self.hub.addresses.admit(address)
         if address_bucket is None:
             await self.ws.accept()
@@ -172,6 +173,9 @@ class WsSession:
             self._error("unauthorized", "this session cannot be resumed; start a new one", None)
             return await self._close_now(4401)
         if session_id is None:
+            if not hub.addresses.may_start(self.address):
+                self._error("rate_limited", TOO_MANY_STARTS, None)
+                return await self._close_now(TRY_AGAIN_LATER)
             session_id = new_session_id()
         token = hub.settings.signer.mint(session_id)
         self.session_id = session_id

@@ -321,3 +321,19 @@ def test_pizza_over_besser(tmp_path: Path):
                     want += [{"action": "bot_reply_options", "message": options}] if options else []
                     assert await frames_after(ws, say(text), settle=0.2) == want
         run(scenario())
+
+
+def test_new_conversations_are_rated_per_address(tmp_path: Path):
+    """Every BESSER connection starts a conversation: after the address's burst, one more is
+    closed with 1013 and the reason."""
+    with Served(HERE / "kinds.bot", tmp_path, address_starts_per_minute=0.5, address_start_burst=2,
+                rate_loopback=True) as server:
+        async def scenario():
+            for _ in range(2):
+                async with connect(server.url) as ws:
+                    assert await frames_after(ws, None)  # the greeting
+            async with connect(server.url) as ws:
+                with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+                    await asyncio.wait_for(ws.recv(), 5)
+            assert closed.value.rcvd.code == 1013 and "new conversations" in closed.value.rcvd.reason
+        run(scenario())

@@ -250,3 +250,39 @@ def test_a_new_conversation_while_redis_is_away_gets_unavailable_not_a_traceback
         assert not any(record.exc_info for record in caplog.records)  # a warning, never a traceback
     finally:
         running.stop()
+
+
+def test_new_conversations_are_rated_per_address_and_resuming_is_not(tmp_path):
+    """A host opening sockets in a loop, each saying hello without a session, would fill the
+    store: after the address's burst of new conversations it is refused (rate_limited, then
+    1013), while resuming a conversation and other addresses are not held back."""
+    limits = attrs.evolve(DEFAULT_LIMITS, address_new_conversations_per_minute=0.5, address_new_conversation_burst=3)
+    running = ServerThread(tmp_path, limits=limits, rate_loopback=True).start()  # loopback stands in for a host
+
+    async def scenario():
+        welcomes = []
+        for _ in range(3):
+            ws = await connect(running.ws_url, open_timeout=10)
+            welcomes.append(await _hello(ws))
+            await ws.close()
+        assert [w["type"] for w in welcomes] == ["welcome"] * 3
+        ws = await connect(running.ws_url, open_timeout=10)
+        refused = await _hello(ws)
+        assert refused["type"] == "error" and refused["code"] == "rate_limited"
+        assert "new conversations" in refused["message"]
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 5)
+        assert closed.value.rcvd.code == 1013
+        again = await connect(running.ws_url, open_timeout=10)  # resuming is never rated
+        await again.send(json.dumps({"type": "hello", "v": 1, "session_id": welcomes[0]["session_id"],
+                                     "token": welcomes[0]["token"]}))
+        resumed = json.loads(await asyncio.wait_for(again.recv(), 5))
+        assert resumed["type"] == "welcome" and resumed["resumed"] is True
+        other = await connect(running.ws_url, open_timeout=10, local_addr=("127.0.0.2", 0))
+        assert (await _hello(other))["type"] == "welcome"  # another address is not held back
+        await asyncio.gather(again.close(), other.close())
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        running.stop()
