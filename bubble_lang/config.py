@@ -51,6 +51,8 @@ class ServeConfig:
     api_key: str | None = None  # bearer key of the HTTP API; without one the API refuses every call
     secret: str | None = None  # HMAC key of session tokens; else generated and kept in the store folder
     origins: tuple[str, ...] = ()  # extra allowed WebSocket origins (the server's own and loopback always are)
+    previous_secrets: tuple[str, ...] = ()  # earlier secrets whose tokens are still accepted (rotation)
+    token_days: float | None = None  # a session token older than this is refused; None: never
 
 
 @attrs.frozen(kw_only=True)
@@ -71,7 +73,8 @@ SECTIONS = ("bot", "limits", "extensions", "storage", "serve")
 BOT_KEYS = ("locale", "timezone", "error_text")
 EXTENSION_KEYS = ("url", "token", "timeout")
 STORAGE_KEYS = ("url",)
-SERVE_KEYS = ("api_key", "secret", "origins")
+SERVE_KEYS = ("api_key", "secret", "origins", "previous_secrets", "token_days")
+MAX_TOKEN_DAYS = 3650
 # Limits that guard passes recursing once per level (the parser's tree walks, the JSON decoder,
 # YAML's composer, printing a value): raised past these, a deep script or data file would crash
 # with RecursionError instead of meeting the limit (measured: 300 nested blocks still pass, 400
@@ -361,6 +364,21 @@ class _ConfigReader:
                                 'write them with their scheme, like `origins = ["https://chat.example.com"]`')
                 else:
                     fields["origins"] = tuple(item.rstrip("/").lower() for item in value)
+            elif key == "previous_secrets":
+                if not isinstance(value, list) or not all(isinstance(item, str) and len(item) >= 16 for item in value):
+                    self.report("`previous_secrets` must be a list of earlier secrets (each at least 16 characters), "
+                                f"not {_described(value)}", self.at_value(path),
+                                'write them in quotes, like `previous_secrets = ["the-old-secret-…"]`')
+                else:
+                    fields["previous_secrets"] = tuple(value)
+            elif key == "token_days":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_TOKEN_DAYS:
+                    self.report(f"`token_days` must be a number of days from 0 to {MAX_TOKEN_DAYS}, not "
+                                f"{_described(value)}", self.at_value(path),
+                                "write how long a session token stays valid, like `token_days = 30`, or leave it "
+                                "out so tokens never expire")
+                else:
+                    fields["token_days"] = float(value)
             else:
                 text = self.text_value(path, value, '"a-long-random-text"')
                 if text is not None and len(text) < 16:

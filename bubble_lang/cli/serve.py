@@ -144,7 +144,7 @@ def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, in
     """One server process (the only one, or worker `index` on the parent's socket)."""
     from ..serve.hub import ServeSettings
     from ..serve.launch import run_server
-    from ..serve.session_tokens import TokenSigner, load_secret
+    from ..serve.session_tokens import TokenSigner, load_secret, previous_secrets
 
     color = stream_color(sys.stderr)
     bot_path = Path(args.bot)
@@ -158,7 +158,10 @@ def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, in
     origins = tuple(origin.rstrip("/").lower() for origin in args.origin) + serve_config.origins
     runner = Runner(bot, store, channel="websocket")
     secret = load_secret(serve_config.secret, folder)
-    settings = ServeSettings(signer=TokenSigner(secret, runner.bot_id),
+    max_age = serve_config.token_days * 86_400 if serve_config.token_days is not None else None
+    signer = TokenSigner(secret, runner.bot_id, previous=previous_secrets(serve_config.previous_secrets),
+                         max_age=max_age)
+    settings = ServeSettings(signer=signer,
                              api_key=os.environ.get("BUBBLE_API_KEY") or serve_config.api_key, origins=origins,
                              limits=bot.image.config.limits)
     tune_for_serving()  # start-up objects frozen, fewer full collections (docs/besser.md)

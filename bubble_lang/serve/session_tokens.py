@@ -47,20 +47,68 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(18)
 
 
-class TokenSigner:
-    """Mints and checks the tokens of one bot's sessions."""
+def previous_secrets(configured: tuple[str, ...]) -> tuple[bytes, ...]:
+    """Keys that were the secret before (rotation): `BUBBLE_PREVIOUS_SECRETS` (separated by
+    commas or white space), else `[serve] previous_secrets`."""
+    given = os.environ.get("BUBBLE_PREVIOUS_SECRETS")
+    words = given.replace(",", " ").split() if given is not None else list(configured)
+    return tuple(word.encode("utf-8") for word in words if word)
 
-    def __init__(self, secret: bytes, bot_id: str):
+
+FUTURE_SLACK = 300.0  # seconds a token's issue time may lie ahead (clocks of several workers)
+
+
+class TokenSigner:
+    """Mints and checks the tokens of one bot's sessions.
+
+    A token is `<issued>.<mac>`: the issue time (seconds, base 36) and HMAC-SHA256 of the bot,
+    the session and that time. Every `hello` mints a fresh one, so an active client always holds
+    a young token. With `max_age` a token older than that is refused (a stolen token stops
+    working; its user starts anew). Tokens under a `previous` secret are still accepted — a
+    rotation's grace window: the client's next `hello` gets one under the current secret. Tokens
+    of the first format (the mac alone, no time) are accepted while no `max_age` is set."""
+
+    def __init__(self, secret: bytes, bot_id: str, *, previous: tuple[bytes, ...] = (),
+                 max_age: float | None = None, clock: Callable[[], float] = time.time):
         self.secret = secret
+        self.keys = (secret, *previous)
         self.bot_id = bot_id
+        self.max_age = max_age
+        self.clock = clock
+
+    def _mac(self, key: bytes, session_id: str, issued: str | None) -> bytes:
+        text = f"bubble-session|{self.bot_id}|{session_id}" + (f"|{issued}" if issued is not None else "")
+        digest = hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=")
 
     def mint(self, session_id: str) -> str:
-        digest = hmac.new(self.secret, f"bubble-session|{self.bot_id}|{session_id}".encode("utf-8"),
-                          hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+        issued = _base36(int(self.clock()))
+        return f"{issued}.{self._mac(self.secret, session_id, issued).decode('ascii')}"
 
     def verify(self, session_id: str, token: str) -> bool:
-        return hmac.compare_digest(self.mint(session_id).encode("ascii"), token.encode("utf-8", "replace"))
+        issued, dot, mac = token.rpartition(".")
+        if not dot:
+            issued, mac = None, token  # the first format: no issue time
+            if self.max_age is not None:
+                return False
+        elif not (0 < len(issued) <= 8 and issued.isascii() and issued.isalnum()):
+            return False
+        else:
+            age = self.clock() - int(issued, 36)
+            if age < -FUTURE_SLACK or (self.max_age is not None and age > self.max_age):
+                return False
+        given = mac.encode("utf-8", "replace")
+        return any([hmac.compare_digest(self._mac(key, session_id, issued), given) for key in self.keys])
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, digit = divmod(number, 36)
+        text = digits[digit] + text
+        if not number:
+            return text
 
 
 def bearer_ok(header: str | None, api_key: str | None) -> bool:
