@@ -75,25 +75,22 @@ class AddressCaps:
         if count >= self.per_address:
             return None
         self.open[address] = count + 1
-        if not self.rate_loopback and is_loopback(address):
-            return UNRATED
-        bucket = self.buckets.get(address)
-        if bucket is None:
-            if len(self.buckets) - len(self.open) > PRUNE_AT:
-                self._prune()
-            bucket = self.buckets[address] = TokenBucket(self.rate, self.burst, self.clock)
-        return bucket
+        return self._bucket(self.buckets, address, self.rate, self.burst)
 
     def may_start(self, address: str) -> bool:
         """Count one new conversation for `address`; False when it has started too many lately."""
+        return self._bucket(self.starts, address, self.starts_per_minute / 60, self.start_burst).take()
+
+    def _bucket(self, table: dict[str, TokenBucket], address: str, rate: float, burst: int) -> TokenBucket | Unrated:
+        """The address's bucket in `table` (made on first use; loopback is unrated)."""
         if not self.rate_loopback and is_loopback(address):
-            return True
-        bucket = self.starts.get(address)
+            return UNRATED
+        bucket = table.get(address)
         if bucket is None:
-            if len(self.starts) - len(self.open) > PRUNE_AT:
+            if len(table) - len(self.open) > PRUNE_AT:
                 self._prune()
-            bucket = self.starts[address] = TokenBucket(self.starts_per_minute / 60, self.start_burst, self.clock)
-        return bucket.take()
+            bucket = table[address] = TokenBucket(rate, burst, self.clock)
+        return bucket
 
     def release(self, address: str) -> None:
         count = self.open.get(address, 0)

@@ -20,6 +20,12 @@ from tests.serve.conftest import free_port
 GALLERY = ROOT / "tests" / "webchat" / "gallery.bot"
 
 
+def redrawn(bot_api, *marks: str) -> None:
+    """Wait for a keyboard redrawn with every one of `marks` (`✓ Olives`, `✓2 Tea`)."""
+    bot_api.wait_for("editMessageReplyMarkup",
+                     where=lambda c: all(m in str(c.params.get("reply_markup")) for m in marks))
+
+
 def _bot(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "made.bot"
     path.write_text(body)
@@ -54,9 +60,9 @@ def test_multi_choice_toggles_done_and_old_taps(telegram, bot_api):
     user.say("multi")
     user.sees("Toppings?")
     user.tap("Olives")
-    bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓ Olives" in str(c.params.get("reply_markup")))
+    redrawn(bot_api, "✓ Olives")
     user.tap("Cheese")
-    bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓ Cheese" in str(c.params.get("reply_markup")))
+    redrawn(bot_api, "✓ Cheese")
     buttons = user.keyboard_buttons()
     user.tap("Done")
     user.sees("Toppings: Cheese, Olives.")
@@ -205,21 +211,20 @@ def test_toggles_picked_before_a_restart_are_kept(bot_api, tmp_path):
         user.say("multi")
         user.sees("Toppings?")
         user.tap("Olives")
-        bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓ Olives" in str(c.params.get("reply_markup")))
+        redrawn(bot_api, "✓ Olives")
         user = restarted(user)
         user.tap("Cheese")
-        bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓ Cheese" in str(c.params.get("reply_markup"))
-                         and "✓ Olives" in str(c.params.get("reply_markup")))
+        redrawn(bot_api, "✓ Cheese", "✓ Olives")
         user.tap("Done")
         user.sees("Toppings: Cheese, Olives.")
         user.say("ordered")
         user.sees("Rank these")
         user.tap("Juice")
         user.tap("Tea")
-        bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓2 Tea" in str(c.params.get("reply_markup")))
+        redrawn(bot_api, "✓2 Tea")
         user = restarted(user)
         user.tap("Coffee")  # a third pick after the restart: ✓3
-        bot_api.wait_for("editMessageReplyMarkup", where=lambda c: "✓3 Coffee" in str(c.params.get("reply_markup")))
+        redrawn(bot_api, "✓3 Coffee")
         user.tap("Done")
         user.sees("Ranked: Juice, Tea, Coffee.")
     finally:

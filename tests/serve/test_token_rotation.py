@@ -3,6 +3,7 @@ grace window (`previous_secrets`), through the signer and through `bubble serve`
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 
 import pytest
@@ -57,43 +58,35 @@ def test_previous_secrets_are_accepted_and_new_tokens_use_the_current_one(monkey
     assert previous_secrets(("from-the-config-file",)) == (b"from-the-config-file",)
 
 
-def _serve(folder, port, toml: str):
+@contextlib.contextmanager
+def _served(folder, port, toml: str):
+    """`bubble serve` of the folder bot with this bubble.toml, stopped after the block."""
     (folder / "bubble.toml").write_text(toml)
-    return start(folder, port, folder)
+    process = start(folder, port, folder)
+    try:
+        yield Client(f"ws://127.0.0.1:{port}/ws")
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def test_rotating_the_secret_of_bubble_serve_keeps_clients_in(tmp_path):
     """Secret A; then B with A as a previous secret: the client resumes and gets a B token; then B
-    alone: the A token is refused, the B token resumes."""
+    alone with token_days: the A token is refused, the B token resumes."""
     shutil.copy(BOT, tmp_path / "serve.bot")
     port = free_port()
-    process = _serve(tmp_path, port, f'[serve]\nsecret = "{OLD}"\n')
-    try:
-        client = Client(f"ws://127.0.0.1:{port}/ws")
+    with _served(tmp_path, port, f'[serve]\nsecret = "{OLD}"\n') as client:
         first, _ = client.hello()
         assert first["type"] == "welcome"
-    finally:
-        process.terminate()
-        process.wait(10)
-    process = _serve(tmp_path, port, f'[serve]\nsecret = "{NEW}"\nprevious_secrets = ["{OLD}"]\n')
-    try:
-        client = Client(f"ws://127.0.0.1:{port}/ws")
+    with _served(tmp_path, port, f'[serve]\nsecret = "{NEW}"\nprevious_secrets = ["{OLD}"]\n') as client:
         second, _ = client.hello(session_id=first["session_id"], token=first["token"])
         assert second["type"] == "welcome" and second["resumed"] is True and second["token"] != first["token"]
-    finally:
-        process.terminate()
-        process.wait(10)
-    process = _serve(tmp_path, port, f'[serve]\nsecret = "{NEW}"\ntoken_days = 30\n')
-    try:
-        stale = Client(f"ws://127.0.0.1:{port}/ws")
+    with _served(tmp_path, port, f'[serve]\nsecret = "{NEW}"\ntoken_days = 30\n') as stale:
         refused, _ = stale.hello(session_id=first["session_id"], token=first["token"])
         assert refused["type"] == "error" and refused["code"] == "unauthorized"
         fresh = Client(f"ws://127.0.0.1:{port}/ws")
         third, _ = fresh.hello(session_id=first["session_id"], token=second["token"])
         assert third["type"] == "welcome" and third["resumed"] is True
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 @pytest.mark.parametrize(("toml", "message"), [
