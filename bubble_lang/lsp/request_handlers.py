@@ -235,6 +235,17 @@ def register(server: BubbleServer) -> None:
         data = await asyncio.get_running_loop().run_in_executor(None, semantic_tokens, text, name)
         return types.SemanticTokens(data=data)
 
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE,
+                    types.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS))
+    @guarded(lambda: types.SemanticTokens(data=[]))
+    async def tokens_in_range(ls: BubbleServer, params: types.SemanticTokensRangeParams) -> types.SemanticTokens:
+        text = ls.document_text(params.text_document.uri)
+        if text is None:
+            return types.SemanticTokens(data=[])
+        lines = (params.range.start.line, params.range.end.line)
+        data = semantic_tokens(text, ls.path_of(params.text_document.uri), lines)
+        return types.SemanticTokens(data=data)
+
     @server.feature(types.WORKSPACE_SYMBOL)
     @guarded(list)
     async def symbol_search(ls: BubbleServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:

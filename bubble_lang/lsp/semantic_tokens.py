@@ -7,12 +7,15 @@ knows — a word at the start of a statement is a command (`say`), `list[0]` ind
 string is code. On top of the tokens, a name is a *function* when it names a builtin it calls or
 a dialog or task after `invoke`, `goto` or `perform` (a *declaration* after `dialog`/`task`), a
 *property* after `.`, a constant (`@menu`) a read-only variable. Comments are read from the gaps
-between tokens (the tokenizer skips them). A file with a lexical error gets no semantic tokens:
-the grammar's colours stay.
+between tokens (the tokenizer skips them). Each top-level block is tokenized on its own (the
+split `parse_script` recovers with), so a block with a lexical error (an unclosed string) gets no
+semantic tokens — the grammar's colours stay there — while the others keep theirs, and a range
+request (what the editor shows of a large file) reads only the blocks in it.
 """
 
 from __future__ import annotations
 
+from ..build import top_level_blocks
 from ..diagnostics import BubbleError
 from ..lexer import KEYWORDS, tokenize
 from ..source import SourceFile
@@ -82,10 +85,35 @@ def _comments(text: str, gaps: list[tuple[int, int]]) -> list[tuple[str, int, in
     return found
 
 
-def semantic_tokens(text: str, name: str = "document.bot") -> list[int]:
-    """The LSP `data` array (five integers per token, positions relative to the previous one)."""
+def semantic_tokens(text: str, name: str = "document.bot", lines: tuple[int, int] | None = None) -> list[int]:
+    """The LSP `data` array (five integers per token, positions relative to the previous one),
+    for the whole text or the top-level blocks that touch `lines` (0-based, inclusive)."""
+    index = LineIndex(text)
+    marks: list[tuple[str, int, int, int]] = []
+    for first, last in _chunks(text):
+        if lines is not None and (last - 1 < lines[0] or first - 1 > lines[1]):
+            continue
+        start = index.starts[first - 1]
+        end = index.starts[last] if last < len(index.starts) else len(text)
+        marks.extend(_chunk_marks(text, start, end, name))
+    return _encode(marks, index)
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """(first line, last line), 1-based, of each top-level block, and of what comes before the
+    first: each is tokenized on its own, so a lexical error costs only its own block's colours,
+    and a range request reads only the blocks it shows."""
+    blocks = top_level_blocks(text)
+    if not blocks:
+        return [(1, text.count("\n") + 1)]
+    return ([(1, blocks[0][0] - 1)] if blocks[0][0] > 1 else []) + blocks
+
+
+def _chunk_marks(text: str, start: int, end: int, name: str) -> list[tuple[str, int, int, int]]:
+    """The marks of text[start:end] at file offsets; none when the chunk does not tokenize."""
+    chunk = text[start:end]
     try:
-        tokens = [token for token in tokenize(SourceFile(name, text)) if token.type != "_NL"]
+        tokens = [token for token in tokenize(SourceFile(name, chunk)) if token.type != "_NL"]
     except BubbleError:
         return []
     marks: list[tuple[str, int, int, int]] = []
@@ -98,10 +126,10 @@ def semantic_tokens(text: str, name: str = "document.bot") -> list[int]:
         found = _classify(tokens, at)
         if found is not None and found[3] > found[2]:
             marks.append(found)
-    gaps.append((previous_end, len(text)))
-    marks.extend(_comments(text, gaps))
+    gaps.append((previous_end, len(chunk)))
+    marks.extend(_comments(chunk, gaps))
     marks.sort(key=lambda mark: mark[2])
-    return _encode(marks, LineIndex(text))
+    return [(kind, modifiers, a + start, b + start) for kind, modifiers, a, b in marks]
 
 
 def _encode(marks: list[tuple[str, int, int, int]], index: LineIndex) -> list[int]:

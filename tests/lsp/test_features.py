@@ -276,7 +276,14 @@ def test_semantic_tokens(tmp_path: Path) -> None:
         assert ("expecting", "parameter", []) in decoded
         assert ("name", "property", []) in decoded
         assert not any(kind == "comment" and "b" in word for word, kind, _ in decoded)  # `#` inside a string
-        server.change(uri, 2, 'dialog main do\n  say "never closed\nend\n')
+        in_range = server.result("textDocument/semanticTokens/range", {"textDocument": {"uri": uri}, "range": {
+            "start": {"line": 3, "character": 0}, "end": {"line": 4, "character": 0}}})["data"]
+        # the range reads the one top-level block that holds it, not the comment above it
+        assert in_range[:5] == [1, 0, 6, legend["tokenTypes"].index("keyword"), 0] and in_range[5:] == data[10:]
+        server.change(uri, 2, 'dialog main do\n  say "never closed\nend\n\ndialog other do\n  say "fine"\nend\n')
+        broken = server.result("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})["data"]
+        assert broken[:5] == [4, 0, 6, legend["tokenTypes"].index("keyword"), 0]  # only `dialog other …` has them
+        server.change(uri, 3, 'dialog main do\n  say "never closed\nend\n')
         assert server.result("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})["data"] == []
     finally:
         assert server.close() == 0
