@@ -15,6 +15,8 @@ request (what the editor shows of a large file) reads only the blocks in it.
 
 from __future__ import annotations
 
+import threading
+
 from ..build import top_level_blocks
 from ..diagnostics import BubbleError
 from ..lexer import KEYWORDS, tokenize
@@ -87,16 +89,46 @@ def _comments(text: str, gaps: list[tuple[int, int]]) -> list[tuple[str, int, in
 
 def semantic_tokens(text: str, name: str = "document.bot", lines: tuple[int, int] | None = None) -> list[int]:
     """The LSP `data` array (five integers per token, positions relative to the previous one),
-    for the whole text or the top-level blocks that touch `lines` (0-based, inclusive)."""
+    for the whole text or the top-level blocks that touch `lines` (0-based, inclusive).
+
+    Each block's own array (relative to the block's first line) is kept by its text, so after an
+    edit only the changed blocks are tokenized again; joining them only moves each block's first
+    token (a block starts on a new line, so only its line delta changes)."""
     index = LineIndex(text)
-    marks: list[tuple[str, int, int, int]] = []
+    data: list[int] = []
+    previous_line = 0
     for first, last in _chunks(text):
         if lines is not None and (last - 1 < lines[0] or first - 1 > lines[1]):
             continue
         start = index.starts[first - 1]
         end = index.starts[last] if last < len(index.starts) else len(text)
-        marks.extend(_chunk_marks(text, start, end, name))
-    return _encode(marks, index)
+        block, last_line = _block_data(text[start:end], name)
+        if block:
+            data.append(first - 1 + block[0] - previous_line)
+            data.extend(block[1:])
+            previous_line = first - 1 + last_line
+    return data
+
+
+_BLOCKS: dict[str, tuple[list[int], int]] = {}
+_BLOCKS_LOCK = threading.Lock()
+BLOCKS_KEPT = 50_000
+
+
+def _block_data(chunk: str, name: str) -> tuple[list[int], int]:
+    """One block's array from its own first line, and the line of its last token."""
+    with _BLOCKS_LOCK:
+        found = _BLOCKS.get(chunk)
+    if found is None:
+        marks = _chunk_marks(chunk, 0, len(chunk), name)
+        data = _encode(marks, LineIndex(chunk))
+        last_line = sum(data[0::5])
+        found = (data, last_line)
+        with _BLOCKS_LOCK:
+            if len(_BLOCKS) >= BLOCKS_KEPT:
+                _BLOCKS.clear()
+            _BLOCKS[chunk] = found
+    return found
 
 
 def _chunks(text: str) -> list[tuple[int, int]]:

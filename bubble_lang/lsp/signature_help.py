@@ -16,6 +16,7 @@ import attrs
 from lsprotocol import types
 
 from ..stdlib import BUILTINS
+from ..stdlib.model import ParamKind
 from ..stdlib.registry import signature_parts
 
 _NAME_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\Z")
@@ -93,7 +94,7 @@ def _active(call: _Call) -> int | None:
         return next((index for index, part in enumerate(parts) if part.endswith("value...")), None)
     if not builtin.params:
         return None
-    variadic = builtin.params[-1].kind.name == "VARIADIC"
+    variadic = builtin.params[-1].kind is ParamKind.VARIADIC
     if call.positional < len(builtin.params):
         return call.positional
     return len(builtin.params) - 1 if variadic else None

@@ -11,7 +11,8 @@ deleted (an unclosed string, B001) and put back. For each it measures the first
 publishDiagnostics after the didChange (the quick check: syntax and name resolution) and the last
 (the complete lint, after no newer one came for a second), and checks that the first one already
 shows the change (the B101 or B001 appears or disappears at the edited line). Completion is
-asked right after each didChange (it must not wait for the check) after `invoke `.
+asked right after each didChange (it must not wait for the check) after `invoke `. Last,
+semantic tokens: of 60 lines (a range, as an editor asks for what it shows) and of the whole script.
 Prints median and p95 of each, and the targets.
 """
 
@@ -168,6 +169,12 @@ def main() -> None:
     idle = [client.request("textDocument/completion", {
         "textDocument": {"uri": uri}, "position": {"line": invoke_lines[0], "character": len("  invoke ")}})[0] * 1000
         for _ in range(10)]
+    shown = [client.request("textDocument/semanticTokens/range", {
+        "textDocument": {"uri": uri}, "range": {"start": {"line": line, "character": 0},
+                                                "end": {"line": line + 60, "character": 0}}})[0] * 1000
+        for line in invoke_lines[:10]]
+    whole = [client.request("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})[0] * 1000
+             for _ in range(3)]
     client.request("shutdown", None)
     client.notify("exit", None)
     client.process.wait(timeout=10)
@@ -182,6 +189,8 @@ def main() -> None:
     show("complete diagnostics (+ lint rules)", complete, None)
     show("completion right after an edit", completion, TARGET_COMPLETION_MS)
     show("completion, idle", idle, TARGET_COMPLETION_MS)
+    show("semantic tokens of 60 lines (range)", shown, None)
+    show("semantic tokens of the whole script", whole, None)
     print(f"first published set showed the edit's B101/B001 change: {'yes' if not wrong else f'NO ({wrong} wrong)'}")
 
 
