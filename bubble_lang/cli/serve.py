@@ -52,6 +52,9 @@ def add_parser(commands: Any) -> None:
                         help="also serve the bot on Telegram by webhook: Telegram POSTs each update to URL (public, "
                              "HTTPS, forwarded to this server; bubble listens at its path); token from "
                              "$TELEGRAM_BOT_TOKEN")
+    parser.add_argument("--telegram-webhook-port", type=int, default=None, metavar="PORT",
+                        help="serve the webhook on a port of its own, in one process (needed with --workers: "
+                             "forward the webhook's URL to this port)")
     parser.add_argument("--telegram-api", metavar="URL", default=None,
                         help="another Bot API server (default: https://api.telegram.org; also $TELEGRAM_API_URL)")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
@@ -101,6 +104,8 @@ def serve_bot(args: argparse.Namespace) -> int:
 
 def _telegram_options_refused(args: argparse.Namespace) -> str | None:
     """What is wrong with the Telegram options (a message with a help line), or None."""
+    if args.telegram_webhook_port is not None and not args.telegram_webhook:
+        return "bubble serve: --telegram-webhook-port goes with --telegram-webhook URL\n"
     if not (args.telegram or args.telegram_webhook):
         return None
     flag = "--telegram" if args.telegram else "--telegram-webhook"
@@ -119,13 +124,22 @@ def _telegram_options_refused(args: argparse.Namespace) -> str | None:
             return (f"bubble serve: --telegram-webhook must be an http(s) URL, not `{args.telegram_webhook}`\n"
                     "help: the public HTTPS address Telegram should call, e.g. https://bot.example.com/telegram\n")
         path = hook.path.rstrip("/")
-        if path in ("", "/ws", "/healthz", "/webchat", "/api") or path.startswith(("/webchat/", "/api/")):
+        own_port = args.telegram_webhook_port
+        if own_port is None and (path in ("", "/ws", "/healthz", "/webchat", "/api")
+                                 or path.startswith(("/webchat/", "/api/"))):
             return (f"bubble serve: --telegram-webhook's path `{hook.path or '/'}` is one of the server's own\n"
                     "help: give it a path of its own, e.g. https://bot.example.com/telegram\n")
-        if args.workers > 1:
-            return ("bubble serve: --telegram-webhook works with one worker: each worker would also send the "
-                    "output of chats another worker heard\n"
-                    "help: use --telegram (long polling runs in one worker) with --workers\n")
+        if own_port is not None and not 0 < own_port < 65536:
+            return f"bubble serve: --telegram-webhook-port must be a port number, not {own_port}\n"
+        if own_port is not None and own_port in (args.port, args.besser_port if args.besser else None):
+            return (f"bubble serve: --telegram-webhook-port {own_port} is already the port of another endpoint\n"
+                    "help: give the webhook a port of its own\n")
+        if args.workers > 1 and own_port is None:
+            return ("bubble serve: with --workers, the webhook needs a port of its own: on the shared port any "
+                    "worker could get Telegram's calls, and each would also send the output of chats another "
+                    "heard\n"
+                    "help: add --telegram-webhook-port PORT (one worker listens there) and forward the webhook's "
+                    "URL to it\n")
     return None
 
 
@@ -172,7 +186,7 @@ def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, in
         from ..messengers.telegram.long_polling import LongpollingInterface
 
         telegram = LongpollingInterface(os.environ["TELEGRAM_BOT_TOKEN"].strip(), base_url=_telegram_api(args))
-    elif args.telegram_webhook:  # one worker only (checked above)
+    elif args.telegram_webhook and index == 0:  # one process takes Telegram's calls (checked above)
         from ..messengers.telegram.webhook import WebhookInterface
 
         telegram = WebhookInterface(os.environ["TELEGRAM_BOT_TOKEN"].strip(), url=args.telegram_webhook,
@@ -187,7 +201,8 @@ def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, in
         asyncio.run(run_server(runner, settings, args.host, args.port,
                                besser_port=args.besser_port if args.besser and index == 0 else None,
                                log_level=args.log_level, reload_path=bot_path if args.reload else None,
-                               telegram=telegram, relay_url=relay_url, sockets=[sock] if sock is not None else None))
+                               telegram=telegram, telegram_port=args.telegram_webhook_port, relay_url=relay_url,
+                               sockets=[sock] if sock is not None else None))
     except KeyboardInterrupt:
         pass
     finally:

