@@ -271,3 +271,16 @@ def test_a_per_token_regex() -> None:
     assert run("/^[0-9]+$/", "call 123 now") is None  # without T: searched from a token to the end
     found = run("code /^(?<digits>[0-9]+)$/T", "code 42")
     assert found is not None and found.captures["digits"].text == "42"
+
+
+@pytest.mark.parametrize(("pattern", "message", "matches"), [
+    # bubble-match's own tests (matcher_test.exs, "regex per token"): `T` anchors the regex to the token
+    ("/hello world/T", "hello world", False),
+    ("/world/T", "hello world lala", True),
+    ("/\\d{4}/T[=code]", "my code is 1234", True),
+    ("/\\d{4}/T[=code]", "my code is 01234", False),
+    ("/KL(?<digits>\\d+)/T", "my number is KL1234", True),
+    ("/orl/T", "hello world", False),  # inside a token is not the token
+])
+def test_a_per_token_regex_matches_whole_tokens(pattern: str, message: str, matches: bool) -> None:
+    assert (run(pattern, message) is not None) is matches

@@ -123,7 +123,10 @@ def compile_pattern(pattern: Pattern | LegacyPattern) -> CompiledPattern:
     if root is not None:
         for node in iter_rules(root):
             if isinstance(node, Regex):
-                tables.regexes[id(node)] = regex.compile(node.source, REGEX_FLAGS)
+                # `/re/T` must match a whole token, as bubble-match anchors it (`^re$`): `/\d{4}/T`
+                # is not found in "01234"
+                source = f"^(?:{node.source})$" if node.per_token else node.source
+                tables.regexes[id(node)] = regex.compile(source, REGEX_FLAGS)
             elif isinstance(node, Literal):
                 tables.literals[id(node)] = tuple(token.norm for token in split_tokens(node.value))
             elif isinstance(node, Entity):
