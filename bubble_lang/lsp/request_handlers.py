@@ -30,7 +30,7 @@ from .navigation import RenameRefused, check_rename, definitions, references, re
 from .node_lookup import Target, target_at
 from .positions import LineIndex, set_encoding
 from .semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, semantic_tokens
-from .signature_help import signature_help
+from .signature_help import signature_help, statement_prefix
 from .text_blocks import FileLayout
 from .workspace_symbols import workspace_symbols
 
@@ -209,8 +209,13 @@ def register(server: BubbleServer) -> None:
     @guarded(None)
     async def signature(ls: BubbleServer, params: types.SignatureHelpParams) -> types.SignatureHelp | None:
         text = ls.document_text(params.text_document.uri)
-        prefix = _line_prefix(text.split("\n", params.position.line + 1), params.position) if text is not None else None
-        return signature_help(prefix) if prefix is not None else None
+        if text is None:
+            return None
+        lines = text.split("\n", params.position.line + 1)
+        prefix = _line_prefix(lines, params.position)
+        if prefix is None:
+            return None
+        return signature_help(statement_prefix(lines, params.position.line, prefix))
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @guarded(list)

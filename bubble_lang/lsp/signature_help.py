@@ -42,8 +42,17 @@ class CallAt:
     active: int | None
 
 
+def statement_prefix(lines: list[str], line: int, prefix: str) -> str:
+    """The text of the statement before the cursor: the cursor's line, and the lines above it
+    while they end with `,`, `(` or `[` (an argument list broken over lines; at most 10)."""
+    start = line
+    while start > 0 and line - start < 10 and lines[start - 1].split("#", 1)[0].rstrip().endswith((",", "(", "[")):
+        start -= 1
+    return "\n".join([*lines[start:line], prefix])
+
+
 def call_at(prefix: str) -> CallAt | None:
-    """The innermost open builtin call in `prefix` (the text of the line before the cursor)."""
+    """The innermost open builtin call in `prefix` (the statement's text before the cursor)."""
     stack: list[object] = []  # _Call, "[" (a list or map), '"' (a string), "#{" (code in a string)
     at = 0
     while at < len(prefix):
@@ -58,7 +67,10 @@ def call_at(prefix: str) -> CallAt | None:
                 stack.append("#{")
                 at += 1
         elif char == "#" and not prefix.startswith("#{", at):
-            return None  # a comment: no call goes on after it
+            line_end = prefix.find("\n", at)
+            if line_end == -1:
+                return None  # the cursor is in a comment
+            at = line_end  # a comment on a line above: the call goes on below it
         elif char == '"':
             stack.append('"')
         elif char == "(":

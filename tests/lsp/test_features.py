@@ -203,12 +203,14 @@ def test_quick_fixes(client: LspClient, tmp_path: Path) -> None:
 
 
 def signature_after(client: LspClient, doc: dict[str, Any], typed: str) -> Any:
-    """Signature help with the cursor after `typed`, typed as a new line 3 (undone after)."""
+    """Signature help with the cursor after `typed`, typed as new lines from line 3 (undone after)."""
     uri = doc["uri"]
+    typed_lines = typed.split("\n")
     client.change(uri, 300, typed + "\n", {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}})
-    result = client.result("textDocument/signatureHelp", {
-        "textDocument": {"uri": uri}, "position": {"line": 3, "character": len(typed)}})
-    client.change(uri, 301, "", {"start": {"line": 3, "character": 0}, "end": {"line": 4, "character": 0}})
+    result = client.result("textDocument/signatureHelp", {"textDocument": {"uri": uri}, "position": {
+        "line": 3 + len(typed_lines) - 1, "character": len(typed_lines[-1])}})
+    client.change(uri, 301, "", {"start": {"line": 3, "character": 0},
+                                 "end": {"line": 3 + len(typed_lines), "character": 0}})
     return result
 
 
@@ -231,6 +233,8 @@ def test_signature_help(client: LspClient, doc: dict[str, Any]) -> None:
     assert active_part(signature_after(client, doc, "  x = max(1, 2, 3, ")) == "more..."
     assert signature_after(client, doc, "  x = nosuch(") is None  # not a builtin
     assert signature_after(client, doc, "  say length(x) # join(") is None  # in a comment
+    # an argument list broken over lines (a comment above is skipped)
+    assert active_part(signature_after(client, doc, '  say join(@menu, # the menu\n      ')) == "separator?"
 
 
 def test_workspace_symbols(client: LspClient, doc: dict[str, Any]) -> None:
