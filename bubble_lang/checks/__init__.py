@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from ..resolve import Program
+    from ..program import Program
 
 Rule = Callable[["Program"], Iterable[Diagnostic]]
 

@@ -22,7 +22,7 @@ from ..diagnostics import Diagnostic, make_diagnostic
 from .walk import CHOICE, LOOP, SEQUENCE, blocks, contains, ends_flow, iter_nodes, reads_name
 
 if TYPE_CHECKING:
-    from ..resolve import DialogInfo, Program
+    from ..program import DialogInfo, Program
 
 READ = "read"
 UNKNOWN = "unknown"

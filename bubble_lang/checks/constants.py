@@ -16,7 +16,7 @@ from ..patterns.tree import Concept, iter_rules
 from .reserved import SETTINGS
 
 if TYPE_CHECKING:
-    from ..resolve import Program
+    from ..program import Program
 
 
 def pattern_constants(program: Program) -> set[str]:

@@ -21,7 +21,7 @@ from .suggest import nearest
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..resolve import Program
+    from ..program import Program
 
 
 @attrs.frozen

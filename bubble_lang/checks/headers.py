@@ -8,17 +8,30 @@ The builder has already refused unknown and repeated header options; this module
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import nodes as n
-from ..patterns import LegacyPattern
+from ..patterns import LegacyPattern, Pattern
 from ..source import Span
 from .reserved import BEFORE_SPECIALS
 from .suggest import did_you_mean, nearest
 
 if TYPE_CHECKING:
-    from ..resolve import DialogInfo
-    from .resolution import Resolver
+    from ..program import DialogInfo, Program, Usage
+
+
+class Resolver(Protocol):
+    """What the header checks need of `checks/resolution.Resolver` (which calls them): reporting,
+    resolving an expression, parsing a pattern, and the program and its usage tables."""
+
+    program: Program
+    usage: Usage
+
+    def report(self, code: str, message: str, span: Span | None, **kwargs: Any) -> None: ...
+
+    def expr(self, expr: n.Expr, purity: str | None = None) -> None: ...
+
+    def pattern(self, string: n.Str, *, trigger: bool = False) -> Pattern | LegacyPattern | None: ...
 
 ATTACHMENT_KINDS = ("image", "video", "audio", "file", "voice")
 """What `dialog attachment: :kind` may name (SPEC §6)."""

@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic, make_diagnostic
 from .walk import program_bodies, walk_exprs
 
 if TYPE_CHECKING:
-    from ..resolve import Program
+    from ..program import Program
 
 
 def check_number_map_keys(program: Program) -> Iterator[Diagnostic]:

@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, Label, make_diagnostic
 from .walk import CHOICE, LOOP, SEQUENCE, blocks, ends_flow, program_bodies
 
 if TYPE_CHECKING:
-    from ..resolve import Program
+    from ..program import Program
 
 
 def check_unreachable_code(program: Program) -> Iterator[Diagnostic]:

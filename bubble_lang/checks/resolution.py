@@ -29,7 +29,7 @@ from .walk import child_nodes, root_name
 from .widget_kinds import widget_kind_problems, widget_value_problems
 
 if TYPE_CHECKING:
-    from ..resolve import DialogInfo, Program
+    from ..program import DialogInfo, Program
 
 GUARD = "guard"
 """Expressions in a `when` guard: effectful builtins are refused (SPEC §6)."""

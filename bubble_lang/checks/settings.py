@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, Label, make_diagnostic
 from .durations import parse_duration
 
 if TYPE_CHECKING:
-    from ..resolve import Program
+    from ..program import Program
 
 DEFAULT_SESSION_TIMEOUT = 15 * 60
 """SPEC §6: `@timeout` defaults to "15m"."""

@@ -14,7 +14,7 @@ from .reserved import SPECIAL_DIALOGS
 from .suggest import nearest
 
 if TYPE_CHECKING:
-    from ..resolve import Program
+    from ..program import Program
 
 
 def check_special_names(program: Program) -> Iterator[Diagnostic]:

@@ -18,7 +18,7 @@ from ..statements import RUNTIME_VARIABLES
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from ..resolve import Program
+    from ..program import Program
 
 
 # Runtime variables of the original language's older docs that bubble spells otherwise: their

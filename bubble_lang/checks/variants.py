@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, Label, make_diagnostic
 from ..patterns import LegacyPattern, Pattern
 
 if TYPE_CHECKING:
-    from ..resolve import DialogInfo, Program
+    from ..program import DialogInfo, Program
 
 
 def check_unreachable_variants(program: Program) -> Iterator[Diagnostic]:

@@ -40,7 +40,8 @@ from ..runtime.session import SessionState
 from ..runtime.steps import Extension, Step, Waiting
 from ..runtime.waits import AnyTimer
 from ..vm import timers
-from ..vm.linker import BotImage, link_bot
+from ..vm.bot_image import BotImage
+from ..vm.linker import link_bot
 from ..vm.step import describe_waiting, step
 from . import compiled_cache
 from .extension_io import ExtensionCaller, default_extensions

@@ -32,7 +32,7 @@ from ..cache_dirs import private_folder, user_cache_root
 from ..frontend import BotCheck, BotFiles
 from ..source import SourceFile
 from ..vm.image_codec import Corrupt, Unsupported, decode_image, encode_image
-from ..vm.linker import BotImage
+from ..vm.bot_image import BotImage
 
 KEEP = 32
 SUFFIX = ".bubble-image"

@@ -30,7 +30,7 @@ from ..opcodes import CodeObject, Op
 from ..runtime.session import Frame
 from ..runtime.values import Record
 from ..source import Span
-from ..vm.linker import DialogEntry
+from ..vm.bot_image import DialogEntry
 
 KINDS = ("dialogs", "branches", "asks", "triggers", "extensions", "steps", "widgets")
 TRIGGER_KINDS = frozenset({"trigger", "label", "event", "location", "attachment"})

@@ -30,7 +30,7 @@ from ..vm.captcha_challenges import challenge_of, is_captcha
 from ..vm.questions import waits_for_secret
 from ..vm.widget_answers import shown_answer, waiting_widget
 from ..source import Span
-from ..vm.linker import TestEntry
+from ..vm.bot_image import TestEntry
 from ..vm.machine import Machine, ScriptFailure
 from . import expectations
 from .expectations import TestFailed

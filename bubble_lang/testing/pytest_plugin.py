@@ -22,7 +22,7 @@ import pytest
 
 from ..diagnostics import BubbleError
 from ..render import render_diagnostics
-from ..vm.linker import TestEntry
+from ..vm.bot_image import TestEntry
 from .driver import TestOutcome, run_test
 from .report import render_failure
 from .suite import LoadedBot, bot_files_for_test_file, load_files, tests_of_file

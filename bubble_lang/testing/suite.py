@@ -17,7 +17,7 @@ import pendulum
 from ..diagnostics import BubbleError, Diagnostic, make_diagnostic
 from ..engine.bot import Bot, build_bot
 from ..frontend import BotFiles, check_bot, discover_bots, is_test_file
-from ..vm.linker import TestEntry
+from ..vm.bot_image import TestEntry
 from .coverage import BotCoverage, CoveredBot, instrument_bot, measure
 from .driver import DEFAULT_SEED, TestOutcome, run_test
 

@@ -35,11 +35,11 @@ from ..runtime import matching
 from ..runtime.value_bounds import constant_sizes
 from ..source import SourceFile, Span
 from .concepts import concept_table
-from .linker import BotImage, DialogEntry
+from .bot_image import BotImage, DialogEntry
 
 FORMAT = 1
 #: Modules whose attrs classes (and enums) may be rebuilt from a cache file.
-MODULES = ("bubble_lang.opcodes", "bubble_lang.vm.linker", "bubble_lang.vm.pattern_match",
+MODULES = ("bubble_lang.opcodes", "bubble_lang.vm.bot_image", "bubble_lang.vm.pattern_match",
            "bubble_lang.patterns.tree", "bubble_lang.runtime.matching.matcher",
            "bubble_lang.runtime.matching.engine", "bubble_lang.runtime.values", "bubble_lang.config",
            "bubble_lang.limits", "bubble_lang.diagnostics", "bubble_lang.severity")

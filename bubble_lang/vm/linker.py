@@ -35,7 +35,7 @@ from ..config import Config
 from ..diagnostics import BubbleCompileError, make_diagnostic
 from ..opcodes import CodeObject
 from ..patterns import PatternError
-from ..resolve import DialogInfo, Program
+from ..program import DialogInfo, Program
 from ..runtime import matching
 from ..runtime.script_errors import ScriptError
 from ..runtime.session import SessionState
@@ -44,6 +44,7 @@ from ..source import Span
 from ..runtime.value_bounds import constant_sizes
 from .concepts import concept_table
 from .duration_values import parse_duration
+from .bot_image import BotImage, DialogEntry, TaskEntry, TestEntry
 from .machine import Machine, ScriptFailure
 from .pattern_match import LinkedTrigger, compile_pattern_text
 from .timers import DEFAULT_SESSION_TIMEOUT
@@ -51,86 +52,6 @@ from .timers import DEFAULT_SESSION_TIMEOUT
 SPECIAL_DIALOGS = ("__main__", "main", "__root__", "__unknown__", "__unknown_event__", "__unknown_location__",
                    "__unknown_attachment__", "__returning__", "__timeout__", "__resume__", "__ask_timeout__",
                    "__closed__", "__error__")
-
-
-@attrs.frozen(kw_only=True)
-class DialogEntry:
-    """One dialog definition, ready to run."""
-
-    index: int  # in source order, inner dialogs included (the extension state table is index + 1)
-    ref: str
-    code_hash: str
-    name: str | None
-    display: str
-    kind: str  # named | trigger | label | event | location | attachment
-    span: Span
-    guard: str | None = None
-    parent: int = -1
-    inner: tuple[int, ...] = ()
-    trigger: LinkedTrigger | None = None
-    trigger_span: Span | None = None  # the `trigger:` value, where a matching error is reported
-    event: str | None = None
-    location: tuple[float, float, float] | None = None  # lat, lon, radius in metres
-    attachment: str | None = None
-    label: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class TaskEntry:
-    ref: str
-    code_hash: str
-    name: str
-    span: Span
-    guard: str | None = None
-    event: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class TestEntry:
-    code: str
-    title: str
-    span: Span
-
-
-@attrs.frozen(kw_only=True)
-class BotImage:
-    """Everything a conversation of this bot runs against; shared, read-only."""
-
-    program: Program
-    config: Config
-    codes: Mapping[str, CodeObject]
-    dialogs: tuple[DialogEntry, ...]
-    entries: Mapping[str, DialogEntry]  # by identity (frames refer to dialogs by it)
-    named: Mapping[str, tuple[int, ...]]  # top-level name -> variants
-    triggers: tuple[int, ...]  # global trigger dialogs, in order
-    events: tuple[int, ...]
-    locations: tuple[int, ...]
-    attachments: tuple[int, ...]
-    tasks: Mapping[str, tuple[TaskEntry, ...]]
-    before: Mapping[str, tuple[TaskEntry, ...]]
-    event_tasks: tuple[TaskEntry, ...]
-    tests: tuple[TestEntry, ...]
-    constants: Mapping[str, Any]
-    patterns: Mapping[str, matching.CompiledPattern]  # pattern text -> compiled
-    trigger_index: tuple[Any, tuple[int, ...]]  # (TriggerIndex of global triggers, always-try positions)
-    entry: str | None
-    session_timeout: float
-    ask_timeout: float | None
-    revision: str  # changes when any code changes: a stored conversation is reconciled then
-    concepts: Any = None  # `@name` in patterns: the constants' phrases (`vm/concepts.py`)
-    constant_sizes: Any = None  # the constants measured once for SPEC §13 (`runtime/value_bounds.py`)
-
-    def variants(self, name: str, chain: list[int] | None = None) -> list[DialogEntry]:
-        """Dialogs `invoke name` may start: inner dialogs of the enclosing dialogs first."""
-        dialogs = self.dialogs
-        for index in reversed(chain or ()):
-            found = [dialogs[i] for i in dialogs[index].inner if dialogs[i].name == name]
-            if found:
-                return found
-        return [dialogs[i] for i in self.named.get(name, ())]
-
-    def has_dialog(self, name: str) -> bool:
-        return name in self.named
 
 
 # ---------------------------------------------------------------------------------- identities

@@ -29,7 +29,7 @@ from .dispatch import TABLE
 from .signals import Signal
 
 if TYPE_CHECKING:
-    from .linker import BotImage, DialogEntry, TaskEntry
+    from .bot_image import BotImage, DialogEntry, TaskEntry
 
 
 class ScriptFailure(Exception):

@@ -17,7 +17,7 @@ from bubble_lang.frontend import discover_bots
 from bubble_lang.source import Span
 from bubble_lang.testing.suite import LoadedBot, bot_name, run_suite
 from bubble_lang.vm.image_codec import Corrupt, decode_image
-from bubble_lang.vm.linker import BotImage
+from bubble_lang.vm.bot_image import BotImage
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted(p for p in (ROOT / "samples").glob("*.bot") if not p.name.endswith(".test.bot"))
