@@ -45,7 +45,7 @@ class BotCheck:
     files: BotFiles
     sources: tuple[SourceFile, ...]
     scripts: tuple[Script, ...]
-    program: Any  # resolve.Program, or None when parsing failed
+    program: Any  # program.Program, or None when parsing failed
     data: dict[str, Any]
     config: Config
     diagnostics: tuple[Diagnostic, ...]

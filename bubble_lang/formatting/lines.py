@@ -28,7 +28,7 @@ BLOCK_OPENERS = frozenset({"DO", "ELSE", "AFTER"})  # a line ending in one opens
 # trailing comma or binary operator).
 STATEMENT_BOUNDARIES = frozenset({"_NL", "DO", "ELSE", "AFTER", "ARROW"})
 DEFINITIONS = frozenset({"DIALOG", "TASK", "TEST"})
-# How an unnamed dialog is named (`trigger@12`), in the order `resolve.DialogInfo.kind` tries them.
+# How an unnamed dialog is named (`trigger@12`), in the order `program.DialogInfo.kind` tries them.
 DIALOG_KINDS = ("trigger", "label", "event", "location", "attachment")
 
 
