@@ -229,27 +229,17 @@ def register(server: BubbleServer) -> None:
             return []
         return document_symbols(layout)
 
-    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
-                    types.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS))
+    legend = types.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS)
+
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, legend)
     @guarded(lambda: types.SemanticTokens(data=[]))
     async def tokens(ls: BubbleServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
-        text = ls.document_text(params.text_document.uri)
-        if text is None:
-            return types.SemanticTokens(data=[])
-        name = ls.path_of(params.text_document.uri)
-        data = await asyncio.get_running_loop().run_in_executor(None, semantic_tokens, text, name)
-        return types.SemanticTokens(data=data)
+        return await _semantic_tokens(ls, params.text_document.uri, None)
 
-    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE,
-                    types.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS))
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, legend)
     @guarded(lambda: types.SemanticTokens(data=[]))
     async def tokens_in_range(ls: BubbleServer, params: types.SemanticTokensRangeParams) -> types.SemanticTokens:
-        text = ls.document_text(params.text_document.uri)
-        if text is None:
-            return types.SemanticTokens(data=[])
-        lines = (params.range.start.line, params.range.end.line)
-        data = semantic_tokens(text, ls.path_of(params.text_document.uri), lines)
-        return types.SemanticTokens(data=data)
+        return await _semantic_tokens(ls, params.text_document.uri, (params.range.start.line, params.range.end.line))
 
     @server.feature(types.WORKSPACE_SYMBOL)
     @guarded(list)
@@ -292,6 +282,16 @@ def register(server: BubbleServer) -> None:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: BubbleServer, *args: Any) -> None:
         ls.scheduler.shutdown()
+
+
+async def _semantic_tokens(ls: BubbleServer, uri: str, lines: tuple[int, int] | None) -> types.SemanticTokens:
+    """The tokens of a document (or of the blocks touching `lines`), read off the event loop: the
+    first request on a large file tokenizes all of it."""
+    text = ls.document_text(uri)
+    if text is None:
+        return types.SemanticTokens(data=[])
+    data = await asyncio.get_running_loop().run_in_executor(None, semantic_tokens, text, ls.path_of(uri), lines)
+    return types.SemanticTokens(data=data)
 
 
 def _line_prefix(lines: list[str], position: types.Position) -> str | None:

@@ -6,12 +6,14 @@ mid-batch, the store going away (503, sent again), and the command line's refusa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -109,6 +111,20 @@ def _redis(tmp_path: Path, port: int) -> subprocess.Popen:
     return process
 
 
+@contextlib.contextmanager
+def _stopped_after(server: subprocess.Popen, redis_of: Callable[[], subprocess.Popen]):
+    """Stop the server (SIGTERM) and then Redis after the block; the server never logged a traceback."""
+    try:
+        yield
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+        redis = redis_of()
+        redis.terminate()
+        redis.wait(10)
+    assert b"Traceback" not in server.stderr.read()
+
+
 def test_kill_9_mid_batch_and_restart(bot_api, tmp_path):
     """Killed while Telegram delivers a batch, then started again: Telegram keeps sending the
     update it got no 2xx for, the restarted server accepts its secret, each is played once."""
@@ -151,7 +167,7 @@ def test_the_store_away_answers_503_and_the_update_comes_again(bot_api, tmp_path
     redis = start_redis()
     port = free_port()
     server = _serve(bot, bot_api, port, "--store", f"redis://127.0.0.1:{redis_port}/0")
-    try:
+    with _stopped_after(server, lambda: redis):
         bot_api.inject_text(9, "/start")
         _wait(lambda: "ready" in bot_api.texts(9), "the bot never greeted")
         redis.terminate()
@@ -163,12 +179,6 @@ def test_the_store_away_answers_503_and_the_update_comes_again(bot_api, tmp_path
         _wait(lambda: _counts(bot_api, 9) == [1], f"after Redis came back: {bot_api.texts(9)}")
         bot_api.wait_confirmed()
         assert bot_api.webhook.info()["last_error_message"] == "Wrong response from the webhook: 503"
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(20)
-        redis.terminate()
-        redis.wait(10)
-    assert b"Traceback" not in server.stderr.read()
 
 
 def test_with_workers_the_webhook_has_a_port_of_its_own(bot_api, tmp_path):
@@ -181,7 +191,7 @@ def test_with_workers_the_webhook_has_a_port_of_its_own(bot_api, tmp_path):
     redis = _redis(tmp_path, redis_port)
     server = _serve(bot, bot_api, port, "--workers", "2", "--store", f"redis://127.0.0.1:{redis_port}/0",
                     hook_port=hook_port)
-    try:
+    with _stopped_after(server, lambda: redis):
         bot_api.inject_text(9, "/start")
         _wait(lambda: "ready" in bot_api.texts(9), "the bot never greeted", 60)
         for _ in range(12):
@@ -192,12 +202,6 @@ def test_with_workers_the_webhook_has_a_port_of_its_own(bot_api, tmp_path):
         assert httpx.post(f"http://127.0.0.1:{port}/telegram/in", json={}, timeout=5).status_code in (404, 405)
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json()["status"] == "ok"
         bot_api.wait_confirmed()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
-        redis.terminate()
-        redis.wait(10)
-    assert b"Traceback" not in server.stderr.read()
 
 
 def test_the_command_line_refuses_what_cannot_work(tmp_path):
