@@ -38,6 +38,8 @@ class Limits:
     address_messages_per_second: float = 50.0  # frames from all sockets of one client address together
     address_message_burst: int = 100
     address_new_conversations_per_minute: float = 120.0  # conversations one client address may start
+    address_connections_per_second: float = 50.0  # WebSockets one client address may open (more: 1013)
+    address_connection_burst: int = 1_000
     address_new_conversation_burst: int = 100
     request_receipt_seconds: float = 10.0  # to send a whole HTTP request or handshake (Slowloris)
     turn_deadline_seconds: float = 30.0

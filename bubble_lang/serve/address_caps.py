@@ -12,7 +12,10 @@ users; their sockets are still capped. New conversations are rated per address t
 (`address_new_conversations_per_minute`, `address_new_conversation_burst`): a `hello` without a
 session and every BESSER connection start one, and each is stored, so a host opening and closing
 sockets in a loop would otherwise fill the store (resuming is never rated: users behind one NAT
-reconnecting after a restart all get back in). The address is the ASGI client's — behind a reverse
+reconnecting after a restart all get back in). Opening sockets is rated too
+(`address_connections_per_second`, `address_connection_burst`: 50 a second after a burst as large
+as the socket cap, so a whole NAT reconnecting after a restart gets in at once), so a host cannot
+make the server accept and refuse sockets in a loop. The address is the ASGI client's — behind a reverse
 proxy that sets `X-Forwarded-For` uvicorn puts the real client there, so one proxy is not one
 address (docs/serving.md).
 """
@@ -57,22 +60,28 @@ class AddressCaps:
 
     def __init__(self, per_address: int, rate: float = 50.0, burst: int = 100,
                  clock: Callable[[], float] = time.monotonic, *, rate_loopback: bool = False,
-                 starts_per_minute: float = 120.0, start_burst: int = 100):
+                 starts_per_minute: float = 120.0, start_burst: int = 100,
+                 connects_per_second: float = 50.0, connect_burst: int = 1_000):
         self.per_address = per_address
         self.rate_loopback = rate_loopback
         self.rate = rate
         self.burst = burst
         self.starts_per_minute = starts_per_minute
         self.start_burst = start_burst
+        self.connects_per_second = connects_per_second
+        self.connect_burst = connect_burst
         self.clock = clock
         self.open: dict[str, int] = {}
         self.buckets: dict[str, TokenBucket] = {}
         self.starts: dict[str, TokenBucket] = {}  # new conversations, per address
+        self.connects: dict[str, TokenBucket] = {}  # sockets opened, per address
 
     def admit(self, address: str) -> TokenBucket | Unrated | None:
-        """The address's frame bucket, or None when it already holds its cap of sockets."""
+        """The address's frame bucket, or None when it already holds its cap of sockets or has
+        opened too many lately."""
         count = self.open.get(address, 0)
-        if count >= self.per_address:
+        if count >= self.per_address or \
+                not self._bucket(self.connects, address, self.connects_per_second, self.connect_burst).take():
             return None
         self.open[address] = count + 1
         return self._bucket(self.buckets, address, self.rate, self.burst)
@@ -96,7 +105,7 @@ class AddressCaps:
         count = self.open.get(address, 0)
         if count <= 1:
             self.open.pop(address, None)
-            for table in (self.buckets, self.starts):
+            for table in (self.buckets, self.starts, self.connects):
                 bucket = table.get(address)
                 if bucket is not None and bucket.full():
                     del table[address]
@@ -105,7 +114,7 @@ class AddressCaps:
 
     def _prune(self) -> None:
         """Forget the buckets of addresses without sockets that have filled up again."""
-        for table in (self.buckets, self.starts):
+        for table in (self.buckets, self.starts, self.connects):
             for address in [a for a, bucket in table.items() if a not in self.open and bucket.full()]:
                 del table[address]
 

@@ -74,6 +74,8 @@ class BesserOptions:
     address_burst: int = 100
     address_starts_per_minute: float = 120.0  # connections (each a new conversation) of one address
     address_start_burst: int = 100
+    address_connects_per_second: float = 50.0  # sockets one address may open
+    address_connect_burst: int = 1_000
     rate_loopback: bool = False  # loopback is this machine (a proxy, a load test): not rated
     paths: tuple[str, ...] = ("/", "/besser")
 
@@ -86,7 +88,9 @@ def besser_app(runner: Runner, *, options: BesserOptions | None = None, manage_r
     zone = timezone or str(runner.bot.image.config.timezone)
     addresses = AddressCaps(settings.sockets_per_address, settings.address_rate_per_second, settings.address_burst,
                             rate_loopback=settings.rate_loopback, starts_per_minute=settings.address_starts_per_minute,
-                            start_burst=settings.address_start_burst)
+                            start_burst=settings.address_start_burst,
+                            connects_per_second=settings.address_connects_per_second,
+                            connect_burst=settings.address_connect_burst)
 
     async def endpoint(websocket: WebSocket) -> None:
         if not origin_allowed(websocket.headers.get("origin"), settings.origins):

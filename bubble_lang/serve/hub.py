@@ -58,7 +58,9 @@ class Hub:
                                      limits.address_message_burst, settings.clock,
                                      rate_loopback=settings.rate_loopback,
                                      starts_per_minute=limits.address_new_conversations_per_minute,
-                                     start_burst=limits.address_new_conversation_burst)
+                                     start_burst=limits.address_new_conversation_burst,
+                                     connects_per_second=limits.address_connections_per_second,
+                                     connect_burst=limits.address_connection_burst)
         self.reloader: Any = None  # `hot_reload.BotReloader` with `--reload`: its status is on /healthz
         self.relay: Any = None  # `engine/outbox_relay.OutboxRelay` when several workers share Redis
         self.in_flight = 0

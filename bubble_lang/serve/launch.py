@@ -107,7 +107,9 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
             address_rate_per_second=settings.limits.address_messages_per_second,
             address_burst=settings.limits.address_message_burst,
             address_starts_per_minute=settings.limits.address_new_conversations_per_minute,
-            address_start_burst=settings.limits.address_new_conversation_burst))
+            address_start_burst=settings.limits.address_new_conversation_burst,
+            address_connects_per_second=settings.limits.address_connections_per_second,
+            address_connect_burst=settings.limits.address_connection_burst))
         # lifespan off: the runner is started and closed by the main app
         companion = DrainingServer(uvicorn_config(other, host, besser_port, settings, log_level=log_level,
                                                   lifespan="off"), None)

@@ -163,3 +163,20 @@ def test_one_address_shares_a_frame_bucket_that_reconnecting_does_not_refill():
     now[0] += 10.0
     caps.admit("10.9.9.9")
     assert len(caps.buckets) <= 3
+
+
+def test_opening_sockets_is_rated_per_address():
+    from bubble_lang.serve.address_caps import AddressCaps
+
+    now = [0.0]
+    caps = AddressCaps(10, clock=lambda: now[0], connects_per_second=1.0, connect_burst=2, rate_loopback=True)
+    for _ in range(2):
+        assert caps.admit("10.0.0.1") is not None
+        caps.release("10.0.0.1")
+    assert caps.admit("10.0.0.1") is None  # the third socket in the same instant: over the rate
+    assert caps.admit("10.0.0.2") is not None  # another address is not held back
+    now[0] += 1.0
+    assert caps.admit("10.0.0.1") is not None  # one more a second
+    assert AddressCaps(10, connects_per_second=1.0, connect_burst=1).admit("127.0.0.1") is not None
+    unrated = AddressCaps(10, connects_per_second=1.0, connect_burst=1)
+    assert all(unrated.admit("127.0.0.1") is not None for _ in range(5))  # loopback: capped, not rated
