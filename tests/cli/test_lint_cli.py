@@ -104,6 +104,16 @@ def test_ignore_comment_and_unused_ignore(tmp_path, capsys):
     assert code == 1
 
 
+def test_exit_zero_reports_but_does_not_fail(tmp_path, capsys):
+    path = write(tmp_path, "u.bot", UNKNOWN)
+    code, out, _ = run_cli(capsys, "lint", "--format", "concise", str(path))
+    assert code == 1 and "B101" in out
+    code, out, _ = run_cli(capsys, "lint", "--format", "concise", "--exit-zero", str(path))
+    assert code == 0 and "B101" in out  # the findings are still reported
+    code, _, _ = run_cli(capsys, "lint", "--exit-zero", str(tmp_path / "missing.bot"))
+    assert code == 2  # nothing could be checked: not hidden
+
+
 def test_samples_are_clean(capsys):
     code, out, err = run_cli(capsys, "lint", str(ROOT / "samples"))
     assert code == 0, out
