@@ -99,12 +99,19 @@ def test_the_cli_interface_prints_every_message_of_a_turn(monkeypatch):
 # ---------------------------------------------------------------------- a callback interface
 def test_a_callback_interface_behind_a_web_framework():
     """Chatsky's web API tutorial: an HTTP route hands each request to `on_request_async` and
-    returns `last_response` (Starlette here; the tutorial uses FastAPI, built on it)."""
+    returns `last_response` (Starlette here; the tutorial uses FastAPI, built on it), served by a
+    real uvicorn on 127.0.0.1 and called over HTTP."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route
-    from starlette.testclient import TestClient
+
+    from tests.serve.conftest import free_port
 
     messenger_interface = CallbackMessengerInterface()
     runner = load_bot(PIZZA).runner()
@@ -121,10 +128,22 @@ def test_a_callback_interface_behind_a_web_framework():
         yield
 
     app = Starlette(routes=[Route("/chat/{user_id}", respond, methods=["POST"])], lifespan=lifespan)
-    with TestClient(app) as client:
-        first = client.post("/chat/7", json={"message": {"text": "hi"}}).json()
-        second = client.post("/chat/7", json={"message": {"text": "hawaii"}}).json()
-        other = client.post("/chat/8", json={"message": {"text": "hi"}}).json()
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            first = client.post("/chat/7", json={"message": {"text": "hi"}}).json()
+            second = client.post("/chat/7", json={"message": {"text": "hawaii"}}).json()
+            other = client.post("/chat/8", json={"message": {"text": "hi"}}).json()
+    finally:
+        server.should_exit = True
+        thread.join(10)
     assert first["response"]["text"].startswith("Welcome to Pizza Bot!")
     assert second == {"user_id": "7", "response": {"text": "How many hawaii pizzas?"}}
     assert other["response"]["text"].startswith("Welcome")  # its own conversation
