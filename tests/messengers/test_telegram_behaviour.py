@@ -26,6 +26,16 @@ def redrawn(bot_api, *marks: str) -> None:
                      where=lambda c: all(m in str(c.params.get("reply_markup")) for m in marks))
 
 
+def olives_picked(user, bot_api) -> None:
+    """The gallery greeted, its multi-choice question open, and Olives picked."""
+    user.say("/start")
+    user.sees("Hello from the gallery")
+    user.say("multi")
+    user.sees("Toppings?")
+    user.tap("Olives")
+    redrawn(bot_api, "✓ Olives")
+
+
 def _bot(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "made.bot"
     path.write_text(body)
@@ -55,12 +65,7 @@ def test_markdown_goes_as_telegram_html_and_long_text_is_split(telegram, bot_api
 
 def test_multi_choice_toggles_done_and_old_taps(telegram, bot_api):
     user = telegram(GALLERY)
-    user.say("/start")
-    user.sees("Hello from the gallery")
-    user.say("multi")
-    user.sees("Toppings?")
-    user.tap("Olives")
-    redrawn(bot_api, "✓ Olives")
+    olives_picked(user, bot_api)
     user.tap("Cheese")
     redrawn(bot_api, "✓ Cheese")
     buttons = user.keyboard_buttons()
@@ -206,12 +211,7 @@ def test_toggles_picked_before_a_restart_are_kept(bot_api, tmp_path):
 
     user = start()
     try:
-        user.say("/start")
-        user.sees("Hello from the gallery")
-        user.say("multi")
-        user.sees("Toppings?")
-        user.tap("Olives")
-        redrawn(bot_api, "✓ Olives")
+        olives_picked(user, bot_api)
         user = restarted(user)
         user.tap("Cheese")
         redrawn(bot_api, "✓ Cheese", "✓ Olives")
