@@ -277,24 +277,38 @@ class _Builder(ExpressionCallbacks, Transformer):
             if value.word != "ask":
                 self._error("B033", f"only `ask` can be assigned, not `{value.word}`", value.word_span,
                            hint="write `x = ask \"question\"`")
+            elif not isinstance(target, (n.Name, n.Const)) and not _user_field(target):
+                self._error("B033", "`ask` stores its answer in a variable or a user field", target.span,
+                           hint="ask into a variable first, then store it: `x = ask \"…\"` and `order.x = x`")
             return attrs.evolve(value, target=target, span=self._cover(children))
         return n.Assign(target=target, value=value, span=self._cover(children))
 
     def _check_target(self, target: n.Expr) -> None:
+        """A variable, a user field (`user.email`), or a path into a variable (`order.items[0].name`:
+        maps and lists are made as needed, as the original's AutoMap does)."""
         if isinstance(target, n.Const):
             return  # reported as B032 at the top level, B033 elsewhere by the resolver
         root = target
-        while isinstance(root, n.Field):
+        while isinstance(root, (n.Field, n.Index)):
             root = root.target
-        if isinstance(target, n.Name):
-            if target.name in RUNTIME_VARIABLES:
-                self._error("B033", f"`{target.name}` is a runtime variable and cannot be assigned", target.span,
-                           hint=f"store the value in a variable of your own, like `my_{target.name} = …`")
+        if _user_field(target):
             return
-        if isinstance(target, n.Field) and isinstance(root, n.Name) and root.name == "user":
+        if isinstance(root, n.Const):
+            self._error("B033", f"cannot assign into the constant `@{root.name}`", target.span,
+                       label="constants are read-only",
+                       hint=f"copy it into a variable and change that: `{root.name} = @{root.name}`")
+            return
+        if isinstance(root, n.Name) and root.name not in RUNTIME_VARIABLES:
+            return
+        if isinstance(root, n.Name):  # a runtime variable, or `user` with an index in the path
+            where = target if isinstance(target, n.Name) else root
+            self._error("B033", f"`{root.name}` is a runtime variable and cannot be assigned", where.span,
+                       hint=f"store the value in a variable of your own, like `my_{root.name} = …`"
+                       if root.name != "user" else "a user field is written `user.name = …`, without indexes")
             return
         self._error("B033", "cannot assign to this", target.span,
-                   hint="assign to a variable (`total = …`), a local (`_x = …`) or a user field (`user.email = …`)")
+                   hint="assign to a variable (`total = …`), a local (`_x = …`), a user field (`user.email = …`) "
+                        "or a path into a variable (`order.size = …`, `items[0] = …`)")
 
     def arm(self, children: list[Any]) -> _Arm:
         statement = children[2] if len(children) > 2 else None
@@ -434,6 +448,14 @@ def _parse_whole(source: SourceFile, limits: Limits) -> n.Script:
 
 
 _BLOCK_START = re.compile(r"(?:dialog|task|test)\b|@[A-Za-z_]")
+
+
+def _user_field(target: n.Expr) -> bool:
+    """`user.a` or `user.a.b`: fields of the user record (no indexes)."""
+    root = target
+    while isinstance(root, n.Field):
+        root = root.target
+    return isinstance(target, n.Field) and isinstance(root, n.Name) and root.name == "user"
 
 
 def top_level_blocks(text: str) -> list[tuple[int, int]]:

@@ -215,12 +215,26 @@ class Compiler:
             op = Op.STORE_LOCAL if target.name.startswith("_") else Op.STORE_GLOBAL
             e.emit(op, e.constant(target.name), target.span)
             return
-        path: list[str] = []
+        steps: list[n.Expr] = []
         node: n.Expr = target
-        while isinstance(node, n.Field):
-            path.insert(0, node.name)
+        while isinstance(node, (n.Field, n.Index)):
+            steps.insert(0, node)
             node = node.target
-        e.emit(Op.STORE_USER, e.constant(tuple(path)), target.span)
+        assert isinstance(node, n.Name)  # the builder refused other targets
+        if node.name == "user":  # `user.a.b = v`: the user record (the builder allows fields only)
+            e.emit(Op.STORE_USER, e.constant(tuple(step.name for step in steps)), target.span)  # type: ignore[attr-defined]
+            return
+        # `order.items[2].name = v`: the variable's new value, maps and lists made as needed
+        e.emit(Op.LOAD_LOCAL if node.name.startswith("_") else Op.LOAD_GLOBAL, e.constant(node.name), node.span)
+        path: list[str | None] = []
+        for step in steps:
+            if isinstance(step, n.Index):
+                self.expression(e, step.index)
+                path.append(None)
+            else:
+                path.append(step.name)  # type: ignore[attr-defined]
+        e.emit(Op.PUT_IN, e.constant(tuple(path)), target.span)
+        self.store(e, node)
 
     def target_descriptor(self, target: n.Expr | None) -> tuple[str, ...]:
         """Where `x = ask …` stores its answer: `("global", x)`, `("local", _x)` or

@@ -114,6 +114,7 @@ _TABLE: list[tuple[str, int, str]] = [
     ("COVER", 0, "-> (record probe constants[k])"),
     # added last, so the numbers (and code hashes) of the opcodes above stay as they were
     ("TEST_BACK", -1, "options -> (the test user presses Back)"),
+    ("PUT_IN", 0, "v root k1 … kn -> root with v at the path constants[k] (field names; None: the next key)"),
 ]
 
 # The opcode for each binary operator of the grammar (`and`/`or` are jumps, not opcodes).
@@ -129,6 +130,7 @@ _VARIABLE = {
     "BUILD_STRING": lambda n: 1 - n,
     "QUERY": lambda n: -2 * n,
     "CALL_BUILTIN": None,  # computed from the call constant
+    "PUT_IN": None,  # computed from the path constant
 }
 
 OPCODES: dict[str, Opcode] = {
@@ -147,6 +149,8 @@ def stack_effect(op: int, arg: int, constants: tuple[Any, ...]) -> int:
     if opcode.name == "CALL_BUILTIN":
         _name, positional, keywords = constants[arg]
         return 1 - positional - len(keywords)
+    if opcode.name == "PUT_IN":
+        return -1 - sum(1 for step in constants[arg] if step is None)
     return _VARIABLE[opcode.name](arg)  # type: ignore[misc]
 
 

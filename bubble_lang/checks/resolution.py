@@ -220,6 +220,9 @@ class Resolver:
             self.write(target)
         else:
             self.target_parts(target)
+            root = root_name(target)
+            if root is not None and root.name != "user":  # `order.size = …` writes `order`
+                self.write(root)
         self.expr(statement.value)
 
     def constant_target(self, target: n.Const) -> None:

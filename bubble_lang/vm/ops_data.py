@@ -113,6 +113,44 @@ def _index(target: Any, index: Any) -> Any:
     raise ScriptError(f"cannot index {type_name(target)}", "index lists with numbers and maps with keys")
 
 
+def put_in(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    """`root.a[i].b = v`: the root's new value, made as the original's AutoMap does — a missing or
+    non-map step becomes a map, an integer index into a missing or short list extends it with
+    nils — copying every map and list on the path, so another variable holding the old value
+    never changes."""
+    path = constants[arg]
+    keys = iter(_take(stack, sum(1 for step in path if step is None)))
+    root = stack.pop()
+    value = stack.pop()
+    stack.append(m.meter.check(_put(m, root, path, 0, keys, value)))
+
+
+def _put(m: Any, container: Any, path: tuple[str | None, ...], at: int, keys: Any, value: Any) -> Any:
+    if at == len(path):
+        return value
+    key = path[at] if path[at] is not None else plain_text(next(keys))
+    if isinstance(key, int) and not isinstance(key, bool) and not isinstance(container, dict):
+        items = list(container) if isinstance(container, list) else []
+        if key < 0:
+            if key < -len(items):
+                raise ScriptError(f"index {key} is before the start of a list of {len(items)}",
+                                  "negative indexes count from the end: -1 is the last item")
+            key += len(items)
+        if key >= len(items):
+            m.meter.check_items(key + 1)
+            items.extend([None] * (key + 1 - len(items)))
+        items[key] = _put(m, items[key], path, at + 1, keys, value)
+        return items
+    if isinstance(key, (str, int)) and not isinstance(key, bool):
+        name = to_text(key)
+        fields = dict(container) if isinstance(container, dict) else \
+            dict(container.fields) if isinstance(container, Record) else {}
+        fields[name] = _put(m, fields.get(name), path, at + 1, keys, value)
+        m.meter.check_items(len(fields))
+        return fields
+    raise ScriptError(f"cannot use {type_name(key)} as an index", "index lists with numbers and maps with keys")
+
+
 def query(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
     flat = _take(stack, 2 * arg)
     target = stack.pop()
@@ -173,7 +211,7 @@ HANDLERS = {
     "LOAD_LOCAL": load_local, "STORE_LOCAL": store_local, "LOAD_RUNTIME": load_runtime,
     "LOAD_CONSTANT": load_constant, "STORE_USER": store_user, "POP": pop, "DUP": dup,
     "BUILD_LIST": build_list, "BUILD_MAP": build_map, "BUILD_STRING": build_string, "GET_FIELD": get_field_op,
-    "GET_INDEX": get_index, "QUERY": query, "CALL_BUILTIN": call_builtin,
+    "GET_INDEX": get_index, "PUT_IN": put_in, "QUERY": query, "CALL_BUILTIN": call_builtin,
     "ADD": add, "SUBTRACT": _binary(operators.subtract), "MULTIPLY": _binary(operators.multiply),
     "DIVIDE": _binary(operators.divide), "COMPARE_EQUAL": compare_equal, "COMPARE_NOT_EQUAL": compare_not_equal,
     "COMPARE_LESS": _binary(operators.less), "COMPARE_LESS_EQUAL": _binary(operators.less_equal),
