@@ -76,7 +76,7 @@ HTTP_SCHEMAS: dict[str, dict[str, Any]] = {
 
 _KNOWN_KEYWORDS = {"$schema", "title", "type", "const", "required", "properties", "additionalProperties",
                    "minLength", "maxLength", "minimum", "maximum"}
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRUCTURE = re.compile(r'\\.|["\[\]{}]', re.DOTALL)  # escapes, quotes and brackets, in order
 
 
 @attrs.frozen
@@ -123,14 +123,21 @@ def parse_json(text: str, max_nesting: int) -> Any:
 
 
 def nesting_depth(text: str) -> int:
-    """How deeply arrays and objects nest in a JSON text (strings skipped), without recursion."""
-    bare = _STRING.sub("", text)
+    """How deeply arrays and objects nest in a JSON text (strings skipped), without recursion,
+    in one pass: a regular expression for whole strings restarted at every quote of an
+    unclosed one (`"\\"\\"\\"…`), and one 64 KiB frame held the event loop for seconds."""
     depth = deepest = 0
-    for char in bare:
-        if char in "[{":
+    in_string = False
+    for found in _STRUCTURE.finditer(text):
+        mark = found.group()
+        if mark == '"':
+            in_string = not in_string
+        elif in_string:
+            continue  # an escape (`\\"`) or a bracket inside a string
+        elif mark in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif char in "]}":
+        elif mark in "]}":
             depth -= 1
     return deepest
 

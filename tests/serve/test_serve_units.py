@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bubble_lang.runtime.outputs import Output
 from bubble_lang.engine.output_frames import output_frame
@@ -180,3 +182,32 @@ def test_opening_sockets_is_rated_per_address():
     assert AddressCaps(10, connects_per_second=1.0, connect_burst=1).admit("127.0.0.1") is not None
     unrated = AddressCaps(10, connects_per_second=1.0, connect_burst=1)
     assert all(unrated.admit("127.0.0.1") is not None for _ in range(5))  # loopback: capped, not rated
+
+
+def _depth(value) -> int:
+    if isinstance(value, list):
+        return 1 + max((_depth(item) for item in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_depth(item) for item in value.values()), default=0)
+    return 0
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(alphabet='"\\[]{}ab '),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                               st.text(alphabet='"\\[]{}ab', max_size=4), inner, max_size=3), max_leaves=20)
+
+
+@given(JSON_VALUES)
+def test_nesting_depth_agrees_with_the_parsed_value(value):
+    """Brackets, quotes and backslashes inside strings and keys never count."""
+    assert nesting_depth(json.dumps(value)) == _depth(value)
+
+
+def test_an_unclosed_string_of_escaped_quotes_is_refused_as_json():
+    """`"` then `\\"` 32,700 times: the check of its depth once rescanned the rest of the frame at
+    every quote (a 64 KiB frame held the server's loop for 12 s); it is one pass now."""
+    frame = '"' + '\\"' * 32_700
+    assert nesting_depth(frame) == 0
+    with pytest.raises(FrameError) as refused:
+        read_frame(frame)
+    assert refused.value.code == "bad_json"
