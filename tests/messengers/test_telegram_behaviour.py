@@ -4,6 +4,7 @@ connections, a refused token), redelivered updates, and kill -9 of `bubble serve
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -229,3 +230,13 @@ def test_toggles_picked_before_a_restart_are_kept(bot_api, tmp_path):
         user.sees("Ranked: Juice, Tea, Coffee.")
     finally:
         user.server.stop()
+
+
+def test_the_token_never_reaches_the_log(telegram, bot_api, caplog):
+    """httpx logs each request's URL at INFO, and a Bot API URL holds the token."""
+    with caplog.at_level(logging.DEBUG):
+        user = telegram(GALLERY)
+        user.say("/start")
+        user.sees("Hello from the gallery")
+    assert "/bot<token>/" in caplog.text  # the request lines are there, the token is not
+    assert bot_api.token not in caplog.text and bot_api.token.split(":")[1] not in caplog.text

@@ -6,17 +6,39 @@ is), `retry_after` on 429, and what happens to a send that fails — while httpx
 core dependency (extensions) and keeps the serve extra light. `BotApi(token, base_url)` posts
 JSON (multipart for uploads) to `{base_url}/bot<token>/<method>`; a failure raises `BotApiError`
 with Telegram's code, description and `retry_after`. The token is never logged: errors and logs
-name the method only.
+name the method only, and httpx's own request lines (INFO, with the URL, which holds the token)
+go through `TokenRedaction`, which writes `bot<token>` instead.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 from typing import Any
 
 import httpx
 
 DEFAULT_BASE_URL = "https://api.telegram.org"
+_TOKEN_IN_URL = re.compile(r"/bot[^/\s\"']+")
+
+
+class TokenRedaction(logging.Filter):
+    """Hides the token in the Bot API URLs httpx logs (`HTTP Request: POST …/bot<token>/getUpdates`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if "/bot" in text:
+            record.msg, record.args = _TOKEN_IN_URL.sub("/bot<token>", text), ()
+        return True
+
+
+def redact_tokens_in_http_logs() -> None:
+    """Install `TokenRedaction` on httpx's loggers (once)."""
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, TokenRedaction) for f in logger.filters):
+            logger.addFilter(TokenRedaction())
 
 
 class BotApiError(Exception):
@@ -41,6 +63,7 @@ class BotApi:
     def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0):
         self._token = token
         self.base_url = base_url.rstrip("/")
+        redact_tokens_in_http_logs()
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=10.0))
 
     async def call(self, method: str, params: dict[str, Any] | None = None, *,
