@@ -86,6 +86,10 @@ class AddressCaps:
         self.open[address] = count + 1
         return self._bucket(self.buckets, address, self.rate, self.burst)
 
+    def frame_bucket(self, address: str) -> TokenBucket | Unrated:
+        """The address's frame bucket for a call without a socket (the web chat's uploads)."""
+        return self._bucket(self.buckets, address, self.rate, self.burst)
+
     def may_start(self, address: str) -> bool:
         """Count one new conversation for `address`; False when it has started too many lately."""
         return self._bucket(self.starts, address, self.starts_per_minute / 60, self.start_burst).take()

@@ -27,6 +27,9 @@ T = TypeVar("T")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 
+IDLE_BUCKETS = 10_000  # buckets of sessions without sockets kept before the full ones are dropped
+
+
 @attrs.frozen(kw_only=True)
 class ServeSettings:
     """How one server behaves; made by `bubble serve` from flags, `bubble.toml` and the environment."""
@@ -76,11 +79,24 @@ class Hub:
         return bucket
 
     def leave(self, session_id: str) -> None:
+        """One socket of the session closed. Its bucket outlives the last socket until it has
+        filled up again: the web chat's HTTP calls (uploads, captcha audio) spend from it too,
+        and closing the socket must not refill it."""
         bucket, count = self.buckets.get(session_id, (None, 0))
-        if count <= 1:
+        if count <= 1 and (bucket is None or bucket.full()):
             self.buckets.pop(session_id, None)
         elif bucket is not None:
-            self.buckets[session_id] = (bucket, count - 1)
+            self.buckets[session_id] = (bucket, max(0, count - 1))
+
+    def session_bucket(self, session_id: str) -> TokenBucket:
+        """The session's bucket for a call without a socket (made, or kept, with no sockets)."""
+        found = self.buckets.get(session_id)
+        if found is not None:
+            return found[0]
+        if len(self.buckets) > IDLE_BUCKETS:
+            self.buckets = {key: entry for key, entry in self.buckets.items() if entry[1] or not entry[0].full()}
+        bucket = self.buckets[session_id] = (self._bucket(), 0)
+        return bucket[0]
 
     def _bucket(self) -> TokenBucket:
         limits = self.settings.limits

@@ -33,6 +33,7 @@ from ..diagnostics import BubbleError
 from ..runtime.upload_rules import DEFAULT_MAX_BYTES
 from ..runtime.values import to_text
 from ..vm.captcha_challenges import challenge_of, is_captcha
+from .address_caps import client_address
 from .http_api import problem
 from .hub import Hub, log
 from .shared_pictures import picture_route
@@ -157,8 +158,9 @@ async def _admit(hub: Hub, request: Request) -> tuple[dict[str, str], str, Respo
     session_id, refused = await _session(hub, request)
     if refused is not None:
         return cors, session_id, _with(refused, cors)
-    bucket = hub.buckets.get(session_id, (None, 0))[0]  # the rate of the session's sockets, shared
-    if bucket is not None and not bucket.take():
+    # the rate of the session's sockets (kept after they close) and of the client's address
+    address = hub.addresses.frame_bucket(client_address(request.client))
+    if not hub.session_bucket(session_id).take() or not address.take():
         return cors, session_id, _with(problem(429, "rate_limited", "too many frames: slow down and send this "
                                                                      "one again"), cors)
     return cors, session_id, None

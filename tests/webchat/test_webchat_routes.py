@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+import time
 
 import httpx
 import pytest
@@ -139,3 +140,14 @@ def test_the_routes_share_the_sessions_rate(gallery):
              for _ in range(14)]
     assert codes[0] == 404 and 429 in codes  # 5 per second with bursts of 10, as for its frames
     client.close()
+
+
+def test_the_rate_holds_after_the_sessions_socket_closed(gallery):
+    """Closing the socket must not lift the rate: uploads and captcha audio without any socket
+    spend from the session's bucket (kept until it refills), as a socket's frames do."""
+    client, welcome = _session(gallery)
+    client.close()
+    time.sleep(0.2)
+    codes = [httpx.post(gallery.http_url + "/webchat/captcha-audio", headers=_auth(welcome)).status_code
+             for _ in range(14)]
+    assert codes[0] == 404 and 429 in codes
