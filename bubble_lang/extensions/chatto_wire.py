@@ -17,6 +17,7 @@ import json
 import re
 from typing import Any
 
+from ..runtime.input_checks import clean_json
 from ..runtime.inputs import ExtensionRequest, ExtensionResult
 
 UNSURE = "Not sure I understood, try again please."
@@ -81,7 +82,7 @@ def _read(request: ExtensionRequest, status: int, body: bytes) -> ExtensionResul
     if not 200 <= status < 300:
         raise BadReply(f"extension server `{request.server}` answered HTTP {status}")
     try:
-        data = json.loads(body)
+        data = clean_json(json.loads(body))  # a lone surrogate (`"\\ud800"`) is not text: U+FFFD
     except (ValueError, RecursionError):
         raise BadReply(f"extension server `{request.server}` did not answer JSON") from None
     if not isinstance(data, dict):

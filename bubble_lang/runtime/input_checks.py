@@ -36,6 +36,29 @@ def clean_text(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
 
 
+def holds_surrogate(value: Any) -> bool:
+    """Whether a decoded JSON value has a lone surrogate in a text or a key (`"\\ud800"` decodes to
+    one): no socket or response can encode it."""
+    if isinstance(value, str):
+        return _SURROGATES.search(value) is not None
+    if isinstance(value, list):
+        return any(holds_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(holds_surrogate(key) or holds_surrogate(item) for key, item in value.items())
+    return False
+
+
+def clean_json(value: Any) -> Any:
+    """A decoded JSON value with every lone surrogate in its texts and keys made U+FFFD."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_json(item) for item in value]
+    if isinstance(value, dict):
+        return {clean_text(key) if isinstance(key, str) else key: clean_json(item) for key, item in value.items()}
+    return value
+
+
 def reject(message: str, hint: str) -> InputRejected:
     return InputRejected([make_diagnostic("B520", message, None, hint=hint)])
 

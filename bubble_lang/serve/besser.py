@@ -41,6 +41,7 @@ from ..runtime.outputs import Output
 from ..runtime.steps import Answer
 from .address_caps import REFUSAL, TOO_MANY_STARTS, TRY_AGAIN_LATER, AddressCaps, Unrated, client_address
 from .session_tokens import TokenBucket
+from .ws_protocol import frame_text
 from .besser_frames import STR, Choice, Frame, Question, ask_frames, content_frames, step_frames, text_frame
 
 log = logging.getLogger("bubble")
@@ -195,7 +196,7 @@ class BesserConnection:
     async def send(self, item: Frame) -> None:
         async with self.sending:
             if self.websocket.application_state is WebSocketState.CONNECTED:
-                await self.websocket.send_text(json.dumps(item, ensure_ascii=False))
+                await self.websocket.send_text(frame_text(item))
 
     async def say(self, text: str) -> None:
         """A message from the endpoint itself (a refused frame), never a bubble error frame."""

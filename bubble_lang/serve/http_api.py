@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..diagnostics import BubbleError
@@ -26,7 +26,7 @@ from ..storage.errors import StoreUnavailable
 from ..engine.output_frames import output_frame
 from .hub import Hub, log
 from .session_tokens import bearer_ok
-from .ws_protocol import FrameError, read_body
+from .ws_protocol import FrameError, frame_text, read_body
 
 _CONVERSATION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}\Z")
 
@@ -34,10 +34,10 @@ _CONVERSATION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}\Z")
 def api_routes(hub: Hub) -> list[Route]:
     """The API's routes over one hub."""
 
-    async def messages(request: Request) -> JSONResponse:
+    async def messages(request: Request) -> Response:
         return await _turn(hub, request, "message")
 
-    async def events(request: Request) -> JSONResponse:
+    async def events(request: Request) -> Response:
         return await _turn(hub, request, "event")
 
     async def transcript(request: Request) -> JSONResponse:
@@ -79,7 +79,7 @@ def _refused(hub: Hub, request: Request) -> JSONResponse | None:
     return None
 
 
-async def _turn(hub: Hub, request: Request, kind: str) -> JSONResponse:
+async def _turn(hub: Hub, request: Request, kind: str) -> Response:
     refused = _refused(hub, request)
     if refused is not None:
         return refused
@@ -116,7 +116,8 @@ async def _turn(hub: Hub, request: Request, kind: str) -> JSONResponse:
     except Exception:  # noqa: BLE001 - never a traceback to a client
         log.exception("conversation turn failed")
         return problem(500, "internal", "something went wrong on the server")
-    return JSONResponse({"conversation_id": conversation_id, "frames": _frames(outputs)})
+    body = frame_text({"conversation_id": conversation_id, "frames": _frames(outputs)})  # never an encoding error
+    return Response(body.encode("utf-8"), media_type="application/json")
 
 
 def _frames(outputs: list[Output]) -> list[dict[str, Any]]:

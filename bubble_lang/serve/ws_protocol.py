@@ -25,6 +25,8 @@ from typing import Any
 
 import attrs
 
+from ..runtime.input_checks import holds_surrogate
+
 PROTOCOL_VERSION = 1
 
 _ID = {"type": "string", "minLength": 1, "maxLength": 128}
@@ -76,6 +78,7 @@ HTTP_SCHEMAS: dict[str, dict[str, Any]] = {
 
 _KNOWN_KEYWORDS = {"$schema", "title", "type", "const", "required", "properties", "additionalProperties",
                    "minLength", "maxLength", "minimum", "maximum"}
+_LONE = re.compile("[\ud800-\udfff]")
 _STRUCTURE = re.compile(r'\\.|["\[\]{}]', re.DOTALL)  # escapes, quotes and brackets, in order
 
 
@@ -117,9 +120,19 @@ def parse_json(text: str, max_nesting: int) -> Any:
     if depth > max_nesting:
         raise FrameError("too_deep", f"the frame is nested {depth} levels deep, over the limit of {max_nesting}")
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         raise FrameError("bad_json", "the frame is not JSON") from None
+    if holds_surrogate(value):  # an id echoed in its ack could not be sent: refuse it whole
+        raise FrameError("bad_json", "the frame holds a lone surrogate (like `\\ud800`), which is not text")
+    return value
+
+
+def frame_text(frame: Any) -> str:
+    """A frame as JSON text that every socket can send: a lone surrogate that reached a value is
+    written as a `\\u` escape, never an encoding error that would stop the socket's writer."""
+    text = json.dumps(frame, ensure_ascii=False, default=str)
+    return json.dumps(frame, default=str) if _LONE.search(text) else text
 
 
 def nesting_depth(text: str) -> int:

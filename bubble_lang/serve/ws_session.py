@@ -40,7 +40,7 @@ from ..engine.output_frames import output_frame
 from .hub import Hub
 from .shared_pictures import keep_picture
 from .session_tokens import TokenBucket, new_session_id
-from .ws_protocol import PROTOCOL_VERSION, FrameError, read_frame
+from .ws_protocol import PROTOCOL_VERSION, FrameError, frame_text, read_frame
 
 log = logging.getLogger("bubble.serve")
 UNAVAILABLE = "the conversation store cannot be reached right now; send this again in a moment"
@@ -280,7 +280,7 @@ class WsSession:
                 return
             frame, live = item
             try:
-                await self.ws.send_text(json.dumps(frame, ensure_ascii=False, default=str))
+                await self.ws.send_text(frame_text(frame))
             except Exception:  # noqa: BLE001 - the peer went away; the reader sees it too
                 return
             if live and frame.get("type") == "typing":

@@ -211,3 +211,22 @@ def test_an_unclosed_string_of_escaped_quotes_is_refused_as_json():
     with pytest.raises(FrameError) as refused:
         read_frame(frame)
     assert refused.value.code == "bad_json"
+
+
+def test_frames_with_a_lone_surrogate_are_still_sendable_text():
+    from bubble_lang.serve.ws_protocol import frame_text
+
+    text = frame_text({"type": "text", "text": "a\ud800b", "seq": 1})
+    assert text.encode("utf-8") and "\\ud800" in text and json.loads(text)["text"] == "a\ud800b"
+    assert frame_text({"type": "text", "text": "héllo"}) == '{"type": "text", "text": "héllo"}'  # as before
+
+
+def test_an_extension_answer_with_a_lone_surrogate_becomes_text():
+    from bubble_lang.extensions.chatto_wire import read_reply
+    from bubble_lang.runtime.inputs import ExtensionRequest
+
+    request = ExtensionRequest(id="r1", server="s", name="x")
+    body = b'{"fsm": {"state": 1, "slots": {"k": "v\\udc80"}}, "answers": [{"text": "hi \\ud800 there"}]}'
+    result = read_reply(request, 200, body)
+    assert result.ok and "\ud800" not in json.dumps(result.answers, ensure_ascii=False)
+    assert "\ufffd" in result.answers[0]["text"] and result.slots["k"] == "v\ufffd"

@@ -184,3 +184,21 @@ def test_close_frame_after_the_conversation_closes(client):
     frames = c.turn({"type": "message", "id": "z", "text": "bye"})
     assert text_of(frames) == ["Goodbye."]
     assert c.recv() == {"type": "close"}
+
+
+def test_a_lone_surrogate_in_a_frame_is_refused_and_the_socket_goes_on(client):
+    """`"\\ud800"` decodes to a lone surrogate: echoed in an ack or error it could not be sent, and
+    the socket's writer stopped for good. Such a frame is refused whole, without its id."""
+    c = client()
+    c.send('{"type": "hello", "v": 1, "session_id": "\\ud800", "token": "x"}')
+    refused = c.recv()
+    assert refused["type"] == "error" and refused["code"] == "bad_json" and "surrogate" in refused["message"]
+    c.hello()
+    c.recv()
+    for raw in ('{"type": "message", "id": "a\\ud800", "text": "hi"}', '{"type": "message\\udfff", "id": "b"}',
+                '{"type": "message", "id": "c", "text": "hi", "\\ud800": 1}'):
+        c.send(raw)
+        refused = c.recv()
+        assert refused["type"] == "error" and refused["code"] == "bad_json" and "id" not in refused
+    frames = c.turn({"type": "message", "id": "d", "text": "still here"})
+    assert frames[-1] == {"type": "ack", "id": "d"} and text_of(frames) == ["You said: still here"]
