@@ -104,8 +104,17 @@ def _read(request: ExtensionRequest, status: int, body: bytes) -> ExtensionResul
     if not isinstance(answers, list) or not all(_answer(a) for a in answers):
         raise BadReply(f"the answer of extension `{request.name}` has `answers` that are not "
                        '`[{"text": …, "image": …}]`')
+    for answer in answers:
+        image = answer.get("image", "").strip()
+        if image and not _IMAGE_URL.match(image):
+            raise BadReply(f"the answer of extension `{request.name}` has an image that is not an http(s) or "
+                           f"`data:image/…` URL (`{image[:40]}`)")
     return ExtensionResult(request_id=request.id, ok=True, answers=list(answers), slots=dict(slots),
                            state=state if state != request.state else None)
+
+
+# What a channel may show as an image, as for `image(…)` in a script: http(s), or a picture's data.
+_IMAGE_URL = re.compile(r"(?i)(?:https?://|data:image/)[^\x00-\x1f\x7f]*\Z")
 
 
 def _answer(answer: Any) -> bool:

@@ -230,3 +230,18 @@ def test_an_extension_answer_with_a_lone_surrogate_becomes_text():
     result = read_reply(request, 200, body)
     assert result.ok and "\ud800" not in json.dumps(result.answers, ensure_ascii=False)
     assert "\ufffd" in result.answers[0]["text"] and result.slots["k"] == "v\ufffd"
+
+
+@pytest.mark.parametrize(("image", "ok"), [
+    ("https://example.com/cat.png", True), ("data:image/png;base64,AAAA", True), ("HTTP://X.NL/a.gif", True),
+    ("javascript:alert(1)", False), ("data:text/html,<script>", False), ("/relative.png", False),
+    ("https://x.nl/\nforged", False),
+])
+def test_an_extension_image_must_be_one_a_channel_may_show(image, ok):
+    """As `image(…)` in a script: an http(s) URL or a picture's data; other schemes fail the call."""
+    from bubble_lang.extensions.chatto_wire import read_reply
+    from bubble_lang.runtime.inputs import ExtensionRequest
+
+    body = json.dumps({"fsm": {"state": 1}, "answers": [{"text": "look", "image": image}]}).encode()
+    result = read_reply(ExtensionRequest(id="r1", server="s", name="pics"), 200, body)
+    assert result.ok is ok and (ok or "image" in result.error)
