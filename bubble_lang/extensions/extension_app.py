@@ -20,6 +20,7 @@ on 127.0.0.1.
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -27,6 +28,22 @@ from typing import Any
 import attrs
 
 VERSION = {"version": "bubble", "commit": "", "built_at": "", "built_by": "bubble_lang.extensions"}
+
+
+MAX_REQUEST_BYTES = 1 << 20
+
+
+def _is_request(data: Any) -> bool:
+    """Chatto's request shape, as far as `ExtensionCall` reads it (a wrong one is a 400, not an
+    error inside the extension's function)."""
+    if not isinstance(data, dict) or not isinstance(data.get("extension"), str):
+        return False
+    fsm, question, domain = data.get("fsm") or {}, data.get("question") or {}, data.get("domain") or {}
+    if not (isinstance(fsm, dict) and isinstance(question, dict) and isinstance(domain, dict)):
+        return False
+    state = fsm.get("state") or 0
+    return (isinstance(state, int) and not isinstance(state, bool) and isinstance(fsm.get("slots") or {}, dict)
+            and isinstance(domain.get("state_table") or {}, dict))
 
 
 @attrs.frozen
@@ -108,7 +125,8 @@ class ExtensionApp:
 
     def respond(self, environ: dict[str, Any]) -> tuple[int, Any]:
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
-        if self.token is not None and environ.get("HTTP_AUTHORIZATION", "") != f"Bearer {self.token}":
+        given = environ.get("HTTP_AUTHORIZATION", "").encode("utf-8", "replace")
+        if self.token is not None and not hmac.compare_digest(given, f"Bearer {self.token}".encode()):
             return 401, {"code": 401, "message": "missing or incorrect authorization token"}
         if method == "GET" and path == "/extensions":
             return 200, sorted(self.extensions)
@@ -118,10 +136,15 @@ class ExtensionApp:
             return 404, {"code": 404, "message": f"no route {method} {path}"}
         try:
             size = int(environ.get("CONTENT_LENGTH") or 0)
-            data = json.loads(environ["wsgi.input"].read(min(size, 1 << 20)) or b"null")
+        except ValueError:
+            size = -1
+        if not 0 <= size <= MAX_REQUEST_BYTES:  # read(-1) would wait for the client to close
+            return 400, {"code": 400, "message": f"a request needs a Content-Length of 0 to {MAX_REQUEST_BYTES}"}
+        try:
+            data = json.loads(environ["wsgi.input"].read(size) or b"null")
         except (ValueError, RecursionError):
             return 400, {"code": 400, "message": "the request is not JSON"}
-        if not isinstance(data, dict) or not isinstance(data.get("extension"), str):
+        if not _is_request(data):
             return 400, {"code": 400, "message": "the request is not an extension request"}
         function = self.extensions.get(data["extension"])
         if function is None:

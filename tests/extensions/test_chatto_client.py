@@ -260,3 +260,27 @@ def test_conversations_of_a_bot_share_one_client_made_when_first_needed(tmp_path
     first.start()
     assert bot._extensions is None
     assert first.extensions is second.extensions is bot.extensions
+
+
+def _wsgi(app: ExtensionApp, body: bytes, length: str | None = None, auth: str = "") -> tuple[str, dict]:
+    import io
+    from wsgiref.util import setup_testing_defaults
+
+    environ: dict = {"REQUEST_METHOD": "POST", "PATH_INFO": "/extension", "wsgi.input": io.BytesIO(body),
+                     "CONTENT_LENGTH": str(len(body)) if length is None else length, "HTTP_AUTHORIZATION": auth}
+    setup_testing_defaults(environ)
+    status: list[str] = []
+    payload = b"".join(app(environ, lambda code, headers: status.append(code)))
+    return status[0], json.loads(payload)
+
+
+def test_the_extension_app_refuses_bad_requests_with_400_not_500_or_a_hang():
+    app = shop_app(token="t" * 20)
+    good = json.dumps({"extension": "check_stock", "fsm": {"state": 0, "slots": {}}}).encode()
+    assert _wsgi(app, good)[0].startswith("401")  # no token
+    assert _wsgi(app, good, auth="Bearer " + "t" * 19 + "x")[0].startswith("401")
+    assert _wsgi(app, b"", length="-1", auth="Bearer " + "t" * 20)[0].startswith("400")  # read(-1) waited forever
+    for shape in ({"extension": "check_stock", "fsm": "x"}, {"extension": "check_stock", "question": ["x"]},
+                  {"extension": "check_stock", "fsm": {"state": "2"}}, {"extension": "check_stock", "domain": {"state_table": 1}}):
+        status, body = _wsgi(app, json.dumps(shape).encode(), auth="Bearer " + "t" * 20)
+        assert status.startswith("400") and body["code"] == 400, shape
