@@ -56,16 +56,20 @@ class DrainingServer(uvicorn.Server):
 
 
 def uvicorn_config(app: Any, host: str, port: int, settings: ServeSettings, *, log_level: str = "info",
-                   lifespan: str = "on") -> uvicorn.Config:
+                   lifespan: str = "on", ws_max_size: int | None = None) -> uvicorn.Config:
     """uvicorn settings that enforce SPEC §13 on the wire: frames over the limit close with 1009, a
     request (or handshake) not received in time is dropped, a peer that stops answering pings is
     closed."""
     ws = "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "websockets"
-    return uvicorn.Config(app, host=host, port=port, ws=ws, ws_max_size=settings.limits.websocket_frame_bytes,
+    return uvicorn.Config(app, host=host, port=port, ws=ws,
+                          ws_max_size=ws_max_size or settings.limits.websocket_frame_bytes,
                           http=receipt_deadline_protocol(settings.limits.request_receipt_seconds),
                           ws_ping_interval=settings.ping_seconds, ws_ping_timeout=settings.ping_seconds,
                           lifespan=lifespan, log_level=log_level,
                           access_log=False, timeout_graceful_shutdown=int(settings.drain_seconds) + 5)
+
+
+BESSER_WIRE_FACTOR = 4  # BESSER frames up to 4× the limit are read and answered "too large"
 
 
 async def run_server(runner: Runner, settings: ServeSettings, host: str, port: int, *,
@@ -111,8 +115,12 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
             address_connects_per_second=settings.limits.address_connections_per_second,
             address_connect_burst=settings.limits.address_connection_burst))
         # lifespan off: the runner is started and closed by the main app
+        # uvicorn's own limit above the app's, so a frame somewhat over it gets BESSER's "too large"
+        # reply (the clients show only replies) instead of a close with 1009
         companion = DrainingServer(uvicorn_config(other, host, besser_port, settings, log_level=log_level,
-                                                  lifespan="off"), None)
+                                                  lifespan="off",
+                                                  ws_max_size=BESSER_WIRE_FACTOR * settings.limits.websocket_frame_bytes),
+                                   None)
         main.peers.append(companion)
         companion.peers.append(main)
         servers.append(companion)

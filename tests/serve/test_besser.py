@@ -331,9 +331,40 @@ def test_new_conversations_are_rated_per_address(tmp_path: Path):
         async def scenario():
             for _ in range(2):
                 async with connect(server.url) as ws:
-                    assert await frames_after(ws, None)  # the greeting
+                    await frames_after(ws, None)  # whatever the bot says first
             async with connect(server.url) as ws:
                 with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
                     await asyncio.wait_for(ws.recv(), 5)
             assert closed.value.rcvd.code == 1013 and "new conversations" in closed.value.rcvd.reason
         run(scenario())
+
+
+def test_bubble_serve_answers_a_frame_over_the_limit_instead_of_closing(tmp_path: Path):
+    """Under `bubble serve --besser` uvicorn's own frame limit once equalled the app's, so uvicorn
+    closed the socket (1009, the conversation lost) before the app could answer in words."""
+    import shutil
+
+    from .test_shutdown import start
+
+    shutil.copy(PIZZA, tmp_path / "pizza.bot")
+    besser_port = free_port()
+    server = start(tmp_path, free_port(), tmp_path / "pizza.bot",
+                   extra=["--besser", "--besser-port", str(besser_port), "--store", "memory"])
+    try:
+        async def scenario():
+            async with connect(f"ws://127.0.0.1:{besser_port}/", max_size=None) as ws:
+                await frames_after(ws, None)  # whatever the bot says first
+                got = await frames_after(ws, say("x" * 100_000))
+                assert [f["action"] for f in got] == ["bot_reply_str"] and "too large" in got[0]["message"]
+                assert await frames_after(ws, say("hi"))  # the conversation goes on
+        deadline = time.monotonic() + 20
+        while True:  # the BESSER port opens a moment after the main one
+            try:
+                run(scenario())
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(20)
