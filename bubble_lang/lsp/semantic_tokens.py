@@ -120,7 +120,7 @@ def _block_data(chunk: str, name: str) -> tuple[list[int], int]:
     with _BLOCKS_LOCK:
         found = _BLOCKS.get(chunk)
     if found is None:
-        marks = _chunk_marks(chunk, 0, len(chunk), name)
+        marks = _chunk_marks(chunk, name)
         data = _encode(marks, LineIndex(chunk))
         last_line = sum(data[0::5])
         found = (data, last_line)
@@ -141,9 +141,8 @@ def _chunks(text: str) -> list[tuple[int, int]]:
     return ([(1, blocks[0][0] - 1)] if blocks[0][0] > 1 else []) + blocks
 
 
-def _chunk_marks(text: str, start: int, end: int, name: str) -> list[tuple[str, int, int, int]]:
-    """The marks of text[start:end] at file offsets; none when the chunk does not tokenize."""
-    chunk = text[start:end]
+def _chunk_marks(chunk: str, name: str) -> list[tuple[str, int, int, int]]:
+    """The marks of one block's text, at offsets in it; none when the block does not tokenize."""
     try:
         tokens = [token for token in tokenize(SourceFile(name, chunk)) if token.type != "_NL"]
     except BubbleError:
@@ -161,7 +160,7 @@ def _chunk_marks(text: str, start: int, end: int, name: str) -> list[tuple[str, 
     gaps.append((previous_end, len(chunk)))
     marks.extend(_comments(chunk, gaps))
     marks.sort(key=lambda mark: mark[2])
-    return [(kind, modifiers, a + start, b + start) for kind, modifiers, a, b in marks]
+    return marks
 
 
 def _encode(marks: list[tuple[str, int, int, int]], index: LineIndex) -> list[int]:

@@ -48,17 +48,6 @@ def holds_surrogate(value: Any) -> bool:
     return False
 
 
-def clean_json(value: Any) -> Any:
-    """A decoded JSON value with every lone surrogate in its texts and keys made U+FFFD."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list):
-        return [clean_json(item) for item in value]
-    if isinstance(value, dict):
-        return {clean_text(key) if isinstance(key, str) else key: clean_json(item) for key, item in value.items()}
-    return value
-
-
 def reject(message: str, hint: str) -> InputRejected:
     return InputRejected([make_diagnostic("B520", message, None, hint=hint)])
 
@@ -100,19 +89,21 @@ def clean_value(value: Any, limits: Limits, what: str) -> Any:
         ValueMeter(limits).check(value)
     except LimitError as error:
         raise reject(f"{what} cannot be used: {error.message}", error.hint or "send smaller, flatter data") from None
-    return _cleaned(value)
+    return clean_json(value)
 
 
-def _cleaned(value: Any) -> Any:
-    # The meter checked the depth (at most `json_nesting`), so recursion is bounded here.
+def clean_json(value: Any) -> Any:
+    """Plain data (a decoded JSON value, a text with fields) with every lone surrogate in its texts
+    and keys made U+FFFD; `InputRejected` for a value of another type. Recursion is bounded by
+    the caller: the meter checked the depth, or the JSON decoder read a bounded body."""
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, list):
-        return [_cleaned(item) for item in value]
+        return [clean_json(item) for item in value]
     if isinstance(value, dict):
-        return {clean_text(str(key)): _cleaned(item) for key, item in value.items()}
+        return {clean_text(str(key)): clean_json(item) for key, item in value.items()}
     if isinstance(value, Text):
-        return Text(clean_text(value.text), _cleaned(value.fields))
+        return Text(clean_text(value.text), clean_json(value.fields))
     if value is None or isinstance(value, _PLAIN):
         return value
     raise reject(f"a value of type `{type(value).__name__}` cannot be sent to a bot",

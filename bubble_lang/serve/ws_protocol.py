@@ -78,7 +78,6 @@ HTTP_SCHEMAS: dict[str, dict[str, Any]] = {
 
 _KNOWN_KEYWORDS = {"$schema", "title", "type", "const", "required", "properties", "additionalProperties",
                    "minLength", "maxLength", "minimum", "maximum"}
-_LONE = re.compile("[\ud800-\udfff]")
 _STRUCTURE = re.compile(r'\\.|["\[\]{}]', re.DOTALL)  # escapes, quotes and brackets, in order
 
 
@@ -132,7 +131,7 @@ def frame_text(frame: Any) -> str:
     """A frame as JSON text that every socket can send: a lone surrogate that reached a value is
     written as a `\\u` escape, never an encoding error that would stop the socket's writer."""
     text = json.dumps(frame, ensure_ascii=False, default=str)
-    return json.dumps(frame, default=str) if _LONE.search(text) else text
+    return json.dumps(frame, default=str) if holds_surrogate(text) else text
 
 
 def nesting_depth(text: str) -> int:

@@ -23,7 +23,8 @@ def encoded_at_once(text: str) -> list[int]:
         index = LineIndex(text)
         start = index.starts[first - 1]
         end = index.starts[last] if last < len(index.starts) else len(text)
-        marks += st_tokens._chunk_marks(text, start, end, "x.bot")
+        marks += [(kind, modifiers, a + start, b + start)
+                  for kind, modifiers, a, b in st_tokens._chunk_marks(text[start:end], "x.bot")]
     return st_tokens._encode(marks, LineIndex(text))
 
 
