@@ -4,6 +4,7 @@ Input: one dialog or task declaration and the resolver. Output: diagnostics for 
 that can never work (B208 bad trigger, B209 interpolated trigger, B210 radius without location,
 B213 value of the wrong kind, B101 unknown `before:` target) and the parsed trigger patterns.
 The builder has already refused unknown and repeated header options; this module judges values.
+The media kinds live here, so `ask …, expecting: :kind` is judged here too (B217).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class Resolver(Protocol):
 
 ATTACHMENT_KINDS = ("image", "video", "audio", "file", "voice")
 """What `dialog attachment: :kind` may name (SPEC §6)."""
+MEDIA_EXPECTATIONS = (*ATTACHMENT_KINDS, "location")
+"""What `ask …, expecting: :kind` may wait for instead of text (docs/language.md)."""
 
 _TRIGGER_HINT = 'write the words to match in quotes, like `trigger: "hello | hi"`'
 
@@ -112,6 +115,18 @@ def check_event_name(resolver: Resolver, value: n.Expr) -> None:
                         hint=f'write `event: "{shown}"`')
         return
     resolver.expr(value)
+
+
+def check_media_expectation(resolver: Resolver, value: n.Expr) -> None:
+    """Atoms in an `ask`'s `expecting:` (alone or in a list literal) must name a media kind."""
+    for item in value.items if isinstance(value, n.ListExpr) else (value,):
+        if isinstance(item, n.Atom) and item.name not in MEDIA_EXPECTATIONS:
+            guess = nearest(item.name, MEDIA_EXPECTATIONS)
+            kinds = ", ".join(f"`:{kind}`" for kind in MEDIA_EXPECTATIONS)
+            resolver.report("B217", f"`expecting:` cannot wait for `:{item.name}`", item.span,
+                            label="not a kind of media",
+                            hint=f"did you mean `:{guess}`?" if guess else
+                            f"wait for one of {kinds}, or give the choices as texts (`\"{item.name}\"`)")
 
 
 def check_attachment(resolver: Resolver, value: n.Expr) -> None:

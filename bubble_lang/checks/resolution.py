@@ -164,6 +164,7 @@ class Resolver:
                 skip.add(id(option.value))
             elif option.key == "expecting" and word == "ask":
                 self.pattern_value(option.value, in_list=False)
+                headers.check_media_expectation(self, option.value)
         if isinstance(command.target, n.Name):
             self.write(command.target)
         elif isinstance(command.target, n.Const):

@@ -105,4 +105,11 @@ CODES: tuple[CodeInfo, ...] = (
           "take the answer.",
           "dialog main do\n  x = ask \"How many?\", expecting: input_method(\"int\", items: [1, 2])\nend",
           "Use the kinds and options of SPEC §8 (`bubble explain fn:input_method`)."),
+    _code("B217", "bad-media-expectation", "`expecting:` names no kind of media",
+          "An `ask`'s `expecting:` holds an atom (alone or in a list) other than a media kind: `:image`, "
+          "`:video`, `:audio`, `:voice`, `:file` (any attachment) or `:location`.",
+          "An atom in `expecting:` waits for the user to send that kind of media; any other atom could "
+          "never be answered, so the question would be asked forever.",
+          "dialog main do\n  ask \"Your photo?\", expecting: :picture\nend",
+          "Use one of the media kinds, or give choices as texts (`expecting: [\"a\", \"b\"]`)."),
 )

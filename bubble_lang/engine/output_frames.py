@@ -49,10 +49,13 @@ def _frame_of(kind: str, plain: dict[str, Any]) -> dict[str, Any] | None:
             frame = {"type": "widget", "text": text, "widget": plain["widget"]}
             if plain.get("choices"):
                 frame["choices"] = plain["choices"]
-            return frame
-        if plain.get("choices"):
-            return {"type": "options", "text": text, "choices": plain["choices"]}
-        return {"type": "text", "text": text, "ask": True}
+        elif plain.get("choices"):
+            frame = {"type": "options", "text": text, "choices": plain["choices"]}
+        else:
+            frame = {"type": "text", "text": text, "ask": True}
+        if plain.get("media"):  # `expecting: :image`: what the client may offer a button for
+            frame["media"] = plain["media"]
+        return frame
     if kind == "step":
         return {"type": "step", "title": plain.get("title", text), "index": plain.get("index"),
                 "total": plain.get("total"), "final": bool(plain.get("final")),

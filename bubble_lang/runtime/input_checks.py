@@ -17,13 +17,13 @@ from typing import Any
 import pendulum
 
 from ..diagnostics import BubbleUsageError, make_diagnostic
+from ..checks.headers import ATTACHMENT_KINDS
 from ..limits import Limits
 from .inputs import AnswerInput, AttachmentInput, EventInput, LocationInput, StepInput, TextInput
 from .script_errors import LimitError
 from .value_bounds import ValueMeter
 from .values import Atom, Captured, Record, Text
 
-ATTACHMENT_KINDS = ("image", "video", "audio", "file", "voice")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 

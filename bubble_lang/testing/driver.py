@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from ..checks.headers import ATTACHMENT_KINDS
 from ..diagnostics import BubbleRuntimeError, Diagnostic, make_diagnostic
 from ..engine.bot import Bot, Conversation
 from ..runtime.script_errors import ScriptError
@@ -38,7 +39,6 @@ from .extension_mocks import MockExtensions
 from .transcript import MESSAGE_KINDS, Line, describe_output, show_value
 
 DEFAULT_SEED = 1
-ATTACHMENT_KINDS = ("image", "video", "audio", "file", "voice")
 
 
 def test_clock(bot: Bot) -> pendulum.DateTime:

@@ -106,7 +106,12 @@ def match_pattern_text(m: Any, pattern_text: str, text: str) -> Text | None:
 
 
 def match_record(m: Any, record: Record, text: str) -> Text | None:
-    """An intent or entity matcher: any of its `match:` patterns."""
+    """An intent or entity matcher: any of its `match:` patterns. An intent's `label:` is shown as a
+    quick reply (SPEC §8), so tapping it — the label's own text — answers with that intent even
+    when no pattern matches the label."""
+    label = record.fields.get("label") if record.kind == "intent" else None
+    if label is not None and fold(text) == fold(to_text(label)):
+        return Text(text, {"intent": record})
     patterns = record.fields.get("match")
     for pattern in patterns if isinstance(patterns, list) else [patterns]:
         found = run_match(m, pattern_for(m, to_text(pattern)), text)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..checks.headers import MEDIA_EXPECTATIONS
 from ..runtime.script_errors import ScriptError
 from ..runtime.session import Frame, set_user_field
-from ..runtime.values import Record, Text, plain_text, to_text, type_name
+from ..runtime.values import Atom, Record, Text, plain_text, to_text, type_name
 from ..runtime.waits import PendingAsk
 from .captcha_challenges import ensure_challenge, widget_view
 from .widget_values import answer_text
@@ -37,8 +38,8 @@ def describe_choices(items: Any) -> list[dict[str, Any]]:
             label = item.fields.get("label")
             if label is not None:
                 choices.append({"title": to_text(label), "value": to_text(label)})
-        elif isinstance(item, Record):
-            continue
+        elif isinstance(item, (Record, Atom)):
+            continue  # a media expectation (`:image`) is answered by sending one, not by a button
         else:
             choices.append({"title": to_text(item), "value": to_text(item)})
     return choices
@@ -84,6 +85,9 @@ def send_question(m: Any, frame: Frame) -> None:
         data["choices"] = choices
     if widget is not None:
         data["widget"] = widget
+    media = media_kinds(frame.wait.options.get("expecting"))  # type: ignore[union-attr]
+    if media:
+        data["media"] = media  # what a channel may offer a button for (a file picker, a location)
     frame.asked += 1
     m.emit("ask", text, data)
     m.remember_bot(text)
@@ -130,10 +134,23 @@ def match_expecting(m: Any, expecting: Any, text: str) -> Any:
             return match_record(m, expecting, text)
         if expecting.kind == "widget":
             return answer_text(expecting, text, m.now, m.image.config.timezone)
+    if isinstance(expecting, Atom) and expecting.name in MEDIA_EXPECTATIONS:
+        return None  # answered by an attachment or a location (`widget_answers.answer_attachment`)
     if isinstance(expecting, (int, float)):
-        return Text(text) if fold(text) == fold(to_text(expecting)) else None
+        # The item as written (SPEC §8): `n = ask …, expecting: [1, 2, 3]` then `n == 2` holds.
+        return expecting if fold(text) == fold(to_text(expecting)) else None
+    if isinstance(expecting, Atom):
+        raise ScriptError(f"`expecting:` cannot wait for `:{expecting.name}`",
+                          "wait for one of " + ", ".join(f"`:{kind}`" for kind in MEDIA_EXPECTATIONS))
     raise ScriptError(f"`expecting:` cannot use {type_name(expecting)}",
-                      "use a list of texts, intents, entities, a BML string or `input_method(…)`")
+                      "use a list of texts, intents, entities, a BML string, `input_method(…)` or a media "
+                      "kind like `:image`")
+
+
+def media_kinds(expecting: Any) -> list[str]:
+    """The media kinds an `expecting:` waits for (`:image`, `[:image, :video]`, `:location`)."""
+    items = expecting if isinstance(expecting, list) else [expecting]
+    return [item.name for item in items if isinstance(item, Atom) and item.name in MEDIA_EXPECTATIONS]
 
 
 def literal_choice(item: Any, text: str) -> Text | None:

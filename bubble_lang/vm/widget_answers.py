@@ -12,6 +12,10 @@ Choices (docs/widgets.md):
   (if any) is asked again, and nothing else changes — never a crash, never a lost conversation.
 - A location sent while a `location` widget waits answers it (instead of `dialog location:`
   triggers); an attachment sent while an `upload` widget waits answers it with its record.
+- Media expectations (`expecting: :image`, `[:image, :video]`, `:location`): an attachment of
+  a named kind answers with `{type, url, …}` as `attachment` holds it, a location with
+  `{lat, lon}`; `:file` takes an attachment of any kind. Other attachments, locations and
+  typed text go their ordinary way (triggers, `__unknown…__`, else the question again).
 - `captcha`: an attempt is compared with the challenge kept in the pending ask; a wrong one draws
   a new challenge and says how many tries are left; after the last wrong try the answer is
   `false`, a solved one `true`.
@@ -30,7 +34,7 @@ from ..runtime.values import REDACTED, Record, Text, plain_text, to_text
 from ..runtime.waits import PendingAsk
 from .answer_checks import WidgetRejected
 from .captcha_challenges import challenge_of, is_captcha, new_challenge, solves
-from .questions import send_question, store_answer, waits_for_secret
+from .questions import media_kinds, send_question, store_answer, waits_for_secret
 from .timers import cancel_timer
 from .widget_values import answer_text, answer_value, location_value, upload_value
 
@@ -110,13 +114,36 @@ def answer_typed(m: Any, job: Handle, text: str) -> bool:
 
 
 def answer_location(m: Any, job: Handle, point: LocationInput) -> bool:
-    """A location sent while a `location` widget waits answers it (True)."""
+    """A location sent while a `location` widget or `expecting: :location` waits answers it (True)."""
+    if _answer_media(m, job, ("location",), {"lat": point.lat, "lon": point.lon}):
+        return True
     return _answer_kind(m, job, "location", lambda widget: location_value(widget, {"lat": point.lat, "lon": point.lon}))
 
 
 def answer_attachment(m: Any, job: Handle, attachment: AttachmentInput) -> bool:
-    """An attachment sent while an `upload` widget waits answers it with its record (True)."""
+    """An attachment sent while an `upload` widget waits answers it with its record, or while
+    `expecting:` names its kind (or `:file`) with the record `attachment` holds (True)."""
+    if _answer_media(m, job, (attachment.kind, "file"), {"type": attachment.kind, **attachment.data}):
+        return True
     return _answer_kind(m, job, "upload", lambda widget: upload_value(widget, dict(attachment.data)))
+
+
+def expected_media(state: Any) -> tuple[str, ...]:
+    """The media kinds (`:image`, `:location`, …) the waiting `ask`'s `expecting:` names."""
+    top = state.frames[-1] if state.frames else None
+    wait = top.wait if top is not None else None
+    if not isinstance(wait, PendingAsk) or wait.prompt:
+        return ()
+    return tuple(media_kinds(wait.options.get("expecting")))
+
+
+def _answer_media(m: Any, job: Handle, kinds: tuple[str, ...], answer: dict[str, Any]) -> bool:
+    expected = expected_media(m.state)
+    if not any(kind in expected for kind in kinds):
+        return False
+    top = m.state.frames[-1]
+    accept(m, job, top, top.wait, answer)
+    return True
 
 
 def _answer_kind(m: Any, job: Handle, kind: str, produce: Callable[[Record], Any]) -> bool:

@@ -328,3 +328,39 @@ def test_voice_message_and_a_file_without_a_question(chat, tmp_path):
     note.write_text("hello")
     page.driver.find_element(By.CSS_SELECTOR, ".composer input[type=file]").send_keys(str(note))
     page.sees("A file called note.txt of 5 bytes.")
+
+
+MEDIA_BOT = '''dialog main do
+  ask "A selfie please", expecting: :image
+  say "Got a picture of #{answer.size} bytes"
+  ask "Where are you?", expecting: :location
+  say "At #{answer.lat}, #{answer.lon}"
+end
+'''
+
+
+def test_media_expectations_offer_a_button_for_what_the_question_waits_for(chat, browser, tmp_path):
+    bot = tmp_path / "media.bot"
+    bot.write_text(MEDIA_BOT)
+    page = chat(bot)
+    page.sees("A selfie please")
+    picture = page.active().find_element(By.XPATH, ".//button[normalize-space()='Send a picture']")
+    page.js("arguments[0].click = function () {}", page.driver.find_element(By.CSS_SELECTOR, ".composer input[type=file]"))
+    picture.click()  # the picker opens for pictures only (a headless browser shows no dialog)
+    picker = page.driver.find_element(By.CSS_SELECTOR, ".composer input[type=file]")
+    assert picker.get_attribute("accept") == "image/*"
+    page.say("here")  # typing does not answer a picture question: it is asked again
+    page.wait(lambda: page.text().count("A selfie please") == 2, "the question again")
+    png = tmp_path / "me.png"
+    from bubble_lang.engine.content_images import qrcode_data_url
+    import base64
+    png.write_bytes(base64.b64decode(qrcode_data_url("me").split(",", 1)[1]))
+    picker.send_keys(str(png))
+    page.sees(f"Got a picture of {png.stat().st_size} bytes")
+    browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": page.server.http_url, "permissions": ["geolocation"]})
+    browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 52.37, "longitude": 4.89, "accuracy": 5})
+    page.sees("Where are you?")
+    page.active().find_element(By.XPATH, ".//button[normalize-space()='Share my location']").click()
+    page.sees("At 52.37, 4.89")
+    browser.execute_cdp_cmd("Emulation.clearGeolocationOverride", {})
+    assert not page.console_errors()

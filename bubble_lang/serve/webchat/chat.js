@@ -77,7 +77,7 @@
       if (file) self.sendFile(file, false);
     });
     var attach = h("button", { type: "button", class: "icon", "aria-label": "Send a file", title: "Send a file",
-      onclick: function () { self.fileInput.click(); } }, icon("clip"));
+      onclick: function () { self.fileInput.accept = ""; self.fileInput.click(); } }, icon("clip"));
     this.mic = h("button", { type: "button", class: "icon", "aria-label": "Record a voice message", "aria-pressed": "false",
       title: "Record a voice message", onclick: function () { self.toggleRecording(); } }, icon("mic"));
     if (!(window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) this.mic.hidden = true;
@@ -299,8 +299,10 @@
     var type = frame.type;
     if (type === "text") {
       if (frame.ask) this.deactivate();
-      var bubble = this.botBubble([h("span", { class: "msg-text", text: plain(frame.text) })],
+      var offer = frame.ask ? this.mediaButtons(frame.media) : null;
+      var bubble = this.botBubble([h("span", { class: "msg-text", text: plain(frame.text) }), offer],
         frame.widget_error || frame.error ? "problem" : null);
+      if (offer) this.activate(offer, false);
       if (frame.widget_error) this.readFormErrors(plain(frame.text));
       if (frame.url && safeUrl(frame.url, "link")) {
         bubble.textContent = "";
@@ -438,6 +440,25 @@
         self.mark(id, "failed");
         self.notice("The file was not sent: " + (error && error.message ? error.message : "the server cannot be reached") + ".", true);
       });
+  };
+
+  // `ask …, expecting: :image` (or :location, …): a button per kind of media the question waits for.
+  var MEDIA_LABELS = { image: "Send a picture", video: "Send a video", audio: "Send an audio file",
+    voice: "Record a voice message", file: "Send a file", location: "Share my location" };
+  var MEDIA_ACCEPT = { image: "image/*", video: "video/*", audio: "audio/*" };
+  Chat.prototype.mediaButtons = function (media) {
+    var self = this;
+    var fieldset = h("fieldset", { class: "quick", "aria-label": "Send" });
+    (Array.isArray(media) ? media : []).forEach(function (kind) {
+      if (!Object.prototype.hasOwnProperty.call(MEDIA_LABELS, kind)) return;
+      if ((kind === "location" && !navigator.geolocation) || (kind === "voice" && self.mic.hidden)) return;
+      fieldset.append(h("button", { type: "button", text: MEDIA_LABELS[kind], onclick: function () {
+        if (kind === "location") self.shareLocation();
+        else if (kind === "voice") self.toggleRecording();
+        else { self.fileInput.accept = MEDIA_ACCEPT[kind] || ""; self.fileInput.click(); }
+      } }));
+    });
+    return fieldset.children.length ? fieldset : null;
   };
 
   // The browser's position as a location input (`dialog location:` triggers), after the user allows it.
