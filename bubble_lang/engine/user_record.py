@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..runtime.session import FORGOTTEN, REMEMBERED
+from ..runtime.session import FORGOTTEN, OWN, REMEMBERED
 from ..runtime.values import from_plain, to_plain
 
-OWN = "$user_own"  # top-level fields this conversation set without `remember`
 
 
 def shared_fields(runtime: dict[str, Any]) -> set[str]:

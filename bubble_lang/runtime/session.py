@@ -112,8 +112,11 @@ class SessionState:
         """A new conversation for the same user (after `close`, or a restart): the user record,
         what it remembers, the output sequence, the clock offset and the bot revision carry over;
         everything else starts afresh."""
+        shared = {path.split(".", 1)[0] for path in self.runtime.get(REMEMBERED, [])}
+        own = set(self.runtime.get(OWN, [])) - shared  # set without `remember`: this conversation's only
+        user = {key: value for key, value in self.user.items() if key not in own}
         fresh = SessionState(conversation_id=self.conversation_id, user_id=self.user_id, seed=seed,
-                             secret=self.secret, user=self.user, output_seq=self.output_seq, clock_offset=self.clock_offset,
+                             secret=self.secret, user=user, output_seq=self.output_seq, clock_offset=self.clock_offset,
                              bot=self.bot, turn=self.turn)
         for key in (REMEMBERED, FORGOTTEN):  # `forget user.x` then `close`: still deleted at commit
             if key in self.runtime:
@@ -157,7 +160,17 @@ class TurnProgress:
 
 # Keys of `SessionState.runtime` that say whose the `user.*` fields are (`engine/user_record.py`).
 REMEMBERED = "$remembered"  # dotted paths a `remember` named (kept when a conversation renews)
+OWN = "$user_own"  # top-level `user` fields this conversation set without `remember`
 FORGOTTEN = "$forgotten"  # top-level fields `forget` deleted in this turn (cleared at commit)
+
+
+def assign_user_field(state: SessionState, path: Sequence[str], value: Any) -> None:
+    """A script's `user.a.b = value` (or `user.x = ask …`): the field is this conversation's own
+    until a `remember` shares it (SPEC §4), so a new conversation after `close` no longer sees it."""
+    set_user_field(state.user, path, value)
+    own = state.runtime.setdefault(OWN, [])
+    if path[0] not in own:
+        own.append(path[0])
 
 
 def set_user_field(user: dict[str, Any], path: Sequence[str], value: Any) -> None:

@@ -24,7 +24,7 @@ from ..diagnostics import BubbleRuntimeError, Diagnostic, make_diagnostic
 from ..engine.bot import Bot, Conversation
 from ..runtime.script_errors import ScriptError
 from ..runtime.outputs import Output
-from ..runtime.session import Frame
+from ..runtime.session import OWN, Frame
 from ..runtime.waits import PendingAsk
 from ..runtime.values import REDACTED, Atom, Record, plain_text, to_text, truthy
 from ..vm.captcha_challenges import challenge_of, is_captcha
@@ -133,6 +133,9 @@ class Driver:
     def ensure_started(self, span: Span) -> None:
         if not self.started:
             self.started = True
+            # `user.x = …` before the first statement stands for the stored record, not for a
+            # field the conversation set on its own: it outlives a `close`.
+            self.conversation.state.runtime.pop(OWN, None)
             self.absorb(self.conversation.start(), span)
 
     def absorb(self, outputs: list[Output], span: Span) -> None:

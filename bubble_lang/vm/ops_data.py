@@ -12,7 +12,7 @@ from typing import Any
 
 from ..runtime.script_errors import LimitError, ScriptError
 from ..runtime.values import Atom, Record, get_field, plain_text, to_text, type_name
-from ..runtime.session import set_user_field
+from ..runtime.session import assign_user_field
 from . import operators
 
 
@@ -49,7 +49,7 @@ def load_constant(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyp
 
 
 def store_user(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
-    set_user_field(m.state.user, constants[arg], stack.pop())
+    assign_user_field(m.state, constants[arg], stack.pop())
 
 
 def pop(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]

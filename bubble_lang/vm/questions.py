@@ -12,7 +12,7 @@ from typing import Any
 
 from ..checks.headers import MEDIA_EXPECTATIONS
 from ..runtime.script_errors import ScriptError
-from ..runtime.session import Frame, set_user_field
+from ..runtime.session import Frame, assign_user_field
 from ..runtime.values import Atom, Record, Text, plain_text, to_text, type_name
 from ..runtime.waits import PendingAsk
 from .captcha_challenges import ensure_challenge, widget_view
@@ -103,7 +103,7 @@ def store_answer(m: Any, frame: Frame, target: tuple[str, ...], value: Any) -> N
         elif kind == "local":
             frame.locals[target[1]] = value
         else:
-            set_user_field(m.state.user, target[1:], value)
+            assign_user_field(m.state, target[1:], value)
     else:
         m.state.runtime["answer"] = value
     if value is not None:

@@ -121,3 +121,61 @@ def test_forgetting_a_nested_field_never_changes_the_constant_it_came_from(make_
     first.start()
     assert said(first, "prefs") == ["prefs size colour,size"]
     assert said(first, "prefs") == ["prefs size colour,size"]
+
+
+CLOSING = '''
+dialog main do
+  say "x #{user.x} y #{user.y}"
+end
+
+dialog trigger: "set" do
+  user.x = "own"
+  user.y = "shared"
+  remember user.y
+  say "set"
+end
+
+dialog trigger: "shut" do
+  user.x = "own"
+  close
+end
+
+dialog trigger: "bye" do
+  close
+end
+'''
+
+
+def test_a_field_set_without_remember_ends_with_its_conversation(make_bot, store):
+    """Found by a fidelity probe: after `close` (or a restart) the next conversation still saw
+    `user.x` set without `remember`, in memory and for the turn of a restart."""
+    bot = make_bot(CLOSING)
+    durable = DurableConversation(bot, store, "c1", user_id="u")
+    durable.start()
+    assert said(durable, "set") == ["set"]
+    assert said(durable, "bye") == []
+    assert said(durable, "hello") == ["x  y shared"]
+    said(durable, "set")
+    assert [o.text for o in durable.restart() if o.kind == "text"] == ["x  y shared"]
+    memory = bot.conversation("m1")
+    memory.start()
+    assert [o.text for o in memory.send_text("shut")] == []
+    assert [o.text for o in memory.send_text("hello") if o.kind == "text"] == ["x  y "]
+
+
+def test_a_test_prepared_user_field_stands_for_the_record_and_outlives_close(tmp_path):
+    from tests.testing.helpers import failure_text, run_all
+
+    results = run_all(tmp_path, CLOSING.replace('say "x #{user.x} y #{user.y}"',
+                                                'say "x #{user.x} y #{user.y} f #{user.frontend}"'), '''
+test "own fields end with the conversation" do
+  user.frontend = "slack"
+  expect "[Start] x y f slack [End]"
+  say "set"
+  say "bye"
+  say "hello"
+  expect "[Start] x y shared f slack [End]"
+end
+''')
+    for title, outcome in results.items():
+        assert outcome.passed, f"{title}:\n{failure_text(outcome)}"
