@@ -17,6 +17,7 @@ import pendulum
 
 from ..diagnostics import BubbleRuntimeError, make_diagnostic
 from ..opcodes import CodeObject
+from ..render.runtime import render_stack
 from ..runtime.agenda import Job, RunHooks
 from ..runtime.inputs import ExtensionRequest
 from ..runtime.outputs import Output
@@ -42,9 +43,7 @@ class ScriptFailure(Exception):
         self.stack = stack
 
     def to_runtime_error(self) -> BubbleRuntimeError:
-        notes = []
-        for index, name in enumerate(self.stack):
-            notes.append(f"{'in' if index == 0 else 'invoked from'} {name}")
+        notes = render_stack([(name, None) for name in self.stack])  # deep recursion folded
         diagnostic = make_diagnostic(self.error.code, self.error.message, self.span, hint=self.error.hint,
                                      notes=notes)
         return BubbleRuntimeError([diagnostic], self.stack)

@@ -224,6 +224,9 @@ def test_stack_depth_limit(chat):
     c.start()
     diagnostic = c.errors[0].diagnostics[0]
     assert diagnostic.code == "B450" and "stack too deep" in diagnostic.message
+    # the hundred identical frames are folded (a probe found 99 identical notes)
+    assert diagnostic.notes == ("in dialog `main`", "invoked from dialog `main`", "invoked from dialog `main`",
+                                "... the frame above repeated 97 more times")
 
 
 def test_inner_unknown_wins_over_global(chat):
