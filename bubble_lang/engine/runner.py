@@ -52,6 +52,7 @@ from .extension_io import ExtensionCaller, default_extensions
 from .scheduler import Scheduler
 
 log = logging.getLogger("bubble")
+KEPT_ERRORS = 100  # `Runner.errors` keeps this many of the latest script errors
 
 
 class Runner:
@@ -354,6 +355,7 @@ class Runner:
         for note in result.notes:
             log.info("conversation %s: %s", state.conversation_id, note)
         self.errors.extend(result.errors)
+        del self.errors[:-KEPT_ERRORS]  # a server runs for months: only the latest are kept
         for error in result.errors:
             for tell in self.on_error:
                 tell(state.conversation_id, error)

@@ -17,6 +17,8 @@ from typing import Any, Protocol, TypeVar
 
 import attrs
 
+from ..codes import CODES
+from ..diagnostics import BubbleError
 from ..engine.runner import Runner
 from ..limits import Limits
 from .address_caps import AddressCaps
@@ -67,6 +69,8 @@ class Hub:
         self.reloader: Any = None  # `hot_reload.BotReloader` with `--reload`: its status is on /healthz
         self.relay: Any = None  # `engine/outbox_relay.OutboxRelay` when several workers share Redis
         self.in_flight = 0
+        self.failed: set[str] = set()  # conversations whose turn in flight hit a script error
+        runner.on_error.append(self._script_error)
         self.draining = False
         self._idle = asyncio.Event()
         self._idle.set()
@@ -120,11 +124,26 @@ class Hub:
             outcome = type(error).__name__
             raise
         finally:
+            if conversation_id in self.failed:
+                self.failed.discard(conversation_id)
+                outcome = "script_error" if outcome == "ok" else outcome
             self.in_flight -= 1
             if not self.in_flight:
                 self._idle.set()
             log.info("turn conversation=%s input=%s duration_ms=%.1f outcome=%s", short_id(conversation_id), what,
                      (time.perf_counter() - started) * 1000, outcome)
+
+    def _script_error(self, conversation_id: str, error: BubbleError) -> None:
+        """A script error a turn hit (handled: rolled back, the user told): one warning with its
+        code, place and dialog stack, so whoever runs the server sees a failing bot. Not its
+        message, which may quote what a user typed (a secret answer, too)."""
+        self.failed.add(conversation_id)
+        for diagnostic in error.diagnostics[:1]:
+            info = CODES.get(diagnostic.code)
+            where = diagnostic.span.location() if diagnostic.span is not None else "(no place)"
+            stack = "; ".join(note for note in diagnostic.notes if not note.startswith("..."))
+            log.warning("script error conversation=%s code=%s (%s) at=%s %s", short_id(conversation_id),
+                        diagnostic.code, info.title if info else "error", where, stack)
 
     async def drain(self) -> None:
         """Refuse new turns, let the ones in flight commit, then close every socket with 1001."""

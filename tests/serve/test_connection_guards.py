@@ -286,3 +286,32 @@ def test_new_conversations_are_rated_per_address_and_resuming_is_not(tmp_path):
         asyncio.run(scenario())
     finally:
         running.stop()
+
+
+def test_a_script_error_is_logged_with_its_code_and_place_but_not_what_the_user_typed(tmp_path, caplog):
+    """Found by the server probe: a turn that hit a script error logged `outcome=ok`, and nothing
+    told whoever runs the server that the bot was failing."""
+    (tmp_path / "serve.bot").write_text('dialog main do\n  x = ask "Number?"\n  say "#{1 / 0} #{x}"\nend\n')
+    running = ServerThread(tmp_path).start()
+
+    async def scenario():
+        ws = await connect(running.ws_url, open_timeout=10)
+        await _hello(ws)
+        await asyncio.wait_for(ws.recv(), 10)  # the question
+        await ws.send(json.dumps({"type": "message", "id": "m1", "text": "my secret 4711"}))
+        frames = []
+        while not any(frame.get("error") for frame in frames):
+            frames.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))
+        await ws.close()
+
+    try:
+        with caplog.at_level("INFO", logger="bubble.serve"):
+            asyncio.run(scenario())
+    finally:
+        running.stop()
+    lines = [record.getMessage() for record in caplog.records]
+    errors = [line for line in lines if line.startswith("script error")]
+    assert len(errors) == 1 and "code=B4" in errors[0] and "serve.bot:3:12 in dialog" in errors[0], lines
+    assert "in dialog `main`" in errors[0]
+    assert any("outcome=script_error" in line for line in lines), lines
+    assert not any("4711" in line for line in lines)
