@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import math
 import random
 import re
 from pathlib import Path
@@ -126,10 +127,14 @@ class TelegramChats(MessengerInterfaceWithAttachments):
     async def handle(self, update: dict[str, Any]) -> None:
         """Play one update (never raises: a chat's failure is logged and told to that chat)."""
         callback = update.get("callback_query")
-        message = update.get("message") if not callback else (callback.get("message") or {})
-        chat_id = (message.get("chat") or {}).get("id") if isinstance(message, dict) else None
-        if chat_id is None:
-            return  # edited messages, channel posts, callbacks without their message: not for us
+        message = update.get("message") if callback is None else (callback.get("message") if isinstance(callback, dict)
+                                                                  else None)
+        chat = message.get("chat") if isinstance(message, dict) else None
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        if not is_chat_id(chat_id):
+            # edited messages, channel posts, callbacks without their message, and shapes Telegram
+            # never sends (a forged call with the secret): not for us, and not a server error
+            return
         cid = str(chat_id)
         mid = f"telegram:{update['update_id']}"
         try:
@@ -165,19 +170,18 @@ class TelegramChats(MessengerInterfaceWithAttachments):
             return
         if new:
             await runner.send(cid, StartInput(), message_id=f"{mid}/open")
-        if isinstance(message.get("location"), dict):
-            where = message["location"]
-            await runner.send(cid, LocationInput(lat=float(where["latitude"]), lon=float(where["longitude"])),
-                              message_id=mid)
+        point = _point_of(message.get("location"))
+        if point is not None:
+            await runner.send(cid, point, message_id=mid)
         elif isinstance(message.get("contact"), dict):
             await runner.send(cid, EventInput(name="contact", payload=message["contact"]), message_id=mid)
-        elif any(isinstance(message.get(key), (dict, list)) for key in ("photo", "document", "voice", "audio", "video")):
-            await self._file(cid, message, mid)
+        elif (file := _file_of(message)) is not None:
+            await self._file(cid, message, file, mid)
         elif isinstance(text, str):
             await runner.send(cid, TextInput(text=text), message_id=mid)
 
-    async def _file(self, cid: str, message: dict[str, Any], mid: str) -> None:
-        kind, found = _file_of(message)
+    async def _file(self, cid: str, message: dict[str, Any], file: tuple[str, dict[str, Any]], mid: str) -> None:
+        kind, found = file
         name = str(found.get("file_name") or f"{kind}{_extension(found.get('mime_type'), kind)}")
         mime = str(found.get("mime_type") or {"image": "image/jpeg", "voice": "audio/ogg"}.get(kind, "application/octet-stream"))
         waiting = await self.runner.waiting(cid)
@@ -302,18 +306,43 @@ class TelegramChats(MessengerInterfaceWithAttachments):
         return None
 
 
-def _file_of(message: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    if isinstance(message.get("photo"), list) and message["photo"]:
-        sizes = [p for p in message["photo"] if isinstance(p, dict)]
-        return "image", max(sizes, key=lambda p: (p.get("width", 0) * p.get("height", 0), p.get("file_size", 0)))
+def is_chat_id(value: Any) -> bool:
+    """Telegram's chat ids are integers of at most 52 bits (its docs say so); anything else is
+    a call Telegram did not make."""
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2 ** 53
+
+
+def _point_of(where: Any) -> LocationInput | None:
+    """A message's `location` as an input, or None when it is missing or not two finite numbers."""
+    if not isinstance(where, dict):
+        return None
+    lat, lon = where.get("latitude"), where.get("longitude")
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in (lat, lon)):
+        return None
+    return LocationInput(lat=float(lat), lon=float(lon))
+
+
+def _file_of(message: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(kind, the file's record) of a photo, voice, audio, video or document — None when the
+    message holds none with a `file_id`."""
+    def usable(part: Any) -> bool:
+        return isinstance(part, dict) and isinstance(part.get("file_id"), str)
+
+    def number(value: Any) -> float:
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+    sizes = [p for p in message.get("photo") or [] if usable(p)] if isinstance(message.get("photo"), list) else []
+    if sizes:
+        return "image", max(sizes, key=lambda p: (number(p.get("width")) * number(p.get("height")),
+                                                  number(p.get("file_size"))))
     for key, kind in (("voice", "voice"), ("audio", "audio"), ("video", "video"), ("document", "file")):
-        if isinstance(message.get(key), dict):
-            found = message[key]
+        found = message.get(key)
+        if usable(found):
             if kind == "file":
                 head = str(found.get("mime_type") or "").split("/", 1)[0]
                 kind = head if head in ("image", "audio", "video") else "file"
             return kind, found
-    raise ValueError("no file in the message")
+    return None
 
 
 def _extension(mime: Any, kind: str) -> str:
