@@ -180,13 +180,17 @@ class WsSession:
         token = hub.settings.signer.mint(session_id)
         self.session_id = session_id
         self.bucket = hub.join(session_id)
-        existing = resumed and await hub.runner.state(session_id) is not None
+        stored = await hub.runner.state(session_id) if resumed else None
+        existing = stored is not None
+        # A client cannot have seen more than was sent: a larger `last_seq` (a bug, or a client
+        # of another server) would hide the frames still to come, on a new conversation all.
+        after_seq = min(frame.get("last_seq", 0), stored.output_seq if stored is not None else 0)
         self._send({"type": "welcome", "v": PROTOCOL_VERSION, "session_id": session_id, "token": token,
                     "resumed": existing})
         self.replaying = True
         try:
             self.subscription = await hub.runner.subscribe(session_id, self._deliver,
-                                                           after_seq=frame.get("last_seq", 0))
+                                                           after_seq=after_seq)
         finally:
             self.replaying = False
         if not existing and not hub.draining:

@@ -202,3 +202,14 @@ def test_a_lone_surrogate_in_a_frame_is_refused_and_the_socket_goes_on(client):
         assert refused["type"] == "error" and refused["code"] == "bad_json" and "id" not in refused
     frames = c.turn({"type": "message", "id": "d", "text": "still here"})
     assert frames[-1] == {"type": "ack", "id": "d"} and text_of(frames) == ["You said: still here"]
+
+
+@pytest.mark.parametrize("last_seq", [5, 10 ** 30])
+def test_a_last_seq_beyond_what_was_sent_is_read_as_everything_sent(client, last_seq):
+    """Found by the server probe: `hello {last_seq}` was taken as given — on a new conversation
+    its first frames were never sent, and a huge number failed the hello."""
+    c = client()
+    c.send({"type": "hello", "v": 1, "last_seq": last_seq})
+    assert c.recv()["type"] == "welcome"
+    assert c.recv() == {"type": "text", "text": "Hello from the server bot!", "seq": 1}
+    assert text_of(c.turn({"type": "message", "id": "m1", "text": "one"})) == ["You said: one"]
