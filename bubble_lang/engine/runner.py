@@ -157,8 +157,11 @@ class Runner:
                                     prepare=prepare)
 
     async def open(self, conversation_id: str) -> list[Output]:
-        """Open the conversation (its entry dialog runs) unless it is open."""
-        return await self.send(conversation_id, StartInput())
+        """Open the conversation (its entry dialog runs) unless it is open: then nothing is played
+        and no turn recorded (two first messages at once each asked to open it, and the history
+        got an empty "start" turn for every one but the first)."""
+        return await self._run_turn(conversation_id, [StartInput()], _record(StartInput()), timers_first=True,
+                                    only_if_new=True)
 
     async def send_text(self, conversation_id: str, text: str, *, message_id: str | None = None) -> list[Output]:
         return await self.send(conversation_id, TextInput(text=text), message_id=message_id)
@@ -281,8 +284,8 @@ class Runner:
 
     async def _run_turn(self, conversation_id: str, inputs: list[Any], record: Any, *,
                         message_id: str | None = None, timers_first: bool = False,
-                        claim: str | None = None, prepare: Callable[[SessionState], None] | None = None
-                        ) -> list[Output]:
+                        claim: str | None = None, prepare: Callable[[SessionState], None] | None = None,
+                        only_if_new: bool = False) -> list[Output]:
         async with self._lock(conversation_id):
             key = self.key(conversation_id)
             turn = StoredTurn(self.bot, self.store, key, lambda: self._fresh(conversation_id), self.problems,
@@ -298,6 +301,9 @@ class Runner:
             if record.get("kind") == "answer":
                 record = {**record, "value": to_plain(shown_answer(state, record.get("value")))}
             try:
+                if only_if_new and state.started and not state.closed:
+                    await asyncio.to_thread(turn.abort)  # opened meanwhile
+                    return []
                 if claim is not None and not await asyncio.to_thread(turn.claim, claim):
                     await asyncio.to_thread(turn.abort)  # fired meanwhile, or by another process
                     return []

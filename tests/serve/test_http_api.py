@@ -79,3 +79,25 @@ def test_an_api_turn_reaches_the_conversations_open_socket(server):
 def test_an_over_size_body_is_413(server):
     answer = post(server, "/api/conversations/x/messages", {"text": "x" * (64 * 1024)})
     assert answer.status_code == 413 and answer.json()["code"] == "too_large"
+
+
+def test_concurrent_first_messages_open_the_conversation_once(server):
+    """Eight first messages of one new conversation at once: one greeting, each message played
+    once (the probe suspected each ran the entry dialog)."""
+    import asyncio
+
+    async def burst():
+        async with httpx.AsyncClient(timeout=20, headers={"Authorization": f"Bearer {API_KEY}"}) as client:
+            return await asyncio.gather(*(client.post(server.http_url + "/api/conversations/api-burst/messages",
+                                                      json={"text": f"m{i}"}) for i in range(8)))
+
+    answers = asyncio.run(burst())
+    assert [answer.status_code for answer in answers] == [200] * 8
+    texts = [frame["text"] for answer in answers for frame in answer.json()["frames"]]
+    assert texts.count("Hello from the server bot!") == 1
+    assert sorted(text for text in texts if text.startswith("You said")) == sorted(f"You said: m{i}" for i in range(8))
+    turns = httpx.get(server.http_url + "/api/conversations/api-burst", timeout=5,
+                      headers={"Authorization": f"Bearer {API_KEY}"}).json()["turns"]
+    shown = [frame["text"] for turn in turns for frame in turn["frames"]]
+    assert shown.count("Hello from the server bot!") == 1
+    assert [turn["input"]["kind"] for turn in turns].count("start") == 1, turns  # no empty "start" turns
