@@ -70,7 +70,8 @@ class Hub:
         self.relay: Any = None  # `engine/outbox_relay.OutboxRelay` when several workers share Redis
         self.in_flight = 0
         self.failed: set[str] = set()  # conversations whose turn in flight hit a script error
-        runner.on_error.append(self._script_error)
+        if runner is not None:  # (a hub without a runner only judges origins and rates)
+            runner.on_error.append(self._script_error)
         self.draining = False
         self._idle = asyncio.Event()
         self._idle.set()

@@ -15,7 +15,10 @@ Input: a Starlette `WebSocket`. Output: the protocol of `docs/protocol.md`. Rule
   frame and the socket stays open; an over-size frame closes it with 1009. Errors are messages,
   never tracebacks.
 - Frames go out through a queue and a writer task, so a slow client never holds a turn (or the
-  conversation's other sockets); `typing` frames are followed by a real pause when live.
+  conversation's other sockets); `typing` frames are followed by a real pause when live. The
+  queue is bounded by the bytes waiting (`QUEUE_BYTES`), not by a count of frames: one turn may
+  say a thousand lines to a healthy socket, which cannot read any of them before the turn has
+  handed them all over. A replay (`hello {last_seq}`) sends at most half of that, the newest.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from .ws_protocol import PROTOCOL_VERSION, FrameError, frame_text, read_frame
 
 log = logging.getLogger("bubble.serve")
 UNAVAILABLE = "the conversation store cannot be reached right now; send this again in a moment"
-QUEUE_FRAMES = 1024  # frames waiting for one slow socket before it is closed (memory stays bounded)
+QUEUE_BYTES = 16 * 1024 * 1024  # frames waiting for one socket before it is closed as too slow
 MAX_TYPING_SECONDS = 10.0  # the longest real pause after a live `typing` frame
 _CLOSE = object()
 
@@ -60,8 +63,10 @@ class WsSession:
         self.bucket: TokenBucket = hub.new_bucket()  # until hello: this socket's own
         self.address_bucket: TokenBucket | Unrated | None = None  # what every socket of this address shares
         self.subscription: Any = None
-        self.queue: asyncio.Queue[Any] = asyncio.Queue(QUEUE_FRAMES)
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()  # bounded by `queued_bytes` (see the docstring)
+        self.queued_bytes = 0
         self.replaying = False
+        self.replay: list[tuple[str, dict[str, Any]]] = []  # frames of a replay, sent once it is read
         self.close_code = 1000
 
     # ------------------------------------------------------------------ lifecycle
@@ -100,7 +105,7 @@ class WsSession:
     async def shut(self, code: int) -> None:
         """Close after the frames already queued (shutdown: 1001)."""
         self.close_code = code
-        self._enqueue(_CLOSE, force=True)
+        self._enqueue(_CLOSE)
 
     async def _read(self) -> None:
         limit = self.hub.settings.limits.websocket_frame_bytes
@@ -120,7 +125,7 @@ class WsSession:
 
     async def _close_now(self, code: int) -> None:
         self.close_code = code
-        self._enqueue(_CLOSE, force=True)
+        self._enqueue(_CLOSE)
 
     # ------------------------------------------------------------------ frames in
     async def _handle(self, text: str) -> None:
@@ -193,6 +198,7 @@ class WsSession:
                                                            after_seq=after_seq)
         finally:
             self.replaying = False
+            self._send_replay()
         if not existing and not hub.draining:
             try:
                 await hub.turn(session_id, "open", lambda: hub.runner.open(session_id))
@@ -246,11 +252,29 @@ class WsSession:
     # ------------------------------------------------------------------ frames out
     def _deliver(self, output: Output) -> None:
         frame = output_frame(output)
-        if frame is not None:
-            self._enqueue((frame, not self.replaying))
+        if frame is None:
+            return
+        if self.replaying:
+            self.replay.append((frame_text(frame), frame))
+        else:
+            self._enqueue((frame_text(frame), frame, True))
 
     def _send(self, frame: dict[str, Any]) -> None:
-        self._enqueue((frame, False))
+        self._enqueue((frame_text(frame), frame, False))
+
+    def _send_replay(self) -> None:
+        """The replayed frames, the newest that fit in half the queue (a long history re-read
+        after a reload must not look like a slow reader)."""
+        replay, self.replay = self.replay, []
+        budget, start = QUEUE_BYTES // 2, len(replay)
+        while start > 0 and budget >= len(replay[start - 1][0]):
+            start -= 1
+            budget -= len(replay[start][0])
+        if start:
+            log.info("a socket of conversation %s resumes with the newest %d of %d missed frames",
+                     (self.session_id or "")[:6], len(replay) - start, len(replay))
+        for text, frame in replay[start:]:
+            self._enqueue((text, frame, False))
 
     def _error(self, code: str, message: str, frame_id: Any) -> None:
         frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
@@ -258,19 +282,16 @@ class WsSession:
             frame["id"] = frame_id
         self._send(frame)
 
-    def _enqueue(self, item: Any, force: bool = False) -> None:
-        try:
+    def _enqueue(self, item: Any) -> None:
+        size = len(item[0]) if item is not _CLOSE else 0
+        if item is _CLOSE or self.queued_bytes + size <= QUEUE_BYTES:
+            self.queued_bytes += size
             self.queue.put_nowait(item)
-        except asyncio.QueueFull:
-            if force:  # make room for the close itself
-                self.queue.get_nowait()
-                self.queue.put_nowait(item)
-                return
-            log.warning("a socket of conversation %s reads too slowly; closing it", (self.session_id or "")[:6])
-            self.close_code = 1013
-            self.queue.get_nowait()
-            self.queue.put_nowait(_CLOSE)
-            raise ConnectionError("socket too slow")  # the outbox drops this subscriber
+            return
+        log.warning("a socket of conversation %s reads too slowly; closing it", (self.session_id or "")[:6])
+        self.close_code = 1013
+        self.queue.put_nowait(_CLOSE)
+        raise ConnectionError("socket too slow")  # the outbox drops this subscriber
 
     async def _write(self) -> None:
         while True:
@@ -282,9 +303,10 @@ class WsSession:
                     except Exception:  # noqa: BLE001 - already closing
                         pass
                 return
-            frame, live = item
+            text, frame, live = item
+            self.queued_bytes -= len(text)
             try:
-                await self.ws.send_text(frame_text(frame))
+                await self.ws.send_text(text)
             except Exception:  # noqa: BLE001 - the peer went away; the reader sees it too
                 return
             if live and frame.get("type") == "typing":
