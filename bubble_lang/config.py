@@ -53,6 +53,7 @@ class ServeConfig:
     origins: tuple[str, ...] = ()  # extra allowed WebSocket origins (the server's own and loopback always are)
     previous_secrets: tuple[str, ...] = ()  # earlier secrets whose tokens are still accepted (rotation)
     token_days: float | None = None  # a session token older than this is refused; None: never
+    public_url: str | None = None  # where users reach the server (links to kept pictures); else each request's Host
 
 
 @attrs.frozen(kw_only=True)
@@ -73,7 +74,7 @@ SECTIONS = ("bot", "limits", "extensions", "storage", "serve")
 BOT_KEYS = ("locale", "timezone", "error_text")
 EXTENSION_KEYS = ("url", "token", "timeout")
 STORAGE_KEYS = ("url",)
-SERVE_KEYS = ("api_key", "secret", "origins", "previous_secrets", "token_days")
+SERVE_KEYS = ("api_key", "secret", "origins", "previous_secrets", "token_days", "public_url")
 MAX_TOKEN_DAYS = 3650
 # Limits that guard passes recursing once per level (the parser's tree walks, the JSON decoder,
 # YAML's composer, printing a value): raised past these, a deep script or data file would crash
@@ -104,6 +105,19 @@ def _zone_suggestion(name: str) -> str | None:
     import zoneinfo  # only a bad timezone pays for the listing
 
     return nearest_name(name, zoneinfo.available_timezones())
+
+
+def _url_parts(value: Any) -> urllib.parse.SplitResult | None:
+    """The parts of a URL, or None when `value` is not a text or not a URL at all (`http://[x`)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.hostname  # noqa: B018 - raises ValueError for a bad bracketed host
+        parts.port  # noqa: B018 - and for a port that is not a number
+    except ValueError:
+        return None
+    return parts
 
 
 def _described(value: Any) -> str:
@@ -371,6 +385,15 @@ class _ConfigReader:
                                 'write them in quotes, like `previous_secrets = ["the-old-secret-…"]`')
                 else:
                     fields["previous_secrets"] = tuple(value)
+            elif key == "public_url":
+                parts = _url_parts(value)
+                if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+                        or parts.fragment:
+                    self.report(f"`public_url` must be the server's http(s) address, not {_described(value)}",
+                                self.at_value(path), 'write where users reach the server, like '
+                                '`public_url = "https://chat.example.com"` (a path is kept: "https://example.com/bot")')
+                else:
+                    fields["public_url"] = value.rstrip("/")
             elif key == "token_days":
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_TOKEN_DAYS:
                     self.report(f"`token_days` must be a number of days from 0 to {MAX_TOKEN_DAYS}, not "

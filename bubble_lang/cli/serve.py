@@ -17,6 +17,7 @@ import hmac
 import logging
 import os
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -170,6 +171,9 @@ def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, in
     serve_config = bot.image.config.serve
     folder = (bot_path if bot_path.is_dir() else bot_path.parent) / ".bubble"
     origins = tuple(origin.rstrip("/").lower() for origin in args.origin) + serve_config.origins
+    if serve_config.public_url:  # the page served from the public address is this server's own
+        public = urllib.parse.urlsplit(serve_config.public_url)
+        origins += (f"{public.scheme}://{public.netloc}".lower(),)
     runner = Runner(bot, store, channel="websocket")
     secret = load_secret(serve_config.secret, folder)
     max_age = serve_config.token_days * 86_400 if serve_config.token_days is not None else None
@@ -177,7 +181,7 @@ def _serve_one(args: argparse.Namespace, bot: Any, store_url: str, sock: Any, in
                          max_age=max_age)
     settings = ServeSettings(signer=signer,
                              api_key=os.environ.get("BUBBLE_API_KEY") or serve_config.api_key, origins=origins,
-                             limits=bot.image.config.limits)
+                             limits=bot.image.config.limits, public_url=serve_config.public_url)
     tune_for_serving()  # start-up objects frozen, fewer full collections (docs/besser.md)
     if not settings.api_key and index == 0:
         logging.getLogger("bubble.serve").info("no API key configured: the HTTP API answers 401 (set BUBBLE_API_KEY)")

@@ -44,6 +44,12 @@ class ServeSettings:
     ping_seconds: float = 20.0  # WebSocket ping interval, and how long a pong may take before the socket closes
     clock: Callable[[], float] = time.monotonic  # for rates
     rate_loopback: bool = False  # rate loopback addresses too (tests; address_caps.py says why not)
+    public_url: str | None = None  # `[serve] public_url`: the base of links to kept pictures
+
+    def base_url(self, request_base: str) -> str:
+        """The base of links this server hands out: `public_url`, else what the request says
+        (its Host header, which a client chooses: set `public_url` when others follow links)."""
+        return self.public_url or request_base
 
 
 class Closable(Protocol):

@@ -105,7 +105,8 @@ def webchat_routes(hub: Hub) -> list[BaseRoute]:
         async def play() -> Any:
             if voice:
                 return await play_voice(runner, session_id, mime, bytes(body), frame_id)
-            return await play_file(runner, session_id, name, mime, bytes(body), frame_id, str(request.base_url))
+            return await play_file(runner, session_id, name, mime, bytes(body), frame_id,
+                                   hub.settings.base_url(str(request.base_url)))
 
         try:
             await hub.turn(session_id, "voice" if voice else "file", play)

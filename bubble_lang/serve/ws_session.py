@@ -233,7 +233,8 @@ class WsSession:
                                      message_id=mid)
         data = _decode(frame["base64"])
         if kind == "file":
-            base = str(self.ws.url.replace(scheme="https" if self.ws.url.scheme == "wss" else "http", path="", query=""))
+            base = self.hub.settings.base_url(
+                str(self.ws.url.replace(scheme="https" if self.ws.url.scheme == "wss" else "http", path="", query="")))
             return await play_file(runner, cid, frame["name"], frame["mime"], data, mid, base)
         return await play_voice(runner, cid, frame["mime"], data, mid)
 

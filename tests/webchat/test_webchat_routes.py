@@ -151,3 +151,39 @@ def test_the_rate_holds_after_the_sessions_socket_closed(gallery):
     codes = [httpx.post(gallery.http_url + "/webchat/captcha-audio", headers=_auth(welcome)).status_code
              for _ in range(14)]
     assert codes[0] == 404 and 429 in codes
+
+
+@pytest.mark.parametrize("public_url", [None, "https://chat.example.com"])
+def test_a_kept_pictures_link_uses_public_url_not_the_host_a_client_claims(tmp_path, public_url):
+    """Found by the server probe: the link of a kept picture was built from the request's Host,
+    which a client chooses; with `[serve] public_url` it is always the public address."""
+    shutil.copy(GALLERY, tmp_path / "serve.bot")
+    running = ServerThread(tmp_path, public_url=public_url).start()
+    try:
+        client, welcome = _session(running)
+        headers = {"X-Bubble-Id": "u1", "X-Bubble-Name": "dot.png", "Content-Type": "image/png",
+                   "Host": "evil.example"}
+        assert httpx.post(running.http_url + "/webchat/upload", content=PNG,
+                          headers=_auth(welcome, **headers)).status_code == 200
+        client.until("text")
+        state = __import__("asyncio").run(running.runner.state(welcome["session_id"]))
+        url = state.runtime["attachment"]["url"]
+        key = running.runner.uploads.keys()[0]
+        expected = "https://chat.example.com" if public_url else "http://evil.example"
+        assert url == f"{expected}/webchat/files/{key}"
+        client.close()
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("value", ['"chat.example.com"', '"https://chat.example.com/app?x=1"', '"https://x.test/#top"', '"ftp://x"', "5",
+                                   '"http://[::1"'])
+def test_a_public_url_that_is_not_an_address_is_reported(tmp_path, value):
+    from bubble_lang.config import parse_config
+    from bubble_lang.diagnostics import BubbleError
+    from bubble_lang.source import SourceFile
+
+    with pytest.raises(BubbleError) as raised:
+        parse_config(SourceFile(str(tmp_path / "bubble.toml"), f"[serve]\npublic_url = {value}\n"))
+    problem = raised.value.diagnostics[0]
+    assert "`public_url` must be the server's http(s) address" in problem.message and problem.hint
