@@ -223,6 +223,11 @@ class WsSession:
             text = value if isinstance(value, str) else json.dumps(value)
             return await runner.send_text(cid, text, message_id=mid)
         if kind == "submit":
+            waiting = await runner.waiting(cid)
+            if isinstance(waiting, Answer) and (waiting.widget or {}).get("kind") == "upload":
+                # The file itself must come (a `file` frame, the web chat's upload route): a record
+                # claiming one was sent would let a client answer with a file nobody has.
+                raise FrameError("rejected", "an upload question takes the file itself: send a `file` frame")
             return await runner.send_answer(cid, frame["data"], message_id=mid)
         if kind == "back":
             return await runner.back(cid, first=bool(frame.get("first", False)), message_id=mid)

@@ -213,3 +213,19 @@ def test_a_last_seq_beyond_what_was_sent_is_read_as_everything_sent(client, last
     assert c.recv()["type"] == "welcome"
     assert c.recv() == {"type": "text", "text": "Hello from the server bot!", "seq": 1}
     assert text_of(c.turn({"type": "message", "id": "m1", "text": "one"})) == ["You said: one"]
+
+
+def test_an_upload_question_is_not_answered_by_a_record_claiming_a_file(client):
+    """Found by the server probe: `submit {name, type, size}` answered an upload question with a
+    file that was never sent."""
+    c = client()
+    c.hello()
+    c.recv()
+    c.turn({"type": "message", "id": "u", "text": "cv"})
+    c.send({"type": "submit", "id": "s", "data": {"name": "cv.pdf", "type": "application/pdf", "size": 10}})
+    refused = c.until("error")
+    assert refused[-1]["code"] == "rejected" and refused[-1]["id"] == "s"
+    assert "file frame" in refused[-1]["message"].replace("`", "")
+    data = base64.b64encode(b"%PDF-1.4 hello").decode()
+    frames = c.turn({"type": "file", "id": "f", "name": "cv.pdf", "mime": "application/pdf", "base64": data})
+    assert text_of(frames) == ["Got cv.pdf"]  # the question was still open
