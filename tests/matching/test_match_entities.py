@@ -97,6 +97,24 @@ ROWS: list[tuple[str, str, str, Any]] = [
     ("at noon", "time", "noon", at(2024, 3, 5, 12)),
     ("at midnight", "time", "midnight", at(2024, 3, 6, 0)),
     ("now", "time", "now", at(2024, 3, 5, 10)),
+    # found by a fidelity probe: bare hours after `at`, parts of the day, half past / quarter to
+    ("friday at 9", "time", "friday at 9", at(2024, 3, 8, 9)),
+    ("at 9 on friday", "time", "at 9 on friday", at(2024, 3, 8, 9)),
+    ("see you at 3", "time", "at 3", at(2024, 3, 5, 15)),
+    ("friday at 6", "time", "friday at 6", at(2024, 3, 8, 18)),
+    ("friday at 12", "time", "friday at 12", at(2024, 3, 8, 12)),
+    ("monday at 10.30", "time", "monday at 10.30", at(2024, 3, 11, 10, 30)),
+    ("tomorrow morning", "time", "tomorrow morning", at(2024, 3, 6, 9)),
+    ("friday evening", "time", "friday evening", at(2024, 3, 8, 19)),
+    ("tomorrow in the afternoon", "time", "tomorrow in the afternoon", at(2024, 3, 6, 14)),
+    ("tonight", "time", "tonight", at(2024, 3, 5, 21)),
+    ("this morning", "time", "this morning", at(2024, 3, 5, 9)),  # today, though past
+    ("9 tonight", "time", "9 tonight", at(2024, 3, 5, 21)),
+    ("at 9 in the evening", "time", "at 9 in the evening", at(2024, 3, 5, 21)),
+    ("it is 3 in the morning", "time", "3 in the morning", at(2024, 3, 6, 3)),
+    ("half past 3", "time", "half past 3", at(2024, 3, 5, 15, 30)),
+    ("quarter to 5", "time", "quarter to 5", at(2024, 3, 5, 16, 45)),
+    ("tomorrow at half past 8", "time", "tomorrow at half past 8", at(2024, 3, 6, 8, 30)),
 ]
 
 
@@ -125,6 +143,8 @@ def test_no_false_phone_numbers_or_durations(message: str) -> None:
 
 def test_no_entities_in_plain_words() -> None:
     assert extract_entities("I sat in the sun", now=NOW, timezone=TZ) == []
+    for greeting in ("good morning", "good evening", "what a lovely afternoon", "we meet at 5 %"):
+        assert [span for span in extract_entities(greeting, now=NOW, timezone=TZ) if span.kind == "time"] == []
 
 
 def test_times_use_the_given_timezone() -> None:

@@ -12,7 +12,16 @@ moments (relative or complete); a date next to a clock time (`friday at 18:00`,
   is the next one after today, `last friday` the one before;
 - a month and day without a year is the next such date, today included;
 - `in 2 hours`, `18 years ago` count calendar units from `now` (pendulum arithmetic);
-- `next week`/`month`/`year` is the start of that period, `last …` and `this …` likewise.
+- `next week`/`month`/`year` is the start of that period, `last …` and `this …` likewise;
+- a bare hour needs `at` (`friday at 9`, `at 3`) or a part of the day (`9 tonight`, `3 in the
+  afternoon`); without am/pm it is read as the original reads an hour: 7 to 12 as said, 1 to 6
+  as the afternoon when joined to a date, and the next such time when alone. `half past 3`,
+  `quarter to 5` and `quarter past 8` are clock times of the same kind;
+- a part of the day is one moment, where it starts to matter: morning 9:00, afternoon 14:00,
+  evening 19:00, night 21:00 (`tomorrow morning` is tomorrow at 9:00, `friday evening` at
+  19:00); `this morning`, `this evening` and `tonight` are today, even when already past. A bare
+  `morning` counts only after a date (`good morning` holds no time); `in the morning` and
+  `at night` alone are the next such moment.
 """
 
 from __future__ import annotations
@@ -122,26 +131,61 @@ def _period(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
     return moment, unit
 
 
+# A clock time is (hour, minute, second, ambiguous): `ambiguous` when am or pm was not said.
+_PARTS = {"morning": 9, "afternoon": 14, "evening": 19, "night": 21, "tonight": 21}
+_IN_PART = r"in\s+the\s+(?P<part>morning|afternoon|evening)|at\s+(?P<part>night)"
+_PART = rf"(?:{_IN_PART}|(?P<part>tonight))"  # after an hour: `9 tonight`, `3 in the afternoon`
+
+
 def _clock_12(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str] | None:
     hour = int(found.group("h")) % 12
     if found.group("ap").lower().startswith("p"):
         hour += 12
     minute = found.group("mi")
-    return (hour, int(minute or 0), 0), "minute" if minute else "hour"
+    return (hour, int(minute or 0), 0, False), "minute" if minute else "hour"
 
 
 def _clock_24(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str] | None:
     second = found.group("s")
-    clock = (int(found.group("h")), int(found.group("mi")), int(second or 0))
+    clock = (int(found.group("h")), int(found.group("mi")), int(second or 0), False)
     return clock, "second" if second else "minute"
 
 
 def _clock_word(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
-    return ((0, 0, 0) if found.group().lower() == "midnight" else (12, 0, 0)), "hour"
+    return ((0, 0, 0, False) if found.group().lower() == "midnight" else (12, 0, 0, False)), "hour"
 
 
 def _oclock(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
-    return (int(found.group("h")) % 12, None), "hour"
+    minute = found.groupdict().get("mi")  # `at 9:30` has minutes, `9 o'clock` none
+    return (int(found.group("h")) % 12, int(minute or 0), 0, True), "minute" if minute else "hour"
+
+
+def _past_to(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    """`half past 3`, `quarter past 8`, `quarter to 5` (am or pm unsaid)."""
+    hour = int(found.group("h")) % 12
+    minutes = 30 if found.group("q").lower() == "half" else 15
+    if found.group("dir").lower() == "to":
+        hour, minutes = (hour - 1) % 12, 60 - minutes
+    return (hour, minutes, 0, True), "minute"
+
+
+def _hour_in_part(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    """`9 tonight`, `3 in the afternoon`, `at 7 in the morning`."""
+    hour = int(found.group("h")) % 12
+    if found.group("part").lower() != "morning":
+        hour += 12
+    minute = found.group("mi")
+    return (hour, int(minute or 0), 0, False), "minute" if minute else "hour"
+
+
+def _part_of_day(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    """`morning`, `in the evening`, `at night`: a clock time (joined to a date, or the next one)."""
+    return (_PARTS[found.group("part").lower()], 0, 0, False), "hour"
+
+
+def _part_of_today(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str]:
+    """`this morning`, `this evening`, `tonight`: today, even when that part has begun or passed."""
+    return now.set(hour=_PARTS[found.group("part").lower()], minute=0, second=0, microsecond=0), "hour"
 
 
 def _relative(found: regex.Match[str], now: pendulum.DateTime) -> tuple[Any, str] | None:
@@ -189,6 +233,13 @@ _PATTERNS = _table(
     ("clock", rf"(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\w:])", _clock_24),
     ("clock", rf"(?:noon|midday|midnight){_E}", _clock_word),
     ("clock", rf"(?P<h>1[0-2]|0?[1-9])\s+o'?clock{_E}", _oclock),
+    ("clock", rf"at\s+(?P<h>1[0-2]|0?[1-9])(?:\.(?P<mi>[0-5]\d))?(?![\w:.])(?!\s*(?:[ap]\.?m|o'?clock|%))",
+     _oclock),
+    ("clock", rf"(?P<q>half|quarter)\s+(?P<dir>past|to)\s+(?P<h>1[0-2]|0?[1-9]){_E}", _past_to),
+    ("clock", rf"(?:at\s+)?(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s+{_PART}{_E}", _hour_in_part),
+    ("clock", rf"(?:{_IN_PART}){_E}", _part_of_day),
+    ("part", rf"(?P<part>morning|afternoon|evening){_E}", _part_of_day),  # only after a date: not "good morning"
+    ("moment", rf"(?:this\s+(?P<part>morning|afternoon|evening)|(?P<part>tonight)){_E}", _part_of_today),
     ("moment", rf"in\s+{_COUNT}", _relative),
     ("moment", rf"{_COUNT}\s+ago{_E}", _relative),
     ("moment", rf"(?:right\s+)?now{_E}", _now),
@@ -211,6 +262,9 @@ def extract_times(scan: Scan) -> Iterator[EntitySpan]:
             moment = _at(scan.now, date.value, clock.value)
             yield scan.span("time", piece.start, following.end, moment, clock.grain)
             index += 2
+            continue
+        if piece.kind == "part":  # `morning` alone is not a time ("good morning")
+            index += 1
             continue
         if piece.kind == "date":
             moment = pendulum.datetime(*piece.value.timetuple()[:3], tz=scan.now.timezone)
@@ -242,28 +296,26 @@ def _pieces(scan: Scan) -> list[_Piece]:
 
 
 def _joins(scan: Scan, first: _Piece, second: _Piece) -> bool:
-    if {first.kind, second.kind} != {"date", "clock"}:
+    kinds = (first.kind, second.kind)
+    if kinds not in (("date", "clock"), ("clock", "date"), ("date", "part")):
         return False
     glue = _DATE_THEN_CLOCK if first.kind == "date" else _CLOCK_THEN_DATE
     return glue.fullmatch(scan.text, first.end, second.start) is not None
 
 
 def _at(now: pendulum.DateTime, date: pendulum.Date, clock: tuple[Any, ...]) -> pendulum.DateTime:
-    hour, minute = clock[0], clock[1]
-    if minute is None:  # `6 o'clock`: the afternoon unless the morning is meant by context
-        hour, minute = (hour if hour >= 7 else hour + 12), 0
-    second = clock[2] if len(clock) > 2 else 0
+    hour, minute, second, ambiguous = clock
+    if ambiguous:  # `friday at 6`: the afternoon; 7 to 11 the morning; 12 noon
+        hour = 12 if hour == 0 else hour + 12 if hour < 7 else hour
     return pendulum.datetime(date.year, date.month, date.day, hour, minute, second,
                              tz=now.timezone)
 
 
 def _next_clock(now: pendulum.DateTime, clock: tuple[Any, ...]) -> pendulum.DateTime:
     """The first moment at or after `now` showing that clock time (am or pm when unsaid)."""
-    hours = [clock[0], clock[0] + 12] if clock[1] is None else [clock[0]]
-    minute = clock[1] or 0
-    second = clock[2] if len(clock) > 2 else 0
+    hour, minute, second, ambiguous = clock
     options = []
-    for hour in hours:
-        moment = now.set(hour=hour, minute=minute, second=second, microsecond=0)
+    for candidate in ((hour, hour + 12) if ambiguous else (hour,)):
+        moment = now.set(hour=candidate, minute=minute, second=second, microsecond=0)
         options.append(moment if moment >= now else moment.add(days=1))
     return min(options)
