@@ -66,12 +66,13 @@ class Config:
     locale: str = "en"
     timezone: str = "UTC"
     error_text: str = "Sorry, something went wrong on my side."
+    title: str | None = None  # `bot.title` in scripts; the bot's name when not given
     serve: ServeConfig = attrs.field(factory=lambda: ServeConfig())
 
 
 DEFAULT_CONFIG = Config()
 SECTIONS = ("bot", "limits", "extensions", "storage", "serve")
-BOT_KEYS = ("locale", "timezone", "error_text")
+BOT_KEYS = ("locale", "timezone", "error_text", "title")
 EXTENSION_KEYS = ("url", "token", "timeout")
 STORAGE_KEYS = ("url",)
 SERVE_KEYS = ("api_key", "secret", "origins", "previous_secrets", "token_days", "public_url")
@@ -238,6 +239,13 @@ class _ConfigReader:
                     self.report(f"unknown timezone {_described(zone)}", self.at_value(path), hint)
                 elif zone is not None:
                     fields["timezone"] = zone
+            elif key == "title":
+                title = self.text_value(path, value, '"Pizza Palace"')
+                if title is not None and not 0 < len(title) <= 200:
+                    self.report("`title` must be 1 to 200 characters", self.at_value(path),
+                                'write the name users know the bot by, like `title = "Pizza Palace"`')
+                elif title is not None:
+                    fields["title"] = title
             elif key == "locale":
                 locale = self.text_value(path, value, '"nl"')
                 if locale is not None and shipped_locale(locale) is None:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 
 from ..diagnostics import BubbleCompileError, BubbleError, BubbleUsageError, Severity, make_diagnostic
@@ -57,8 +58,11 @@ class Bot:
     """A compiled, linked bot; conversations share it (the image is read-only)."""
 
     def __init__(self, image: BotImage, check: BotCheck):
-        self.image = image
         self.check = check
+        if image.name != self.name or image.config.title is None:  # `bot.id`, `bot.title` in scripts
+            image = attrs.evolve(image, name=self.name,
+                                 config=attrs.evolve(image.config, title=image.config.title or self.name))
+        self.image = image
         self.warnings = tuple(d for d in check.diagnostics if d.severity is not Severity.ERROR)
         self._extensions: ExtensionCaller | None = None
 

@@ -85,6 +85,7 @@ class BotImage:
     ask_timeout: float | None
     revision: str  # changes when any code changes: a stored conversation is reconciled then
     concepts: Any = None  # `@name` in patterns: the constants' phrases (`vm/concepts.py`)
+    name: str = "bot"  # the bot's identity (`Bot.name`), `bot.id` in scripts
     constant_sizes: Any = None  # the constants measured once for SPEC §13 (`runtime/value_bounds.py`)
 
     def variants(self, name: str, chain: list[int] | None = None) -> list[DialogEntry]:

@@ -142,8 +142,12 @@ class Machine:
 
     def runtime_variable(self, name: str) -> Any:
         state = self.state
-        if name == "user":
-            return state.user
+        if name == "user":  # the record, over what every user has (SPEC: id, locale, timezone)
+            user = state.user
+            if "id" in user and "locale" in user and "timezone" in user:
+                return user
+            config = self.image.config
+            return {"id": state.user_id, "locale": config.locale, "timezone": config.timezone, **user}
         if name == "dialog":
             stack = [f.name for f in reversed(state.frames) if f.kind == "dialog"]
             return {"stack": stack, "history": list(state.history),
@@ -152,7 +156,9 @@ class Machine:
         if name == "conversation":
             return {"id": state.conversation_id, "tags": list(state.tags)}
         if name == "bot":
-            return {"locale": self.image.config.locale, "timezone": self.image.config.timezone}
+            config = self.image.config
+            return {"id": self.image.name, "title": config.title or self.image.name, "locale": config.locale,
+                    "timezone": config.timezone}
         return state.runtime.get(name)
 
     # ------------------------------------------------------------------ frames
