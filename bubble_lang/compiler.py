@@ -450,6 +450,11 @@ class Compiler:
         self.first(e, stmt)
         e.emit(Op.LOG, 0, stmt.span)
 
+    def cmd_mail(self, e: _Emitter, stmt: n.Command) -> None:
+        for argument in stmt.args:  # to, subject, body (the builder checked there are three)
+            self.expression(e, argument)
+        e.emit(Op.MAIL, 0, stmt.word_span)
+
     def cmd_step(self, e: _Emitter, stmt: n.Command) -> None:
         e.steps_seen += 1
         self.with_options(e, stmt, Op.STEP, e.constant((e.steps_seen, e.steps_total)))

@@ -57,6 +57,15 @@ class ServeConfig:
 
 
 @attrs.frozen(kw_only=True)
+class MailConfig:
+    """The `[mail]` table: where `mail to, subject, body` is sent from (`engine/mail_out.py`).
+    `BUBBLE_SMTP_URL` wins over `smtp`, so the password stays out of the bot's folder."""
+
+    smtp: str | None = None  # smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465
+    sender: str | None = None  # the `from` key: "Pizza Palace <bot@example.com>"
+
+
+@attrs.frozen(kw_only=True)
 class Config:
     """Bot configuration; every field has a default so a bot needs no `bubble.toml`."""
 
@@ -68,15 +77,19 @@ class Config:
     error_text: str = "Sorry, something went wrong on my side."
     title: str | None = None  # `bot.title` in scripts; the bot's name when not given
     serve: ServeConfig = attrs.field(factory=lambda: ServeConfig())
+    mail: MailConfig = attrs.field(factory=lambda: MailConfig())
 
 
 DEFAULT_CONFIG = Config()
-SECTIONS = ("bot", "limits", "extensions", "storage", "serve")
+SECTIONS = ("bot", "limits", "extensions", "storage", "serve", "mail")
+MAIL_KEYS = ("smtp", "from")
 BOT_KEYS = ("locale", "timezone", "error_text", "title")
 EXTENSION_KEYS = ("url", "token", "timeout")
 STORAGE_KEYS = ("url",)
 SERVE_KEYS = ("api_key", "secret", "origins", "previous_secrets", "token_days", "public_url")
 MAX_TOKEN_DAYS = 3650
+_MAILBOX = r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+"
+_SENDER = re.compile(rf"{_MAILBOX}|[^<>\r\n\"]{{1,100}} <{_MAILBOX}>")  # `bot@x.org` or `Name <bot@x.org>`
 # Limits that guard passes recursing once per level (the parser's tree walks, the JSON decoder,
 # YAML's composer, printing a value): raised past these, a deep script or data file would crash
 # with RecursionError instead of meeting the limit (measured: 300 nested blocks still pass, 400
@@ -209,6 +222,7 @@ class _ConfigReader:
             extensions=self.extensions(sections.get("extensions", {})),
             store=self.storage(sections.get("storage", {})),
             serve=self.serve(sections.get("serve", {})),
+            mail=self.mail(sections.get("mail", {})),
             **self.bot(sections.get("bot", {})),
         )
         if self.problems:
@@ -373,6 +387,32 @@ class _ConfigReader:
                                 "use `sqlite`, `sqlite:///path/state.sqlite`, `memory` or `redis://host:port/db`")
                     store = None
         return store
+
+    def mail(self, table: dict[str, Any]) -> MailConfig:
+        fields: dict[str, Any] = {}
+        for key, value in table.items():
+            path = ("mail", key)
+            if key not in MAIL_KEYS:
+                self.unknown(path, MAIL_KEYS, "key")
+                continue
+            text = self.text_value(path, value, '"smtp://user:password@smtp.example.com:587"' if key == "smtp"
+                                   else '"Pizza Palace <bot@example.com>"')
+            if text is None:
+                continue
+            if key == "smtp":
+                parts = _url_parts(text)
+                if parts is None or parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+                    self.report(f"`smtp` must be an smtp:// or smtps:// URL, not {_described(text)}",
+                                self.at_value(path), 'write it like `smtp = "smtp://user:password@smtp.example.com:587"`'
+                                ' (better: set BUBBLE_SMTP_URL, so the password stays out of the folder)')
+                else:
+                    fields["smtp"] = text
+            elif not _SENDER.fullmatch(text):
+                self.report(f"`from` must be an e-mail address, not {_described(text)}", self.at_value(path),
+                            'write it like `from = "bot@example.com"` or `from = "Pizza Palace <bot@example.com>"`')
+            else:
+                fields["sender"] = text
+        return MailConfig(**fields)
 
     def serve(self, table: dict[str, Any]) -> ServeConfig:
         fields: dict[str, Any] = {}

@@ -98,6 +98,7 @@ _TABLE: list[tuple[str, int, str]] = [
     ("TAG", -1, "tag -> (add a conversation tag)"),
     ("UNTAG", -1, "tag -> (remove a conversation tag)"),
     ("LOG", -1, "v -> (structured log line)"),
+    ("MAIL", -3, "to subject body -> (an e-mail, sent by the host once the turn commits)"),
     ("STEP", -2, "title options -> (wizard step boundary; constants[k] = (index, total) in the dialog)"),
     # tests
     ("TEST_SAY", -1, "text -> (the test user sends a message)"),

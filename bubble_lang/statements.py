@@ -60,6 +60,7 @@ STATEMENTS: dict[str, StatementSpec] = {spec.word: spec for spec in (
     _spec("tag", 1, 1, "", (DIALOG, TASK), "add a conversation tag"),
     _spec("untag", 1, 1, "", (DIALOG, TASK), "remove a conversation tag"),
     _spec("log", 1, 1, "", (DIALOG, TASK, TEST), "write a structured log line"),
+    _spec("mail", 3, 3, "", (DIALOG, TASK), "send an e-mail: `mail to, subject, body` (`[mail]` in bubble.toml)"),
     _spec("step", 1, 1, "final", (DIALOG,), "mark a wizard step"),
     _spec("return", 0, 1, "", (DIALOG, TASK), "leave the current dialog or task"),
     _spec("close", 0, 0, "", (DIALOG, TASK), "end the conversation"),
@@ -83,11 +84,9 @@ STATEMENTS: dict[str, StatementSpec] = {spec.word: spec for spec in (
 BLOCK_WORDS = ("if", "unless", "branch", "repeat", "random", "once", "dialog", "task", "test")
 
 # Statements of the original Bubblescript that bubble does not have, with what to write instead.
-# Scripts copied from its documentation meet them (the training course mails the order, A34), and
-# "did you mean `step`?" for `stop` would send the author the wrong way.
+# Scripts copied from its documentation meet them, and "did you mean `step`?" for `stop` would
+# send the author the wrong way.
 ORIGINAL_ONLY_STATEMENTS: dict[str, str] = {
-    "mail": "bubble sends no e-mail itself: call a server that does with `extension \"send_mail\", "
-            "server: \"…\"`, or `emit` an event for your backend",
     "query": "bubble has no `query`: `emit` an event, and handle the reply with `dialog event:` or "
              "`await event(\"name\")`",
     "buttons": "buttons are content: `show buttons(\"What next?\", [\"Menu\", %{title: \"Docs\", url: \"…\"}])`",

@@ -49,6 +49,7 @@ from .delivery import Deliver, Outbox, Subscription, in_process
 from ..storage import CorruptState, StoreBusy
 from .durable import StateCache, StoredTurn, decode, quarantine, store_key
 from .extension_io import ExtensionCaller, default_extensions
+from .mail_out import send_mails
 from .scheduler import Scheduler
 
 log = logging.getLogger("bubble")
@@ -79,6 +80,7 @@ class Runner:
         self.problems: list[BubbleError] = []  # conversations set aside as unreadable (B564)
         self.errors: list[BubbleError] = []  # script errors of the turns played (each handled)
         self.on_error: list[Callable[[str, BubbleError], None]] = []  # told of each, with its conversation
+        self._mail_jobs: set[asyncio.Future[int]] = set()  # mails of committed turns being sent
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}  # how many turns wait on each lock (locks are dropped at 0)
         self._seeds: dict[str, int] = {}
@@ -111,10 +113,12 @@ class Runner:
 
     async def idle(self) -> None:
         """Wait until no turn is in flight, timer turns included (a turn that starts meanwhile
-        is waited for too): what a server's shutdown drain and `close` wait for."""
+        is waited for too), and the mails of finished turns are sent: what a server's shutdown
+        drain and `close` wait for."""
         while True:
             busy = [lock for lock in list(self._locks.values()) if lock.locked()]
             if not busy:
+                await asyncio.gather(*self._mail_jobs, return_exceptions=True)
                 return
             for lock in busy:
                 async with lock:
@@ -331,9 +335,18 @@ class Runner:
                 raise
             self.scheduler.expect(timers.next_due(state, turn.bot.image.session_timeout))
             await self._deliver(key, outputs)
+            if any(output.kind == "mail" for output in outputs):  # after the commit, at most once
+                self._send_mails(turn.bot, outputs)
             if self.relay is not None and outputs:
                 await self.relay.announce(key, max(output.seq for output in outputs))
             return outputs
+
+    def _send_mails(self, bot: Bot, outputs: list[Output]) -> None:
+        """The turn's `mail`s, sent in a thread while the conversation goes on (`mail_out.py`)."""
+        config = bot.image.config
+        job = asyncio.ensure_future(asyncio.to_thread(send_mails, config.mail, outputs, config.title or bot.name))
+        self._mail_jobs.add(job)
+        job.add_done_callback(self._mail_jobs.discard)
 
     async def _begin(self, turn: StoredTurn, message_id: str | None) -> list[Output] | None:
         """Lock and load: on the loop for an in-process store whose lease is free (a thread hop

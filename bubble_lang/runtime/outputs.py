@@ -62,6 +62,8 @@ class Output:
             if isinstance(index, int) and isinstance(total, int) and index > 0:
                 return f"Step {index} of {total} — {self.text}"
             return f"(step: {self.text})"
+        if self.kind == "mail":
+            return f"(mail to {', '.join(to_text(a) for a in data.get('to') or [])}: {self.text})"
         if self.kind == "log":
             return f"(log {to_text(data.get('at'))}: {self.text})"
         return f"({self.kind} {self.text})"

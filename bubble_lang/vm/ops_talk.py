@@ -1,6 +1,6 @@
 """Handlers of the statements that talk to the user or the outside (layer 7): `say`, `ask`,
 `prompt`, `show`, `type`, `pause`, `emit`, `cancel`, `await`, `extension`, `remember`,
-`forget`, `tag`, `untag`, `log`, `step` (checkpoints and Back: `wizard.py`).
+`forget`, `tag`, `untag`, `log`, `mail`, `step` (checkpoints and Back: `wizard.py`).
 
 Dispatch signature `(m, frame, stack, constants, arg, pc)` (`dispatch.py`). Each pops its
 operands (a statement's options arrive as one map), changes the state, sends outputs, and
@@ -18,6 +18,7 @@ from ..runtime.values import Record, Text, plain_text, redacted, to_text, truthy
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait
 from .duration_values import parse_duration
 from .extension_calls import make_request
+from .mail_addresses import MAX_SUBJECT, mail_addresses
 from .questions import describe_choices, send_question
 from .signals import SUSPENDED, WAITING
 from .timers import add_timer, ask_timeout_seconds, cancel_timer, due_at, next_timer_id
@@ -169,6 +170,18 @@ def log(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
     m.emit("log", to_text(value), {"at": span.location() if span is not None else frame.name})
 
 
+def mail(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    """`mail to, subject, body`: checked here, sent by the host after the turn commits (a turn
+    that fails sends nothing; `engine/mail_out.py`)."""
+    body, subject, to = redacted(stack.pop()), stack.pop(), stack.pop()
+    addresses = mail_addresses(to)
+    title = " ".join(to_text(subject).split())  # one line: a header never takes a newline
+    if len(title) > MAX_SUBJECT:
+        raise ScriptError(f"a mail subject may be {MAX_SUBJECT} characters long, not {len(title)}",
+                          "shorten the subject; the details go in the body")
+    m.emit("mail", title, {"to": addresses, "subject": title, "body": to_text(body)})
+
+
 def step(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
     """A wizard step boundary: the checkpoint is taken with the operands still on the stack, so
     Back can run this instruction again (`wizard.py`)."""
@@ -181,5 +194,5 @@ def step(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
 HANDLERS = {
     "SAY": say, "ASK": ask, "PROMPT": prompt, "SHOW": show, "TYPE": type_op, "PAUSE": pause, "EMIT": emit,
     "CANCEL": cancel, "AWAIT": await_op, "EXTENSION": extension, "REMEMBER": remember, "FORGET": forget,
-    "TAG": tag, "UNTAG": untag, "LOG": log, "STEP": step,
+    "TAG": tag, "UNTAG": untag, "LOG": log, "MAIL": mail, "STEP": step,
 }

@@ -254,7 +254,6 @@ def test_a_lexical_error_does_not_hide_an_earlier_parse_error() -> None:
 
 
 @pytest.mark.parametrize(("line", "hint_part"), [
-    ('mail user.email, "Order Confirmation", summary', "sends no e-mail"),  # the training course, A34
     ("stop", "write `close`"),  # not "did you mean `step`?"
     ('wait 2', "`pause n`"),
     ('buttons "More?", ["a"]', "show buttons("),

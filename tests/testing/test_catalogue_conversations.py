@@ -10,6 +10,29 @@ import pytest
 from .helpers import failure_text, run_all
 
 CASES = {
+    "A34 mail sends an e-mail and says nothing": ('''
+dialog main do
+  order = ["margherita", "cola"]
+  user.email = ask "Your e-mail?", expecting: @email
+  perform send_order
+  tag "ordered"
+end
+
+@email entity(match: "[email]")
+
+task send_order do
+  summary = "Your order:
+ - #{join(order, "\n - ")}"
+  mail user.email, "Order Confirmation", summary
+end
+''', '''
+test "A34" do
+  expect "Your e-mail?"
+  say "ada@example.com"
+  expect_end
+  assert conversation.tags == ["ordered"]
+end
+'''),
     "A11 once after escalates and closes": ('''
 dialog main do
   say "Hi"
