@@ -193,7 +193,12 @@ class _Linker:
                     visit(expr.name)
             key = f"const:{name}"
             self.codes[key] = self.compiler.compile_expression(key, "constant", decl.value)
-            self.constants[name] = self.evaluate(key, decl.span)
+            value = self.evaluate(key, decl.span)
+            if isinstance(value, Record) and value.kind == "intent" and value.fields.get("id") is None:
+                # `@yes intent(…)`: its id is the constant's name, as the original's intent
+                # manager names an intent (`message.intent.id == "yes"`)
+                value = Record("intent", {**value.fields, "id": name})
+            self.constants[name] = value
 
         for name in program.constants:
             visit(name)

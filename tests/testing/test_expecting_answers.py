@@ -46,6 +46,25 @@ test "something else is asked again" do
   expect "What do you want?"
 end
 '''),
+    "an intent constant's id is its name": ('''
+@yes intent(match: "yes|yep", label: "Yes")
+
+dialog trigger: @yes do
+  say "intent #{message.intent.id} labelled #{message.intent.label}"
+end
+
+dialog main do
+  ask "Sure?", expecting: [@yes]
+  say "answered #{answer.intent.id}"
+end
+''', '''
+test "ids" do
+  say "yep"
+  expect "answered yes"
+  say "yes"
+  expect "intent yes labelled Yes"
+end
+'''),
     "numbers in expecting are the answer as written": ('''
 dialog main do
   n = ask "Pick a number", expecting: [1, 2, 3]
