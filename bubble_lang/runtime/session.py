@@ -168,9 +168,22 @@ def assign_user_field(state: SessionState, path: Sequence[str], value: Any) -> N
     """A script's `user.a.b = value` (or `user.x = ask …`): the field is this conversation's own
     until a `remember` shares it (SPEC §4), so a new conversation after `close` no longer sees it."""
     set_user_field(state.user, path, value)
-    own = state.runtime.setdefault(OWN, [])
+    runtime = state.runtime
+    if any(shared.split(".", 1)[0] == path[0] for shared in runtime.get(REMEMBERED, [])):
+        return  # shared already: every change goes to the record
+    own = runtime.setdefault(OWN, [])
     if path[0] not in own:
         own.append(path[0])
+
+
+def drop_own_field(runtime: dict[str, Any], key: str) -> None:
+    """`remember user.x` shares `x`, `forget user.x` deletes it: either way it is no longer this
+    conversation's own field (the list as `engine/user_record.settle` leaves it after a commit)."""
+    own = runtime.get(OWN)
+    if own and key in own:
+        own.remove(key)
+        if not own:
+            del runtime[OWN]
 
 
 def set_user_field(user: dict[str, Any], path: Sequence[str], value: Any) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..runtime.script_errors import ScriptError
-from ..runtime.session import FORGOTTEN, REMEMBERED, drop_user_field
+from ..runtime.session import FORGOTTEN, REMEMBERED, drop_own_field, drop_user_field
 from ..runtime.values import Record, Text, plain_text, redacted, to_text, truthy, type_name
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait
 from .duration_values import parse_duration
@@ -132,6 +132,7 @@ def remember(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-de
     remembered = m.state.runtime.setdefault(REMEMBERED, [])
     if key not in remembered:
         remembered.append(key)
+    drop_own_field(m.state.runtime, constants[arg][0])
 
 
 def forget(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
@@ -143,6 +144,7 @@ def forget(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
     if key in remembered:
         remembered.remove(key)
     if len(path) == 1:
+        drop_own_field(m.state.runtime, key)
         forgotten = m.state.runtime.setdefault(FORGOTTEN, [])
         if key not in forgotten:
             forgotten.append(key)
