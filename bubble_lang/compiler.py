@@ -108,7 +108,9 @@ class Compiler:
 
     def expr_Str(self, e: _Emitter, expr: n.Str) -> None:
         literal = expr.literal
-        if literal is not None:
+        if expr.translated:
+            self.translated(e, expr)
+        elif literal is not None:
             e.emit(Op.LOAD_CONST, e.constant(literal), expr.span)
         else:
             for part in expr.parts:
@@ -117,8 +119,20 @@ class Compiler:
                 else:
                     self.expression(e, part)
             e.emit(Op.BUILD_STRING, len(expr.parts), expr.span)
-        if expr.translated:
-            e.emit(Op.CALL_BUILTIN, e.constant(("_", 1, ())), expr.span)
+
+    def translated(self, e: _Emitter, expr: n.Str) -> None:
+        """`_"Hello #{name}"`: the values of its placeholders, then TRANSLATE with the text as
+        written (the key of `translations/<locale>.yaml`) and its parts (`translations.py`)."""
+        key, parts = "", []
+        for part in expr.parts if expr.literal is None else (n.TextPart(value=expr.literal, span=expr.span),):
+            if isinstance(part, n.TextPart):
+                key += part.value
+                parts.append(part.value)
+            else:
+                key += "#{" + (part.span.text if part.span is not None else "") + "}"
+                parts.append(sum(1 for p in parts if isinstance(p, int)))
+                self.expression(e, part)
+        e.emit(Op.TRANSLATE, e.constant((key, tuple(parts))), expr.span)
 
     def expr_Atom(self, e: _Emitter, expr: n.Atom) -> None:
         e.emit(Op.LOAD_ATOM, e.constant(expr.name), expr.span)

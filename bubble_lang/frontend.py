@@ -24,6 +24,7 @@ from .diagnostics import BubbleError, Diagnostic, make_diagnostic
 from .gcpause import collector_paused
 from .nodes import Script
 from .source import SourceFile, Span
+from .translations import load_translations, translation_files
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 
@@ -36,6 +37,7 @@ class BotFiles:
     scripts: tuple[Path, ...]
     data: tuple[Path, ...] = ()
     config: Path | None = None
+    translations: tuple[Path, ...] = ()  # `translations/<locale>.yaml` of a folder bot
 
 
 @attrs.frozen(kw_only=True)
@@ -49,6 +51,7 @@ class BotCheck:
     data: dict[str, Any]
     config: Config
     diagnostics: tuple[Diagnostic, ...]
+    translations: dict[str, dict[str, Any]] = attrs.field(factory=dict)  # locale -> text -> template
 
     @property
     def ok(self) -> bool:
@@ -73,7 +76,8 @@ def discover_bots(path: Path) -> Iterator[BotFiles]:
     if (path / "bubble.toml").exists():
         scripts = tuple(sorted(p for p in path.glob("*.bot")))
         data = tuple(sorted(p for p in path.iterdir() if p.suffix in DATA_SUFFIXES and p.is_file()))
-        yield BotFiles(root=path, scripts=scripts, data=data, config=path / "bubble.toml")
+        yield BotFiles(root=path, scripts=scripts, data=data, config=path / "bubble.toml",
+                       translations=translation_files(path))
         return
     for child in sorted(path.iterdir()):
         if child.is_dir() and not child.name.startswith("."):
@@ -144,6 +148,15 @@ def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
         except BubbleError as error:
             diagnostics.extend(error.diagnostics)
         data_spans[name] = source.span(0, 0)
+    translation_sources = {}
+    for path in files.translations:
+        source = read_source(path)
+        if isinstance(source, Diagnostic):
+            diagnostics.append(source)
+        else:
+            translation_sources[path] = source
+    translations, problems = load_translations(translation_sources, config.limits)
+    diagnostics.extend(problems)
     program = None
     parsed_all = len(scripts) == len(files.scripts) and not any(d.severity.value == "error" for d in diagnostics)
     if parsed_all:
@@ -155,7 +168,7 @@ def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
 
             diagnostics.extend(run_checks(program))
     return BotCheck(files=files, sources=tuple(sources), scripts=tuple(scripts), program=program, data=data,
-                    config=config, diagnostics=tuple(diagnostics))
+                    config=config, diagnostics=tuple(diagnostics), translations=translations)
 
 
 def _hint_data_files_beside(files: BotFiles, found: Iterable[Diagnostic]) -> list[Diagnostic]:

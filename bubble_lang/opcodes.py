@@ -48,6 +48,7 @@ _TABLE: list[tuple[str, int, str]] = [
     ("BUILD_LIST", 0, "a1 … an -> [a1, …, an]"),
     ("BUILD_MAP", 0, "k1 v1 … kn vn -> %{k1: v1, …}"),
     ("BUILD_STRING", 0, "p1 … pn -> text of p1 … pn joined"),
+    ("TRANSLATE", 0, "v1 … vn -> _\"…\" in the conversation's locale; constants[k] = (text as written, parts)"),
     ("GET_FIELD", 0, "v -> v.<constants[k]>"),
     ("GET_INDEX", -1, "v i -> v[i]"),
     ("QUERY", 0, "v k1 v1 … kn vn -> elements of v whose fields equal (n pairs)"),
@@ -132,6 +133,7 @@ _VARIABLE = {
     "QUERY": lambda n: -2 * n,
     "CALL_BUILTIN": None,  # computed from the call constant
     "PUT_IN": None,  # computed from the path constant
+    "TRANSLATE": None,  # computed from the text's parts
 }
 
 OPCODES: dict[str, Opcode] = {
@@ -152,6 +154,8 @@ def stack_effect(op: int, arg: int, constants: tuple[Any, ...]) -> int:
         return 1 - positional - len(keywords)
     if opcode.name == "PUT_IN":
         return -1 - sum(1 for step in constants[arg] if step is None)
+    if opcode.name == "TRANSLATE":
+        return 1 - sum(1 for part in constants[arg][1] if isinstance(part, int))
     return _VARIABLE[opcode.name](arg)  # type: ignore[misc]
 
 

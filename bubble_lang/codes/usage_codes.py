@@ -46,4 +46,11 @@ CODES: tuple[CodeInfo, ...] = (
              what="Two data files, or a data file and a script, define the same constant.",
              why="Only one value can stand behind a constant name.",
              example="menu.yaml and menu.json in one bot", fix="Rename one of them."),
+    CodeInfo(code="B506", name="bad-translations", severity=E, title="translation file cannot be used",
+             what="A file in a folder bot's `translations/` is not named after a locale (`nl.yaml`, "
+                  "`en_GB.yaml`), is not a map of texts to texts, or a translation names a `#{…}` placeholder "
+                  "its text does not have.",
+             why="The translation would be shown with a hole where the value should be, or not at all.",
+             example='translations/nl.yaml: `"Hello #{name}": "Hallo #{naam}"`',
+             fix="Name the file after its locale, and copy each placeholder from the text as the script writes it."),
 )

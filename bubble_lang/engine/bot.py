@@ -62,6 +62,8 @@ class Bot:
         if image.name != self.name or image.config.title is None:  # `bot.id`, `bot.title` in scripts
             image = attrs.evolve(image, name=self.name,
                                  config=attrs.evolve(image.config, title=image.config.title or self.name))
+        if check.translations and not image.translations:  # a cached image has them already
+            image = attrs.evolve(image, translations=check.translations)
         self.image = image
         self.warnings = tuple(d for d in check.diagnostics if d.severity is not Severity.ERROR)
         self._extensions: ExtensionCaller | None = None

@@ -64,7 +64,7 @@ def bubble_fingerprint() -> str:
 
 
 def _contents(files: BotFiles) -> tuple[tuple[Path, bytes], ...] | None:
-    paths = [*files.scripts, *([files.config] if files.config is not None else []), *files.data]
+    paths = [*files.scripts, *([files.config] if files.config is not None else []), *files.data, *files.translations]
     try:
         return tuple((path, path.read_bytes()) for path in paths)
     except OSError:

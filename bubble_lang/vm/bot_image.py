@@ -7,6 +7,7 @@ linker (which imports the machine to evaluate constants), so the two need no cyc
 
 from __future__ import annotations
 
+import types
 from collections.abc import Mapping
 from typing import Any
 
@@ -86,6 +87,8 @@ class BotImage:
     revision: str  # changes when any code changes: a stored conversation is reconciled then
     concepts: Any = None  # `@name` in patterns: the constants' phrases (`vm/concepts.py`)
     name: str = "bot"  # the bot's identity (`Bot.name`), `bot.id` in scripts
+    translations: Mapping[str, Mapping[str, Any]] = attrs.field(  # locale -> text -> template (`translations.py`)
+        factory=lambda: types.MappingProxyType({}), converter=lambda tables: _read_only_tables(tables))
     constant_sizes: Any = None  # the constants measured once for SPEC §13 (`runtime/value_bounds.py`)
 
     def variants(self, name: str, chain: list[int] | None = None) -> list[DialogEntry]:
@@ -99,3 +102,9 @@ class BotImage:
 
     def has_dialog(self, name: str) -> bool:
         return name in self.named
+
+
+def _read_only_tables(tables: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+    """Translation tables as the rest of the image: shared by every conversation, never changed."""
+    return types.MappingProxyType({locale: types.MappingProxyType({key: tuple(parts) for key, parts in table.items()})
+                                   for locale, table in tables.items()})

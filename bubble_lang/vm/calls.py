@@ -43,7 +43,7 @@ class BuiltinCaller:
         machine = self.machine
         rng = self.rng() if draws else _NO_DRAWS
         return Context(now=machine.now, timezone=machine.image.config.timezone, locale=machine.image.config.locale,
-                       rng=rng, limits=machine.limits,
+                       rng=rng, limits=machine.limits, translate=lambda text: _translated(machine, text),
                        match_text=lambda pattern, text: match_text(machine, pattern, text))
 
     def call(self, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -56,3 +56,9 @@ class BuiltinCaller:
             raise
         except RecursionError:
             raise ScriptError(f"`{name}` got a value nested too deeply", code="B450") from None
+
+
+def _translated(machine: Any, text: str) -> str:
+    """`_(text)` of a computed text: its translation when one has no placeholders, else the text."""
+    found = machine.translation(text)
+    return "".join(found) if found and all(isinstance(part, str) for part in found) else text

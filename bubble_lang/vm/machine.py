@@ -25,6 +25,7 @@ from ..runtime.script_errors import LimitError, ScriptError
 from ..runtime.session import Frame, SessionState
 from ..runtime.value_bounds import ValueMeter
 from ..runtime.values import truthy
+from ..translations import candidate_locales, translate
 from .calls import BuiltinCaller
 from .dispatch import TABLE
 from .signals import Signal
@@ -160,6 +161,17 @@ class Machine:
             return {"id": self.image.name, "title": config.title or self.image.name, "locale": config.locale,
                     "timezone": config.timezone}
         return state.runtime.get(name)
+
+    def locale(self) -> str:
+        """The conversation's locale: `user.locale` when the script (or a channel) set one, else
+        the bot's (`[bot] locale`)."""
+        chosen = self.state.user.get("locale")
+        return chosen if isinstance(chosen, str) and chosen else self.image.config.locale
+
+    def translation(self, key: str) -> Any:
+        """The template of a translated text in the conversation's locale, or None."""
+        tables = self.image.translations
+        return translate(tables, candidate_locales(self.locale()), key) if tables else None
 
     # ------------------------------------------------------------------ frames
     def choose(self, variants: Any) -> Any:

@@ -86,6 +86,18 @@ def build_string(m, frame, stack, constants, arg, pc):  # type: ignore[no-untype
     stack.append(text)
 
 
+def translate_op(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
+    """`_"Hello #{name}"`: the translation for the conversation's locale, its placeholders filled
+    in (`translations.py`); the text as written when there is none."""
+    key, parts = constants[arg]
+    values = _take(stack, sum(1 for part in parts if isinstance(part, int)))
+    chosen = m.translation(key) or parts
+    text = "".join(to_text(values[part]) if isinstance(part, int) else part for part in chosen)
+    if len(text) > m.limits.string_bytes:
+        raise LimitError(f"text too long: more than {m.limits.string_bytes} characters")
+    stack.append(text)
+
+
 def get_field_op(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
     stack.append(get_field(stack.pop(), constants[arg]))
 
@@ -210,7 +222,8 @@ HANDLERS = {
     "LOAD_CONST": load_const, "LOAD_ATOM": load_atom, "LOAD_GLOBAL": load_global, "STORE_GLOBAL": store_global,
     "LOAD_LOCAL": load_local, "STORE_LOCAL": store_local, "LOAD_RUNTIME": load_runtime,
     "LOAD_CONSTANT": load_constant, "STORE_USER": store_user, "POP": pop, "DUP": dup,
-    "BUILD_LIST": build_list, "BUILD_MAP": build_map, "BUILD_STRING": build_string, "GET_FIELD": get_field_op,
+    "BUILD_LIST": build_list, "BUILD_MAP": build_map, "BUILD_STRING": build_string, "TRANSLATE": translate_op,
+    "GET_FIELD": get_field_op,
     "GET_INDEX": get_index, "PUT_IN": put_in, "QUERY": query, "CALL_BUILTIN": call_builtin,
     "ADD": add, "SUBTRACT": _binary(operators.subtract), "MULTIPLY": _binary(operators.multiply),
     "DIVIDE": _binary(operators.divide), "COMPARE_EQUAL": compare_equal, "COMPARE_NOT_EQUAL": compare_not_equal,
