@@ -46,24 +46,24 @@ SHAPES = [
 ]
 
 
-@pytest.mark.parametrize("update_id", [10 ** 30, -5])
-def test_odd_update_ids_are_not_a_server_error(telegram, bot_api, update_id):
+def _greeted(telegram):
+    """A chat served by webhook, past its greeting; the headers of a call that has the secret."""
     user = telegram(GALLERY, mode="webhook")
     user.say("/start")
     user.sees("Hello from the gallery")
-    interface = user.server.telegram
-    good = {"X-Telegram-Bot-Api-Secret-Token": interface.secret_token}
+    return user, user.server.telegram, {"X-Telegram-Bot-Api-Secret-Token": user.server.telegram.secret_token}
+
+
+@pytest.mark.parametrize("update_id", [10 ** 30, -5])
+def test_odd_update_ids_are_not_a_server_error(telegram, bot_api, update_id):
+    user, interface, good = _greeted(telegram)
     answer = httpx.post(interface.url, headers=good, json={"update_id": update_id, "message": {
         "chat": {"id": user.chat_id, "type": "private"}, "text": "int", "message_id": 1, "date": 0}})
     assert answer.status_code in (200, 400), answer.text
 
 
 def test_shapes_telegram_never_sends_get_200_or_400_never_500(telegram, bot_api, caplog):
-    user = telegram(GALLERY, mode="webhook")
-    user.say("/start")
-    user.sees("Hello from the gallery")
-    interface = user.server.telegram
-    good = {"X-Telegram-Bot-Api-Secret-Token": interface.secret_token}
+    user, interface, good = _greeted(telegram)
     statuses = {}
     for index, shape in enumerate(SHAPES):
         body = json.dumps({"update_id": 50_000 + index, **shape})  # \u escapes: a lone surrogate too
