@@ -128,7 +128,7 @@ class ChatSession:
                 await self.show(ask_lines(waiting.question, self.last_choices, self.widget,
                                           interactive=self.interactive, timezone=self.timezone))
         else:
-            await self.runner.open(self.conversation_id)
+            await self.runner.open(self.conversation_id, "terminal")
         await self._refresh_stack()
 
     async def _deliver(self, output: Output) -> None:

@@ -160,12 +160,12 @@ class Runner:
         return await self._run_turn(conversation_id, [input], record, message_id=message_id, timers_first=True,
                                     prepare=prepare)
 
-    async def open(self, conversation_id: str) -> list[Output]:
+    async def open(self, conversation_id: str, frontend: str | None = None) -> list[Output]:
         """Open the conversation (its entry dialog runs) unless it is open: then nothing is played
         and no turn recorded (two first messages at once each asked to open it, and the history
         got an empty "start" turn for every one but the first)."""
-        return await self._run_turn(conversation_id, [StartInput()], _record(StartInput()), timers_first=True,
-                                    only_if_new=True)
+        return await self._run_turn(conversation_id, [StartInput(frontend=frontend)], _record(StartInput()),
+                                    timers_first=True, only_if_new=True)
 
     async def send_text(self, conversation_id: str, text: str, *, message_id: str | None = None) -> list[Output]:
         return await self.send(conversation_id, TextInput(text=text), message_id=message_id)

@@ -17,7 +17,10 @@ from .records import record, value_field
 
 @record("start_input", frozen=True)
 class StartInput:
-    """Open the conversation (its entry dialog runs) if it is not open yet."""
+    """Open the conversation (its entry dialog runs) if it is not open yet. `frontend` names the
+    channel that opens it (`user.frontend`: "web", "telegram", "api", "terminal", …)."""
+
+    frontend: str | None = None
 
 
 @record("text_input", frozen=True)

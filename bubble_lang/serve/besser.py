@@ -162,7 +162,7 @@ class BesserConnection:
         """Open the conversation (the bot speaks first), then play frames until the client goes."""
         subscription = await self.runner.subscribe(self.conversation_id, self.deliver, after_seq=0)
         try:
-            await self.guarded(self.runner.open(self.conversation_id))
+            await self.guarded(self.runner.open(self.conversation_id, "besser"))
             while True:
                 message = await self.websocket.receive()
                 if message["type"] == "websocket.disconnect":

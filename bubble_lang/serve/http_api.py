@@ -100,7 +100,7 @@ async def _turn(hub: Hub, request: Request, kind: str) -> Response:
     runner = hub.runner
 
     async def play() -> list[Output]:
-        opened = [] if await runner.state(conversation_id) is not None else await runner.open(conversation_id)
+        opened = [] if await runner.state(conversation_id) is not None else await runner.open(conversation_id, "api")
         if kind == "message":
             return opened + await runner.send_text(conversation_id, frame["text"], message_id=message_id)
         return opened + await runner.send_event(conversation_id, frame["name"], frame.get("payload"),

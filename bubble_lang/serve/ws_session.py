@@ -201,7 +201,7 @@ class WsSession:
             self._send_replay()
         if not existing and not hub.draining:
             try:
-                await hub.turn(session_id, "open", lambda: hub.runner.open(session_id))
+                await hub.turn(session_id, "open", lambda: hub.runner.open(session_id, "web"))
             except StoreUnavailable:  # Redis away: not opened; the client's reconnect opens it
                 log.warning("opening a conversation failed: the store is unavailable")
                 return self._error("unavailable", UNAVAILABLE, None)

@@ -22,7 +22,7 @@ from typing import Any
 from ..runtime.agenda import Closing, ErrorDone, FireTimer, GoBack, Handle, Job, RunFrames, RunHooks
 from ..runtime.inputs import AnswerInput, AttachmentInput, EventInput, LocationInput, StartInput, TextInput
 from ..runtime.records import assign
-from ..runtime.session import SessionState
+from ..runtime.session import SessionState, assign_user_field
 from ..runtime.values import REDACTED, Text
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait, SessionTimer
 from .answer_checks import WidgetRejected
@@ -160,9 +160,12 @@ def advance_error_done(m: Any, job: ErrorDone) -> None:
 
 
 # ---------------------------------------------------------------------------------- opening
-def open_conversation(m: Any) -> None:
-    """A new conversation: run the entry dialog (`__main__`, else `main`)."""
+def open_conversation(m: Any, frontend: str | None = None) -> None:
+    """A new conversation: run the entry dialog (`__main__`, else `main`). The channel that
+    opened it is `user.frontend`, unless the user record says otherwise (a test may set it)."""
     state = m.state
+    if frontend and "frontend" not in state.user:
+        assign_user_field(state, ("frontend",), frontend)  # this conversation's, like `user.x = …`
     state.started = True
     state.closed = False
     touch_session(m)  # opening the conversation counts as activity
@@ -199,10 +202,10 @@ def advance_handle(m: Any, job: Handle) -> None:
             reopen(state)
             job.phase = "returns" if isinstance(job.input, TextInput) else "done"
             job.input = StartInput() if isinstance(job.input, TextInput) else job.input  # not handled
-            open_conversation(m)
+            open_conversation(m, getattr(job.input, "frontend", None))
         elif not state.started:
             job.phase = "opened"
-            open_conversation(m)
+            open_conversation(m, getattr(job.input, "frontend", None))
         else:
             job.phase = "input" if event or isinstance(job.input, StartInput) else "returns"
         return

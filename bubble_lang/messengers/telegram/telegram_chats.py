@@ -166,10 +166,10 @@ class TelegramChats(MessengerInterfaceWithAttachments):
         text = message.get("text")
         new = await runner.state(cid) is None
         if new and isinstance(text, str) and (text == "/start" or text.startswith("/start ")):
-            await runner.send(cid, StartInput(), message_id=mid)
+            await runner.send(cid, StartInput(frontend="telegram"), message_id=mid)
             return
         if new:
-            await runner.send(cid, StartInput(), message_id=f"{mid}/open")
+            await runner.send(cid, StartInput(frontend="telegram"), message_id=f"{mid}/open")
         point = _point_of(message.get("location"))
         if point is not None:
             await runner.send(cid, point, message_id=mid)
