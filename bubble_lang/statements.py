@@ -66,7 +66,7 @@ STATEMENTS: dict[str, StatementSpec] = {spec.word: spec for spec in (
     _spec("close", 0, 0, "", (DIALOG, TASK), "end the conversation"),
     _spec("break", 0, 0, "", (DIALOG, TASK, TEST), "leave the innermost `repeat`"),
     _spec("assert", 1, 1, "", (TEST,), "fail the test unless the condition holds"),
-    _spec("expect", 1, 1, "buttons quick_replies widget show step", (TEST,),
+    _spec("expect", 1, 1, "buttons quick_replies widget show step mail", (TEST,),
           "the next bot message must match", option_only=True),
     _spec("expect_not", 1, 1, "", (TEST,), "the next bot message must not match"),
     _spec("expect_end", 0, 0, "", (TEST,), "the bot sends no more messages"),

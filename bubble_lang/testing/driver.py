@@ -100,6 +100,7 @@ class Driver:
         self.pending: list[Output] = []
         self.last_matched: Output | None = None
         self.last_step: Output | None = None  # the wizard step shown last (`expect step:`)
+        self.mails: list[Output] = []  # `mail`s no `expect mail:` has read
         self.lines: list[Line] = []
         self.started = False
         self.handled: list[Diagnostic] = []
@@ -144,6 +145,8 @@ class Driver:
             self.lines.append(Line("bot", describe_output(output), output))
             if output.kind == "step":
                 self.last_step = output
+            elif output.kind == "mail":
+                self.mails.append(output)
             if output.kind in MESSAGE_KINDS:
                 self.pending.append(output)
         errors: tuple[BubbleRuntimeError, ...] = tuple(getattr(self.conversation, "last_errors", ()) or ())

@@ -108,7 +108,7 @@ def build_check(driver: Any, kind: str, value: Any, options: Any = None) -> Chec
                      lambda o: o.kind == "show" and fold(to_text(o.data.get("kind", ""))) == fold(name), False,
                      lambda o: o.kind == "show")
     raise ScriptError(f"`expect {kind}:` is not something a test can check",
-                      "use `buttons:`, `quick_replies:`, `widget:`, `show:` or `step:`")
+                      "use `buttons:`, `quick_replies:`, `widget:`, `show:`, `step:` or `mail:`")
 
 
 def _comparable(value: Any) -> Any:
@@ -146,6 +146,9 @@ def expect(driver: Any, kind: str, value: Any, span: Span | None, options: Any =
     if kind == "step":
         expect_step(driver, value, span)
         return
+    if kind == "mail":
+        expect_mail(driver, value, span)
+        return
     check = build_check(driver, kind, value, options)
     last = driver.last_matched if check.looks_back else None
     if negate:
@@ -179,6 +182,23 @@ def expect(driver: Any, kind: str, value: Any, span: Span | None, options: Any =
         "B480", "the bot did not send the expected message", span, label="no unread bot message fits",
         notes=[f"expected: {check.wanted}", f"actual:   {actual}"],
         hint=_hint(kind))])
+
+
+def expect_mail(driver: Any, value: Any, span: Span | None) -> None:
+    """`expect mail: "pattern"`: an unread `mail` whose subject or body matches (BML, as for a
+    message); mails are not messages, so `expect_end` never waits for them."""
+    pattern = to_text(plain_text(value))
+    compiled = pattern_for(driver.machine, pattern)
+    for index, output in enumerate(driver.mails):
+        if any(run_match(driver.machine, compiled, to_text(output.data.get(part, ""))) is not None
+               for part in ("subject", "body")):
+            del driver.mails[: index + 1]
+            return
+    actual = ", ".join(output.summary() for output in driver.mails[:5]) or "no unread mail"
+    raise TestFailed([make_diagnostic(
+        "B480", "the bot did not send the expected mail", span, label="no unread mail fits",
+        notes=[f"expected: a mail whose subject or body matches `{pattern}`", f"actual:   {actual}"],
+        hint="`mail to, subject, body` in a dialog or task sends one; the pattern is BML, as for a message")])
 
 
 def expect_step(driver: Any, value: Any, span: Span | None) -> None:

@@ -136,3 +136,27 @@ def test_bad_mail_settings_are_reported(toml, message):
     with pytest.raises(BubbleError) as raised:
         parse_config(SourceFile("bubble.toml", toml))
     assert message in raised.value.diagnostics[0].message
+
+
+def test_a_conversation_test_reads_mails_with_expect_mail(tmp_path):
+    from tests.testing.helpers import failure_text, run_all
+
+    results = run_all(tmp_path, 'dialog main do\n  mail "ada@example.com", "Your order", "Pizza margherita"\n'
+                                '  say "Done"\nend\n', '''
+test "the order mail" do
+  expect "Done"
+  expect_end
+  expect mail: "margherita"
+  expect_end
+end
+
+test "a mail that was not sent" do
+  expect mail: "invoice"
+end
+''')
+    assert results["the order mail"].passed, failure_text(results["the order mail"])
+    failed = results["a mail that was not sent"]
+    assert not failed.passed
+    problem = failed.diagnostics[0]
+    assert problem.code == "B480" and "expected mail" in problem.message
+    assert "(mail to ada@example.com: Your order)" in "\n".join(problem.notes)

@@ -30,7 +30,13 @@ test "A34" do
   expect "Your e-mail?"
   say "ada@example.com"
   expect_end
+  expect mail: "Order Confirmation"
   assert conversation.tags == ["ordered"]
+end
+
+test "A34 the mail's body" do
+  say "ada@example.com"
+  expect mail: "margherita cola"
 end
 '''),
     "A11 once after escalates and closes": ('''
