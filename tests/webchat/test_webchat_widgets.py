@@ -335,6 +335,8 @@ MEDIA_BOT = '''dialog main do
   say "Got a picture of #{answer.size} bytes"
   ask "Where are you?", expecting: :location
   say "At #{answer.lat}, #{answer.lon}"
+  ask "A file, or skip it", expecting: [:file, "Skip"]
+  say "Then: #{answer}"
 end
 '''
 
@@ -363,4 +365,8 @@ def test_media_expectations_offer_a_button_for_what_the_question_waits_for(chat,
     page.active().find_element(By.XPATH, ".//button[normalize-space()='Share my location']").click()
     page.sees("At 52.37, 4.89")
     browser.execute_cdp_cmd("Emulation.clearGeolocationOverride", {})
+    page.sees("A file, or skip it")
+    assert page.active().find_elements(By.XPATH, ".//button[normalize-space()='Send a file']")  # beside the choice
+    page.click("Skip")
+    page.sees("Then: Skip")
     assert not page.console_errors()

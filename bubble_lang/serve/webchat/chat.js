@@ -362,6 +362,8 @@
         bubble.setAttribute("data-id", self.send({ type: "choice", value: itemValue(choice) }));
       } }));
     });
+    var offer = this.mediaButtons(frame.media);  // `expecting: [:image, "Skip"]`: both kinds of answer
+    while (offer && offer.firstChild) fieldset.append(offer.firstChild);
     this.botBubble([frame.text ? h("span", { class: "msg-text", text: plain(frame.text) }) : null, fieldset], "ask");
     this.activate(fieldset, false);
   };
