@@ -97,6 +97,10 @@ class Keyboard:
         self.picked = [index for _, index in sorted(order)] if self.ordered else sorted(index for _, index in order)
 
 
+LOCATION_KEYBOARD = {"keyboard": [[{"text": "Send my location", "request_location": True}]],
+                     "one_time_keyboard": True, "resize_keyboard": True}  # Telegram shares the position
+
+
 def frame_sends(chat_id: Any, frame: dict[str, Any]) -> tuple[list[Send], Keyboard | None]:
     """The calls that show `frame` in `chat_id`, and the keyboard of a question (see above)."""
     kind = frame["type"]
@@ -127,8 +131,14 @@ def frame_sends(chat_id: Any, frame: dict[str, Any]) -> tuple[list[Send], Keyboa
     if kind == "loading":
         return _texts(chat, f"{to_text(frame.get('text', ''))} — {frame.get('progress', 0)}%"), None
     if kind == "text":
-        return _texts(chat, to_text(frame.get("url") or frame.get("text", ""))), None
+        return _texts(chat, to_text(frame.get("url") or frame.get("text", "")), _media_keyboard(frame)), None
     return [], None  # events for the page, nothing to show
+
+
+def _media_keyboard(frame: dict[str, Any]) -> dict[str, Any] | None:
+    """`ask …, expecting: :location`: a reply keyboard whose button shares the user's location
+    (Telegram's `request_location`); pictures and files need no button, the paper clip sends them."""
+    return LOCATION_KEYBOARD if frame.get("ask") and "location" in (frame.get("media") or []) else None
 
 
 def _texts(chat: dict[str, Any], text: str, markup: dict[str, Any] | None = None) -> list[Send]:
@@ -173,9 +183,7 @@ def _question(chat: dict[str, Any], frame: dict[str, Any]) -> tuple[list[Send], 
         return sends + _texts(chat, text + (f"\n({words})" if words else ""), keyboard.markup()), keyboard
     if widget is not None:
         if kind == "location":
-            markup = {"keyboard": [[{"text": "Send my location", "request_location": True}]],
-                      "one_time_keyboard": True, "resize_keyboard": True}
-            return sends + _texts(chat, text + "\n(send your location, or type it: 52.37, 4.89)", markup), None
+            return sends + _texts(chat, text + "\n(send your location, or type it: 52.37, 4.89)", LOCATION_KEYBOARD), None
         words = constraint_words(widget).split(" — ")[0]
         if kind == "upload":
             words += " — send it here as a file"
