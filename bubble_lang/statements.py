@@ -95,6 +95,8 @@ ORIGINAL_ONLY_STATEMENTS: dict[str, str] = {
     "halt": "to end the conversation write `close`; to leave this dialog write `return`",
     "wait": "write `pause n` for a silent delay, or `await event(\"name\")` to wait for an event",
     "unset": "assign `nil` instead, like `x = nil`",
+    "switch_language": "set the conversation's locale with `user.locale = \"nl\"`: `_\"…\"` texts follow it "
+                       "(docs/language.md#translations)",
 }
 
 # Read-only variables the runtime provides (SPEC §4).

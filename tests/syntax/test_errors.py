@@ -255,6 +255,7 @@ def test_a_lexical_error_does_not_hide_an_earlier_parse_error() -> None:
 
 @pytest.mark.parametrize(("line", "hint_part"), [
     ("stop", "write `close`"),  # not "did you mean `step`?"
+    ('switch_language "nl"', "user.locale"),
     ('wait 2', "`pause n`"),
     ('buttons "More?", ["a"]', "show buttons("),
 ])
