@@ -14,6 +14,7 @@ from typing import Any
 
 from . import nodes as n
 from .checks.walk import count_commands
+from .compile_tests import ConversationTestStatements
 from .opcodes import BINARY_OPCODES, UNARY_OPCODES, CodeObject, Op, stack_effect
 from .source import Span
 from .statements import RUNTIME_VARIABLES
@@ -79,7 +80,7 @@ class _Emitter:
                           code_hash=CodeObject.hash_of(ops, args, constants))
 
 
-class Compiler:
+class Compiler(ConversationTestStatements):
     """Compiles bodies and expressions; one instance per bot."""
 
     # ------------------------------------------------------------------ entry points
@@ -472,57 +473,3 @@ class Compiler:
     def cmd_step(self, e: _Emitter, stmt: n.Command) -> None:
         e.steps_seen += 1
         self.with_options(e, stmt, Op.STEP, e.constant((e.steps_seen, e.steps_total)))
-
-    # tests
-    def cmd_expect(self, e: _Emitter, stmt: n.Command, negate: bool = False) -> None:
-        kind = "text"
-        if stmt.args:
-            self.expression(e, stmt.args[0])
-        elif stmt.options:
-            kind = stmt.options[0].key
-            self.expression(e, stmt.options[0].value)
-        else:
-            self.nil(e, stmt.span)
-        self.options_map(e, stmt.options[1:] if kind == "widget" else (), stmt.span)
-        e.emit(Op.TEST_EXPECT, e.constant(("not_" if negate else "") + kind), stmt.span)
-
-    def cmd_expect_not(self, e: _Emitter, stmt: n.Command) -> None:
-        self.cmd_expect(e, stmt, negate=True)
-
-    def cmd_back(self, e: _Emitter, stmt: n.Command) -> None:
-        self.options_map(e, stmt.options, stmt.span)
-        e.emit(Op.TEST_BACK, 0, stmt.span)
-
-    def cmd_expect_end(self, e: _Emitter, stmt: n.Command) -> None:
-        e.emit(Op.TEST_EXPECT_END, 0, stmt.span)
-
-    def cmd_submit(self, e: _Emitter, stmt: n.Command) -> None:
-        self.first(e, stmt)
-        e.emit(Op.TEST_SUBMIT, 0, stmt.span)
-
-    def cmd_event(self, e: _Emitter, stmt: n.Command) -> None:
-        self.first(e, stmt)
-        if len(stmt.args) > 1:
-            self.expression(e, stmt.args[1])
-        else:
-            self.options_map(e, stmt.options, stmt.span)
-        self.options_map(e, (), stmt.span)
-        e.emit(Op.TEST_EVENT, 0, stmt.span)
-
-    def cmd_location(self, e: _Emitter, stmt: n.Command) -> None:
-        self.first(e, stmt)
-        e.emit(Op.TEST_LOCATION, 0, stmt.span)
-
-    def cmd_attachment(self, e: _Emitter, stmt: n.Command) -> None:
-        self.with_options(e, stmt, Op.TEST_ATTACHMENT)
-
-    def cmd_advance(self, e: _Emitter, stmt: n.Command) -> None:
-        self.first(e, stmt)
-        e.emit(Op.TEST_ADVANCE, 0, stmt.span)
-
-    def cmd_mock_extension(self, e: _Emitter, stmt: n.Command) -> None:
-        self.with_options(e, stmt, Op.TEST_MOCK_EXTENSION)
-
-    def cmd_assert(self, e: _Emitter, stmt: n.Command) -> None:
-        self.first(e, stmt)
-        e.emit(Op.TEST_ASSERT, 0, stmt.span)
