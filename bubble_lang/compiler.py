@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import nodes as n
+from .checks.translation_gaps import translated_text
 from .checks.walk import count_commands
 from .compile_tests import ConversationTestStatements
 from .opcodes import BINARY_OPCODES, UNARY_OPCODES, CodeObject, Op, stack_effect
@@ -124,16 +125,10 @@ class Compiler(ConversationTestStatements):
     def translated(self, e: _Emitter, expr: n.Str) -> None:
         """`_"Hello #{name}"`: the values of its placeholders, then TRANSLATE with the text as
         written (the key of `translations/<locale>.yaml`) and its parts (`translations.py`)."""
-        key, parts = "", []
-        for part in expr.parts if expr.literal is None else (n.TextPart(value=expr.literal, span=expr.span),):
-            if isinstance(part, n.TextPart):
-                key += part.value
-                parts.append(part.value)
-            else:
-                key += "#{" + (part.span.text if part.span is not None else "") + "}"
-                parts.append(sum(1 for p in parts if isinstance(p, int)))
-                self.expression(e, part)
-        e.emit(Op.TRANSLATE, e.constant((key, tuple(parts))), expr.span)
+        key, parts, values = translated_text(expr)
+        for value in values:
+            self.expression(e, value)
+        e.emit(Op.TRANSLATE, e.constant((key, parts)), expr.span)
 
     def expr_Atom(self, e: _Emitter, expr: n.Atom) -> None:
         e.emit(Op.LOAD_ATOM, e.constant(expr.name), expr.span)

@@ -106,6 +106,7 @@ def check_bot(files: BotFiles, *, lint: bool = True) -> BotCheck:
 
 def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
     from .checks.extension_servers import check_extension_servers
+    from .checks.translation_gaps import translation_gaps
     from .resolve import resolve_bot
 
     diagnostics: list[Diagnostic] = []
@@ -167,6 +168,7 @@ def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
             from .checks import run_checks
 
             diagnostics.extend(run_checks(program))
+            diagnostics.extend(translation_gaps(scripts, translations))
     return BotCheck(files=files, sources=tuple(sources), scripts=tuple(scripts), program=program, data=data,
                     config=config, diagnostics=tuple(diagnostics), translations=translations)
 

@@ -61,4 +61,9 @@ CODES: tuple[CodeInfo, ...] = (
           "`m.1` cannot read it and `m[\"1\"]` does not find it; data files and JSON have text keys.",
           "@sizes %{1: \"small\", 2: \"large\"}",
           "Write `\"1\": \"small\"` for text keys, or use a list: `[\"small\", \"large\"]`."),
+    _code("B310", "missing-translation", "a translated text lacks a translation",
+          "A `_\"…\"` text has no entry in one of the bot's `translations/<locale>.yaml` files.",
+          "Users of that locale see the text as written, in the bot's own language.",
+          "translations/nl.yaml without \"Goodbye\", and `say _\"Goodbye\"`",
+          "Add the text, written as in the script with its `#{…}` placeholders, to the file the warning names."),
 )

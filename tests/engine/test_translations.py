@@ -82,3 +82,16 @@ def test_translation_files_that_cannot_be_used_are_errors_at_the_file(tmp_path, 
     problem = raised.value.diagnostics[0]
     assert problem.code in ("B506", "B502") and message in problem.message
     assert problem.span is not None and problem.span.file.name.endswith(name) and problem.hint
+
+
+def test_lint_names_the_texts_a_locale_lacks(tmp_path):
+    from bubble_lang.frontend import check_bot, discover_bots
+
+    folder = _folder(tmp_path, {"nl.yaml": NL, "de.yaml": 'Goodbye: "Tschüss"\n'})
+    (check,) = [check_bot(files) for files in discover_bots(folder)]
+    gaps = {(d.span.text, d.message) for d in check.diagnostics if d.code == "B310"}
+    assert gaps == {
+        ('_"Hello #{name}, what would you like?"', "this text has no translation in translations/de.yaml"),
+        ('_"Untranslated #{name}"', "this text has no translation in translations/de.yaml, translations/nl.yaml"),
+    }
+    assert check.ok  # warnings: the bot still loads
