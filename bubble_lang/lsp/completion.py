@@ -6,7 +6,8 @@ last index of the bot (`bot_index`), whatever version it was built from. Candida
 and block words at the start of a line; dialog names after `invoke`/`goto`/`timeout_dialog:`/
 `before:`; tasks after `perform`; constants after `@`; a statement's options after its arguments;
 widget kinds in `input_method("…` and each kind's options after it; BML entity kinds after `[` in a
-trigger or `match:` string; else builtins with their signatures, variables and runtime variables.
+trigger or `match:` string; media kinds after `expecting: :` and attachment kinds after
+`attachment: :`; else builtins with their signatures, variables and runtime variables.
 Long lists are cut to the names starting with what is typed (`LIMIT`, `isIncomplete`).
 """
 
@@ -17,6 +18,7 @@ import re
 import attrs
 from lsprotocol import types
 
+from ..checks.headers import ATTACHMENT_KINDS, MEDIA_EXPECTATIONS
 from ..lexer import KEYWORDS
 from ..patterns import ENTITY_KINDS
 from ..statements import BLOCK_WORDS, RUNTIME_VARIABLES, STATEMENTS
@@ -33,6 +35,8 @@ _TASK_AFTER = re.compile(r"\bperform\s+[A-Za-z0-9_]*\Z")
 _PATTERN_OPENERS = re.compile(r"(?:\b(?:trigger|match|expecting):\s*(?:\[\s*(?:\"[^\"]*\"\s*,\s*)*)?|^\s*expect(?:_not)?\s+)\Z")
 _WIDGET_KIND = re.compile(r"\binput_method\(\s*\Z")
 _WIDGET_OPTIONS = re.compile(r"\binput_method\(\s*\"([a-z_]+)\"(?P<rest>[^()]*)\Z")
+_MEDIA_AFTER = re.compile(r"\bexpecting:\s*(?:\[[^\]]*)?:[a-z_]*\Z")
+_ATTACHMENT_AFTER = re.compile(r"(?:\battachment:\s*|^\s*attachment\s+):[a-z_]*\Z")
 _STATEMENT_OPTIONS = re.compile(r"^\s*(?:[A-Za-z_][A-Za-z0-9_.]*\s*=\s*)?(?P<word>[a-z_]+)\b[^#]*,\s*[A-Za-z_]*\Z")
 
 
@@ -93,6 +97,10 @@ def _candidates(line: str, word: str, index: BotIndex | None, data_constants: li
         if _DIALOG_AFTER.search(line):
             return _names(index, DIALOG, K.Module, "dialog")
         return []
+    if _MEDIA_AFTER.search(line):
+        return [Candidate(kind, K.EnumMember, "media the question waits for") for kind in MEDIA_EXPECTATIONS]
+    if _ATTACHMENT_AFTER.search(line):
+        return [Candidate(kind, K.EnumMember, "attachment kind") for kind in ATTACHMENT_KINDS]
     if re.search(r"@[A-Za-z0-9_]*\Z", line):
         names = sorted(set((index.names(CONSTANT) if index else [])) | set(data_constants))
         return [Candidate(name, K.Constant, "constant" if name not in data_constants else "data file") for name in names]

@@ -138,6 +138,9 @@ def test_completion(client: LspClient, doc: dict[str, Any], snapshot: Any) -> No
     assert "item_picker" in complete_after(client, doc, 3, '  x = input_method("')
     assert {"min:", "max:"} <= set(complete_after(client, doc, 3, '  x = input_method("int", '))
     assert "expecting:" in complete_after(client, doc, 3, '  x = ask "Name?", ')
+    assert {"image", "location", "file"} <= set(complete_after(client, doc, 3, '  ask "Photo?", expecting: :i'))
+    assert "location" in complete_after(client, doc, 3, '  ask "Photo?", expecting: [:image, :')
+    assert complete_after(client, doc, 9, "dialog snap, attachment: :") == ["image", "video", "audio", "file", "voice"]
     builtins = complete_after(client, doc, 3, "  say jo")
     assert "join" in builtins
     assert statements == snapshot
