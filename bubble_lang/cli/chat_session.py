@@ -56,7 +56,8 @@ def render_output(output: Output, *, color: bool = False, interactive: bool = Fa
     data = output.data
     choices = list(data.get("choices") or data.get("quick_replies") or [])
     if output.kind == "ask":
-        return ask_lines(output.text, choices, data.get("widget"), interactive=interactive, timezone=timezone)
+        return ask_lines(output.text, choices, data.get("widget"), interactive=interactive,
+                         timezone=timezone) + media_hint(data.get("media"))
     if output.kind == "show":
         lines = content_lines(output, color=color, width=width)
     elif output.kind == "step":
@@ -74,6 +75,15 @@ def ask_lines(text: str, choices: list[dict[str, Any]], widget: dict[str, Any] |
     piped instructions (date-times in the bot's `timezone`)."""
     hint = control_lines(widget, choices, timezone) if interactive else widget_hint(widget, choices, timezone)
     return [text, *hint]
+
+
+def media_hint(media: Any) -> list[str]:
+    """`ask …, expecting: :image`: how to send that from a terminal."""
+    kinds = [kind for kind in media or [] if isinstance(kind, str)]
+    ways = [*(["/location LAT LON"] if "location" in kinds else []),
+            *([f"/attachment {'|'.join(k for k in kinds if k != 'location')} URL"]
+              if any(k != "location" for k in kinds) else [])]
+    return [f"  (send it with {' or '.join(ways)})"] if ways else []
 
 
 def choice_line(choices: Any) -> str:

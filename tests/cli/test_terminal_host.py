@@ -115,3 +115,16 @@ def test_piped_mode_never_echoes_a_secret(tmp_path):
                             input="hunter2\n/state\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert "hunter2" not in result.stdout + result.stderr
     assert "> [redacted]" in result.stdout and '"pw": "[redacted]"' in result.stdout
+
+
+def test_a_media_question_says_how_to_answer_it_from_the_terminal(tmp_path):
+    bot = tmp_path / "media.bot"
+    bot.write_text('dialog main do\n  ask "Selfie?", expecting: :image\n  say "got #{answer.url}"\n'
+                   '  ask "Where?", expecting: [:location, :file]\n  say "at #{answer.lat}"\nend\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bubble_lang", "run", "--fast", "--store", "memory", str(bot)],
+                            input="/attachment image https://x.test/a.png\n/location 52.3 4.8\n",
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Selfie?", "  (send it with /attachment image URL)"]
+    assert "got https://x.test/a.png" in lines
+    assert "  (send it with /location LAT LON or /attachment file URL)" in lines and "at 52.3" in lines
