@@ -136,7 +136,8 @@ class ChatSession:
                 self.widget = dict(waiting.widget) if waiting.widget is not None else None
                 self.last_choices = list(waiting.choices)
                 await self.show(ask_lines(waiting.question, self.last_choices, self.widget,
-                                          interactive=self.interactive, timezone=self.timezone))
+                                          interactive=self.interactive, timezone=self.timezone)
+                                + media_hint(waiting.media))
         else:
             await self.runner.open(self.conversation_id, "terminal")
         await self._refresh_stack()

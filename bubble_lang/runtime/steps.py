@@ -31,6 +31,7 @@ class Answer:
     choices: tuple[dict[str, Any], ...] = ()
     widget: dict[str, Any] | None = None
     deadline: float | None = None
+    media: tuple[str, ...] = ()  # `expecting: :image`: the media kinds that answer it
 
 
 @attrs.frozen(kw_only=True)

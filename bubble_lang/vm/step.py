@@ -35,7 +35,7 @@ from ..runtime.waits import PendingAsk, PendingAwait
 from .extension_calls import apply_result
 from .machine import Machine, ScriptFailure
 from .phases import drive, start_dialog
-from .questions import question_view
+from .questions import media_kinds, question_view
 from .reconcile import reconcile
 from .timers import next_due, take
 from .widget_answers import as_message
@@ -211,7 +211,8 @@ def waiting_of(m: Machine) -> Any:
         deadline = next((timer.due for timer in state.timers if timer.id == wait.timer), None)
     if isinstance(wait, PendingAsk):
         text, choices, widget = question_view(m, top, max(top.asked - 1, 0))
-        return Answer(question=text, prompt=wait.prompt, choices=tuple(choices), widget=widget, deadline=deadline)
+        return Answer(question=text, prompt=wait.prompt, choices=tuple(choices), widget=widget, deadline=deadline,
+                      media=tuple(media_kinds(wait.options.get("expecting"))))
     if isinstance(wait, PendingAwait):
         return Event(name=wait.event, deadline=deadline)
     if state.timers:

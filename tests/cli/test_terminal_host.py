@@ -128,3 +128,12 @@ def test_a_media_question_says_how_to_answer_it_from_the_terminal(tmp_path):
     assert lines[:2] == ["Selfie?", "  (send it with /attachment image URL)"]
     assert "got https://x.test/a.png" in lines
     assert "  (send it with /location LAT LON or /attachment file URL)" in lines and "at 52.3" in lines
+
+
+def test_a_resumed_media_question_says_it_again(tmp_path):
+    bot = tmp_path / "media.bot"
+    bot.write_text('dialog main do\n  ask "Selfie?", expecting: :image\nend\n', encoding="utf-8")
+    command = [sys.executable, "-m", "bubble_lang", "run", "--fast", str(bot)]
+    subprocess.run(command, input="", capture_output=True, text=True, cwd=ROOT, timeout=60)
+    again = subprocess.run(command, input="", capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert again.stdout.splitlines()[-2:] == ["Selfie?", "  (send it with /attachment image URL)"]
