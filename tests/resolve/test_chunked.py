@@ -139,7 +139,8 @@ def test_enough_cases() -> None:
     covered = {e.code for chunk in ALL_CHUNKS for e in chunk.expectations()}
     declared = {info.code for family in (names_codes, context_codes, lint_codes) for info in family.CODES}
     asks_a_server = {"B109", "B110"}  # `--check-extensions`: tests/extensions/test_extension_lint.py
-    assert declared - covered - asks_a_server == set()
+    needs_files = {"B310"}  # a folder bot's translation files: tests/engine/test_translations.py
+    assert declared - covered - asks_a_server - needs_files == set()
 
 
 def test_harness_reads_columns_and_several_expectations() -> None:
