@@ -402,7 +402,8 @@ class _ConfigReader:
             if key == "smtp":
                 parts = _url_parts(text)
                 if parts is None or parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-                    self.report(f"`smtp` must be an smtp:// or smtps:// URL, not {_described(text)}",
+                    shown = _described(text.split("://", 1)[0] + "://…") if "://" in text else "that"
+                    self.report(f"`smtp` must be an smtp:// or smtps:// URL, not {shown}",  # never the password
                                 self.at_value(path), 'write it like `smtp = "smtp://user:password@smtp.example.com:587"`'
                                 ' (better: set BUBBLE_SMTP_URL, so the password stays out of the folder)')
                 else:

@@ -128,6 +128,7 @@ def test_a_server_that_cannot_be_reached_is_a_warning_without_the_mail(tmp_path,
 
 @pytest.mark.parametrize(("toml", "message"), [
     ('[mail]\nsmtp = "http://mail.example.com"\n', "`smtp` must be an smtp:// or smtps:// URL"),
+    ('[mail]\nsmtp = "https://user:hunter2@mail.example.com"\n', 'not "https://…"'),  # never the password
     ('[mail]\nfrom = "orders"\n', "`from` must be an e-mail address"),
     ('[mail]\nfrom = "A <b@c.d>, e@f.g"\n', "`from` must be an e-mail address"),
     ('[mail]\nto = "x@y.z"\n', "unknown key `to`"),
