@@ -126,15 +126,12 @@ class TelegramChats(MessengerInterfaceWithAttachments):
     # ------------------------------------------------------------------ updates in
     async def handle(self, update: dict[str, Any]) -> None:
         """Play one update (never raises: a chat's failure is logged and told to that chat)."""
-        callback = update.get("callback_query")
-        message = update.get("message") if callback is None else (callback.get("message") if isinstance(callback, dict)
-                                                                  else None)
-        chat = message.get("chat") if isinstance(message, dict) else None
-        chat_id = chat.get("id") if isinstance(chat, dict) else None
-        if not is_chat_id(chat_id):
+        chat_id = chat_id_of(update)
+        if chat_id is None:
             # edited messages, channel posts, callbacks without their message, and shapes Telegram
             # never sends (a forged call with the secret): not for us, and not a server error
             return
+        callback = update.get("callback_query")
         cid = str(chat_id)
         mid = f"telegram:{update['update_id']}"
         try:
@@ -306,10 +303,16 @@ class TelegramChats(MessengerInterfaceWithAttachments):
         return None
 
 
-def is_chat_id(value: Any) -> bool:
-    """Telegram's chat ids are integers of at most 52 bits (its docs say so); anything else is
-    a call Telegram did not make."""
-    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2 ** 53
+def chat_id_of(update: dict[str, Any]) -> int | None:
+    """The chat an update is played in: its message's, or for a button tap the tapped message's;
+    None when it has none (edited messages, channel posts) or not one Telegram sends — its chat
+    ids are integers of at most 52 bits (its docs say so)."""
+    callback = update.get("callback_query")
+    message = update.get("message") if callback is None else (callback.get("message") if isinstance(callback, dict)
+                                                              else None)
+    chat = message.get("chat") if isinstance(message, dict) else None
+    found = chat.get("id") if isinstance(chat, dict) else None
+    return found if isinstance(found, int) and not isinstance(found, bool) and abs(found) < 2 ** 53 else None
 
 
 def _point_of(where: Any) -> LocationInput | None:

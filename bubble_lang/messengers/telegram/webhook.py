@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from ...storage.errors import StoreUnavailable
 from .bot_api import DEFAULT_BASE_URL
-from .telegram_chats import ALLOWED_UPDATES, Backoff, TelegramChats, log
+from .telegram_chats import ALLOWED_UPDATES, Backoff, TelegramChats, chat_id_of, log
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 MAX_UPDATE_BYTES = 1024 * 1024
@@ -138,7 +138,8 @@ class WebhookInterface(TelegramChats):
             return PlainTextResponse("the body is not a Telegram update (no integer update_id)", status_code=400)
         if self.runner is None:
             return PlainTextResponse("not connected yet", status_code=503, headers={"Retry-After": "1"})
-        chat = _chat_of(update)
+        found = chat_id_of(update)
+        chat = str(found) if found is not None else ""  # updates without a chat are not played anyway
         turn = self._chat_turns.setdefault(chat, _ChatTurn())
         turn.waiting += 1
         try:
@@ -162,14 +163,6 @@ class _ChatTurn:
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.waiting = 0
-
-
-def _chat_of(update: dict[str, Any]) -> str:
-    """The chat an update belongs to ("" when it has none: those are not played anyway)."""
-    callback = update.get("callback_query")
-    message = (callback.get("message") if isinstance(callback, dict) else None) or update.get("message")
-    chat = message.get("chat") if isinstance(message, dict) else None
-    return str(chat.get("id")) if isinstance(chat, dict) else ""
 
 
 def _shown(url: str) -> str:
