@@ -299,6 +299,12 @@ class Resolver:
         elif isinstance(expr, n.Call):
             self.call(expr, purity)
         else:
+            if isinstance(expr, n.Str) and expr.translated and purity == CONSTANT and expr.span is not None:
+                # `_"…"` is the `_` call written short (SPEC §10): its text is the conversation's language
+                self.report("B206", "`_` is not pure and cannot be used in a constant",
+                            expr.span.file.span(expr.span.start, expr.span.start + 1),
+                            label="depends on the clock, the conversation or chance",
+                            hint='set a variable in a dialog instead, like `value = _"…"`')
             for child in child_nodes(expr):
                 if isinstance(child, n.Expr):
                     self.expr(child, purity)
