@@ -43,7 +43,7 @@ MAIN_TEST = '''\
 # Each test starts a new conversation; `expect` reads the bot's next matching message.
 
 test "greets and asks how we are" do
-  expect "'Hello! I am {title}.'"
+  expect "Hello! I am {title}."
   expect "How are you today"
   expect quick_replies: ["Great", "Fine", "Not so good"]
 end

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bubble_lang.cli.main import main
 
 from .helpers import ROOT, write_bot
@@ -112,3 +114,13 @@ def test_init_creates_a_bot_whose_tests_pass(tmp_path):
     assert linted.returncode == 0, linted.stdout
     again = bubble("init", "hello_bot", cwd=tmp_path)
     assert again.returncode == 2 and "already exists" in again.stderr
+    assert 'expect "Hello! I am Hello Bot."' in (folder / "main.test.bot").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["or", "and_not", "42", "x-ray.v2", "émile", "my__bot", "end"])
+def test_init_tests_pass_whatever_the_folder_is_called(tmp_path, capsys, name):
+    """The greeting test quotes the bot's sentence as written: it must match for any title."""
+    from bubble_lang.cli.init import create_bot
+
+    create_bot(tmp_path / name)
+    assert main(["test", str(tmp_path / name)]) == 0, capsys.readouterr().out
