@@ -173,8 +173,13 @@ class WsSession:
             return self._error("unsupported_version", f"this server speaks version {PROTOCOL_VERSION}", None)
         session_id, token = frame.get("session_id"), frame.get("token")
         resumed = session_id is not None or token is not None
-        if resumed and not (session_id and token and hub.settings.signer.verify(session_id, token)):
-            # One answer for an unknown session and a bad token: no oracle for guessing ids.
+        stored = None
+        if resumed and session_id and token and hub.settings.signer.verify(session_id, token):
+            stored = await hub.runner.state(session_id)
+        if resumed and stored is None:
+            # One answer for a bad token and for a session the store does not hold (never
+            # opened, deleted, a memory store restarted): no oracle for guessing ids, and never a
+            # new conversation under an old id, which a client at its old `last_seq` would hide.
             self._error("unauthorized", "this session cannot be resumed; start a new one", None)
             return await self._close_now(4401)
         if session_id is None:
@@ -185,7 +190,6 @@ class WsSession:
         token = hub.settings.signer.mint(session_id)
         self.session_id = session_id
         self.bucket = hub.join(session_id)
-        stored = await hub.runner.state(session_id) if resumed else None
         existing = stored is not None
         # A client cannot have seen more than was sent: a larger `last_seq` (a bug, or a client
         # of another server) would hide the frames still to come, on a new conversation all.
@@ -202,7 +206,7 @@ class WsSession:
         if not existing and not hub.draining:
             try:
                 await hub.turn(session_id, "open", lambda: hub.runner.open(session_id, "web"))
-            except StoreUnavailable:  # Redis away: not opened; the client's reconnect opens it
+            except StoreUnavailable:  # Redis away: not opened; the client's reconnect is refused and starts anew
                 log.warning("opening a conversation failed: the store is unavailable")
                 return self._error("unavailable", UNAVAILABLE, None)
             except Exception:  # noqa: BLE001 - never a traceback to a client

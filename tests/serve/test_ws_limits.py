@@ -131,3 +131,33 @@ def test_a_compressed_frame_that_inflates_past_the_limit_closes_with_1009(client
     assert closed.value.rcvd.code == 1009
     d, _ = ready(client)  # the server serves others
     still_open(d)
+
+
+def test_a_session_the_store_no_longer_holds_is_refused_not_reopened(tmp_path):
+    """A valid token whose conversation is gone (a memory store restarted, a deleted entry) is
+    refused like an unknown session: reopened under the old id, the web chat (still at its old
+    `last_seq`) hid the new greeting and sent its old outbox into the new conversation."""
+    from .conftest import Client, ServerThread
+
+    first = ServerThread(tmp_path, store_url="memory").start()
+    try:
+        c = Client(first.ws_url)
+        welcome, _ = c.hello()
+        c.recv()
+        c.close()
+    finally:
+        first.stop()
+    second = ServerThread(tmp_path, store_url="memory").start()
+    try:
+        d = Client(second.ws_url)
+        d.send({"type": "hello", "v": 1, "session_id": welcome["session_id"], "token": welcome["token"], "last_seq": 2})
+        assert d.recv()["code"] == "unauthorized"
+        with pytest.raises(ConnectionClosed) as closed:
+            d.recv()
+        assert closed.value.rcvd.code == 4401
+        e = Client(second.ws_url)
+        fresh, _ = e.hello()
+        assert fresh["type"] == "welcome" and fresh["session_id"] != welcome["session_id"]
+        e.close()
+    finally:
+        second.stop()
