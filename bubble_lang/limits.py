@@ -32,6 +32,7 @@ class Limits:
     extension_seconds: float = 10.0
     extension_bytes: int = 1024 * 1024
     websocket_frame_bytes: int = 64 * 1024
+    besser_frame_bytes: int = 8 * 1024 * 1024  # the BESSER endpoint's frames carry files as base64 (serving.md §1.8)
     messages_per_second: float = 5.0
     message_burst: int = 10
     sockets_per_address: int = 1_000  # open WebSockets from one client address (more close with 1013)

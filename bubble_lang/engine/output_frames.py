@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..runtime.contact_card import contact_text
 from ..runtime.outputs import Output
 from ..runtime.values import to_plain
 from .content_images import qrcode_data_url
@@ -79,7 +80,8 @@ def _show_frame(plain: dict[str, Any]) -> dict[str, Any]:
         return {"type": "options", "text": plain.get("text", ""), "choices": plain.get("buttons", [])}
     frame_type = _SHOW_TYPES.get(content)
     if frame_type is None:  # web links, contacts, plain text content: shown as text with their fields
-        frame = {"type": "text", "text": str(plain.get("url") or plain.get("text") or ""), "content": content}
+        text = contact_text(plain) if content == "contact" else str(plain.get("url") or plain.get("text") or "")
+        frame = {"type": "text", "text": text, "content": content}
         frame.update({key: value for key, value in fields.items() if key != "text"})
         return frame
     frame = {"type": frame_type, **fields}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .contact_card import contact_text
 from .records import record, value_field
 from .values import to_plain, to_text
 
@@ -49,6 +50,8 @@ class Output:
             point = data.get("point") or data
             if kind == "location" and isinstance(point, dict) and "lat" in point:
                 target = f"{to_text(point['lat'])}, {to_text(point['lon'])}"
+            if kind == "contact":
+                target = contact_text(data, ", ")
             if isinstance(target, dict):  # a structured name: %{first_name: …, last_name: …}
                 target = " ".join(to_text(part) for part in target.values())
             caption = data.get("caption")

@@ -36,6 +36,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ..diagnostics import BubbleError
+from ..limits import DEFAULT_LIMITS
 from ..engine.runner import Runner
 from ..runtime.outputs import Output
 from ..runtime.steps import Answer
@@ -66,7 +67,7 @@ class BesserOptions:
     (base64: 4/3 of its size) must fit in it; raise it for larger uploads (uvicorn's own
     `ws_max_size` must then be larger still, or uvicorn closes the socket with 1009)."""
 
-    max_frame_bytes: int = 64 * 1024
+    max_frame_bytes: int = DEFAULT_LIMITS.besser_frame_bytes  # 8 MiB: a photo of about 6 MB as base64
     origins: tuple[str, ...] = ()  # allowed Origin values besides loopback; "*" allows every origin
     rate_per_second: float = 5.0  # frames per second per socket, sustained
     burst: int = 10  # frames a socket may send at once

@@ -18,7 +18,9 @@ import base64
 import binascii
 import io
 import json
+import re
 from typing import Any
+from urllib.parse import quote
 
 import attrs
 
@@ -32,7 +34,9 @@ from ..cli.widget_prompts import (
     widget_hint,
     widget_kind,
 )
+from ..engine.markdown_html import SAFE_SCHEMES
 from ..engine.widget_words import SINGLE_KINDS
+from ..runtime.contact_card import contact_lines
 from ..runtime.outputs import Output
 from ..runtime.values import to_plain, to_text
 
@@ -162,14 +166,47 @@ def _data_url_bytes(url: str) -> bytes | None:
         return None
 
 
-def _link_target(url: str) -> str:
-    """A URL safe inside a Markdown `(…)`: spaces and parentheses escaped."""
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+# BESSER's chat widget renders `bot_reply_markdown` with `marked` straight into `innerHTML`, with
+# no sanitising (serving.md §1.4): every markdown frame must be safe as HTML by itself.
+_MARKUP = re.compile(r"([\\`*_\[\]()<>&!#|~{}])")  # what can start markup inside a line
+_LINK_DESTINATION = re.compile(r"\]\([ \t]*\n?[ \t]*([^\s)]*)")
+_REFERENCE_DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]*\]):([ \t]*\n?[ \t]*)(\S*)", re.MULTILINE)
+_SCHEME = re.compile(r"[^/?#]*:")
 
 
-def _label(text: str) -> str:
-    """Text safe as a Markdown link label."""
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]") or "link"
+def _unsafe_destination(url: str) -> bool:
+    """A link target with a scheme other than http, https or mailto (`javascript:`, `data:`)."""
+    return bool(_SCHEME.match(url)) and not url.lower().startswith(SAFE_SCHEMES)
+
+
+def safe_markdown(text: str) -> str:
+    """An author's markdown made safe for `innerHTML`: `&` and `<` as entities (no tag, no entity
+    trick can form; `marked` shows them as the characters), and a link or reference definition
+    to another scheme than http, https or mailto broken into plain text. The one cost: `<` and `&`
+    inside a code span show as entities."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _LINK_DESTINATION.sub(
+        lambda m: "]\\" + m.group(0)[1:] if _unsafe_destination(m.group(1)) else m.group(0), text)
+    return _REFERENCE_DEFINITION.sub(
+        lambda m: f"{m.group(1)}\\:{m.group(2)}{m.group(3)}" if _unsafe_destination(m.group(3)) else m.group(0), text)
+
+
+def _literal(text: str) -> str:
+    """A value (a name, a title) as markdown that shows it as written, inside a line: what can
+    start markup backslash-escaped (CommonMark and `marked` then emit `<` and `&` as entities, and
+    nothing forms a tag, a link or emphasis)."""
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def _link(label: str, url: str, *, picture: bool = False) -> str:
+    """`[label](url)` (`![label](url)`: a picture) for a web or mail link, else the label and the
+    URL as plain text."""
+    if _unsafe_destination(url) or not _SCHEME.match(url):
+        return _literal(f"[{label}] {url}" if picture else f"{label}: {url}")
+    return f"{'!' if picture else ''}[{_literal(label) or 'link'}]({quote(url, safe=_URL_SAFE)})"
+
+
+_URL_SAFE = "!#$%&'*+,/:;=?@[]~"  # what stays in a link target; spaces, parentheses, <, > and quotes are encoded
 
 
 def content_frames(output: Output) -> tuple[list[Frame], dict[str, Choice]]:
@@ -180,7 +217,7 @@ def content_frames(output: Output) -> tuple[list[Frame], dict[str, Choice]]:
     picks: dict[str, Choice] = {}
     if kind == "md":
         text = to_text(data.get("text", ""))
-        frames = [frame(MARKDOWN, text)] if text.strip() else []
+        frames = [frame(MARKDOWN, safe_markdown(text))] if text.strip() else []
     elif kind == "table":
         rows = data.get("rows") if isinstance(data.get("rows"), list) else []
         columns = data.get("columns") if isinstance(data.get("columns"), list) else None
@@ -194,12 +231,12 @@ def content_frames(output: Output) -> tuple[list[Frame], dict[str, Choice]]:
     elif kind == "image":
         url = to_text(data.get("url", ""))
         picture = _data_url_bytes(url)
-        frames = [frame(IMAGE, jpeg_base64(picture))] if picture else [frame(MARKDOWN, f"![image]({_link_target(url)})")]
+        frames = [frame(IMAGE, jpeg_base64(picture))] if picture else [frame(MARKDOWN, _link("image", url, picture=True))]
     elif kind == "qrcode":
         frames = _qrcode_frames(to_text(data.get("text", "")))
     elif kind in ("audio", "video", "web"):
         url = to_text(data.get("url", ""))
-        frames = [frame(MARKDOWN, f"[{kind}]({_link_target(url)})")]
+        frames = [frame(MARKDOWN, _link(kind, url))]
     elif kind == "loading":
         frames = text_frame(progress_line(to_text(data.get("text", "")), data.get("progress")))
     elif kind == "contact":
@@ -223,7 +260,7 @@ def _file_frames(data: dict[str, Any], kind: str) -> list[Frame]:
     elif data.get("data") is not None:
         encoded = base64.b64encode(to_text(data["data"]).encode("utf-8")).decode("ascii")
     elif data.get("url"):
-        return [frame(MARKDOWN, f"[Download {_label(name)}]({_link_target(to_text(data['url']))})")]
+        return [frame(MARKDOWN, _link(f"Download {name}", to_text(data["url"])))]
     else:
         return text_frame(f"[{kind}] {name}")
     return [frame(FILE, {"name": name, "type": mime, "base64": encoded})]
@@ -240,13 +277,9 @@ def _qrcode_frames(text: str) -> list[Frame]:
 
 
 def _contact_frames(data: dict[str, Any]) -> list[Frame]:
-    lines = []
-    for key in ("name", "phone", "email", "address", "url"):
-        value = data.get(key)
-        if value is None:
-            continue
-        shown = " ".join(to_text(v) for v in value.values()) if isinstance(value, dict) else to_text(value)
-        lines.append(f"**{key.capitalize()}:** {shown}" if key != "name" else f"**{shown}**")
+    """The card as markdown lines: the name in bold, then `**Phone:** …` and the rest."""
+    lines = [f"**{_literal(text)}**" if label is None else f"**{label}:** {_literal(text)}"
+             for label, text in contact_lines(data)]
     return [frame(MARKDOWN, "  \n".join(lines))] if lines else []
 
 
@@ -262,7 +295,7 @@ def _button_frames(data: dict[str, Any]) -> tuple[list[Frame], dict[str, Choice]
             continue
         title = to_text(button.get("title", ""))
         if button.get("url"):
-            links.append(f"[{_label(title)}]({_link_target(to_text(button['url']))})")
+            links.append(_link(title, to_text(button["url"])))
             continue
         labels.append(title)
         if button.get("event") is not None:

@@ -69,7 +69,11 @@ def uvicorn_config(app: Any, host: str, port: int, settings: ServeSettings, *, l
                           access_log=False, timeout_graceful_shutdown=int(settings.drain_seconds) + 5)
 
 
-BESSER_WIRE_FACTOR = 4  # BESSER frames up to 4× the limit are read and answered "too large"
+def besser_wire_bytes(limit: int) -> int:
+    """uvicorn's frame cap for the BESSER port: frames somewhat over the endpoint's limit are read
+    and answered "too large" in words (BESSER's clients show only replies); up to 4× a small limit,
+    at most 8 MiB more than a large one, so an 8 MiB limit never reads 32 MiB frames."""
+    return min(4 * limit, limit + 8 * 1024 * 1024)
 
 
 async def run_server(runner: Runner, settings: ServeSettings, host: str, port: int, *,
@@ -106,7 +110,7 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
     servers: list[DrainingServer] = [main]
     if besser_port is not None:
         other = besser_app(runner, options=BesserOptions(
-            max_frame_bytes=settings.limits.websocket_frame_bytes, origins=settings.origins,
+            max_frame_bytes=settings.limits.besser_frame_bytes, origins=settings.origins,
             sockets_per_address=settings.limits.sockets_per_address,
             address_rate_per_second=settings.limits.address_messages_per_second,
             address_burst=settings.limits.address_message_burst,
@@ -119,7 +123,7 @@ async def run_server(runner: Runner, settings: ServeSettings, host: str, port: i
         # reply (the clients show only replies) instead of a close with 1009
         companion = DrainingServer(uvicorn_config(other, host, besser_port, settings, log_level=log_level,
                                                   lifespan="off",
-                                                  ws_max_size=BESSER_WIRE_FACTOR * settings.limits.websocket_frame_bytes),
+                                                  ws_max_size=besser_wire_bytes(settings.limits.besser_frame_bytes)),
                                    None)
         main.peers.append(companion)
         companion.peers.append(main)

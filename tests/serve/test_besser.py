@@ -262,7 +262,7 @@ def test_bad_frames_are_answered_and_the_socket_stays_open(served: Served):
             assert "could not read that file" in got[0]["message"]
             got = await frames_after(ws, {"action": "user_voice", "message": "***"})
             assert "voice message" in got[0]["message"]
-            await ws.send(json.dumps(say("x" * 70000)))
+            await ws.send(json.dumps(say("x" * (9 * 2**20))))  # over the 8 MiB default
             got = await frames_after(ws, None)
             assert got[0]["message"].startswith("Sorry, that message is too large")
             # a script error is the bot's error text, never a traceback
@@ -354,9 +354,13 @@ def test_bubble_serve_answers_a_frame_over_the_limit_instead_of_closing(tmp_path
         async def scenario():
             async with connect(f"ws://127.0.0.1:{besser_port}/", max_size=None) as ws:
                 await frames_after(ws, None)  # whatever the bot says first
-                got = await frames_after(ws, say("x" * 100_000))
+                got = await frames_after(ws, say("x" * (9 * 2**20)))
                 assert [f["action"] for f in got] == ["bot_reply_str"] and "too large" in got[0]["message"]
                 assert await frames_after(ws, say("hi"))  # the conversation goes on
+                # a 60 KB photo as BESSER's Streamlit UI sends it: /ws's 64 KiB limit once refused it here
+                photo = {"name": "photo.jpg", "type": "image/jpeg", "base64": base64.b64encode(b"\xff" * 60_000).decode()}
+                got = await frames_after(ws, {"action": "user_file", "message": json.dumps(photo)})
+                assert got and not any("too large" in str(f["message"]) for f in got)
         deadline = time.monotonic() + 20
         while True:  # the BESSER port opens a moment after the main one
             try:

@@ -7,6 +7,10 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bubble_lang.runtime.outputs import Output
 from bubble_lang.serve.besser_frames import Question, ask_frames, content_frames, dataframe_message
@@ -69,3 +73,87 @@ def test_event_buttons_send_their_event():
     question = Question(picks=picks)
     assert question.translate("start").event == "start" and question.translate("start").payload == {"n": 1}
     assert question.translate("other").text == "other"
+
+
+# --- BESSER's chat widget puts bot_reply_markdown through `marked` into innerHTML, unsanitised:
+# every markdown frame must already be safe as HTML. A CommonMark renderer with raw HTML *on*
+# (as `marked` has it) stands in for the widget.
+
+def _as_widget_renders(markdown: str) -> str:
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": True})
+    parser.validateLink = lambda url: True  # `marked` keeps every link
+    return parser.render(markdown)
+
+
+def _scheme(link: str) -> str | None:
+    """The scheme a browser reads in an attribute's value (decoded once; tabs and newlines gone)."""
+    import html
+
+    url = re.sub(r"[\t\n\r]", "", html.unescape(link)).lstrip("\x00\x01\x02\x03\x04\x05 ")
+    found = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    return found.group(1).lower() if found else None
+
+
+def _safe_html(html: str) -> bool:
+    """Only markdown's own elements, no attribute but links, and links only to web or mail."""
+    tags = set(re.findall(r"<\s*([a-zA-Z][\w-]*)", html))
+    attributes = set(re.findall(r"\s([a-zA-Z-]+)=\"", html))
+    links = re.findall(r'(?:href|src)="([^"]*)"', html)
+    return (tags <= {"p", "h1", "h2", "h3", "strong", "em", "a", "img", "code", "pre", "br", "ul", "ol", "li",
+                     "blockquote", "hr"} and attributes <= {"href", "src", "alt", "title"}
+            and all(_scheme(link) in (None, "http", "https", "mailto") for link in links))
+
+
+def test_markdown_the_author_shows_cannot_carry_html_or_script_links():
+    from bubble_lang.serve.besser_frames import safe_markdown
+
+    hostile = ["# Hello <img src=x onerror=alert(1)>", "[click](javascript:alert(1))", "[c]( javascript:alert(1) )",
+               "![i](data:text/html;base64,PHNjcmlwdD4=)", "[r]\n\n[r]: javascript:alert(1)", "<javascript:alert(1)>",
+               "[e](java&#115;cript:alert(1))", "<script>alert(1)</script>", "`<b>` & AT&T"]
+    for text in hostile:
+        frames, _ = content_frames(Output(kind="show", data={"kind": "md", "text": text}))
+        html = _as_widget_renders(frames[0]["message"])
+        assert _safe_html(html), (text, html)
+    assert safe_markdown("# Title\n* [docs](https://x.test/a_b) and **bold** > quoted") == (
+        "# Title\n* [docs](https://x.test/a_b) and **bold** > quoted")  # markdown as written stays markdown
+
+
+def test_values_bubble_puts_into_markdown_show_as_written():
+    name = "<img src=x onerror=alert(1)> *Ann* [x](javascript:1)"
+    for data in ({"kind": "contact", "name": name, "phone": "+31 20"},
+                 {"kind": "download", "name": name, "url": "https://x.test/f.txt"},
+                 {"kind": "web", "url": "javascript:alert(1)"},
+                 {"kind": "image", "url": "javascript:alert(1)"},
+                 {"kind": "buttons", "text": "Go", "buttons": [{"title": name, "url": "https://x.test/"},
+                                                               {"title": "bad", "url": "javascript:alert(1)"}]}):
+        frames, _ = content_frames(Output(kind="show", data=data))
+        markdown = [f["message"] for f in frames if f["action"] == "bot_reply_markdown"][0]
+        html = _as_widget_renders(markdown)
+        assert _safe_html(html), (data, html)
+        if data["kind"] in ("contact", "download"):
+            assert "&lt;img src=x onerror=alert(1)&gt; *Ann*" in html  # the name as typed, not as markup
+
+
+def test_a_structured_contact_card_shows_every_detail():
+    card = {"kind": "contact", "name": {"first_name": "Sam", "last_name": "Helpdesk"},
+            "phones": [{"phone": "+31 20 123 4567", "type": "work"}], "emails": [{"email": "support@example.com"}],
+            "addresses": [{"street": "Main 1", "city": "Amsterdam"}], "url": "https://x.test"}
+    frames, _ = content_frames(Output(kind="show", data=card))
+    assert frames == [{"action": "bot_reply_markdown", "message": (
+        "**Sam Helpdesk**  \n**Phone:** +31 20 123 4567 \\(work\\)  \n**Email:** support@example.com  \n"
+        "**Address:** Main 1, Amsterdam  \n**Web:** https://x.test")}]
+    assert Output(kind="show", data=card).summary() == (
+        "[contact] Sam Helpdesk, Phone: +31 20 123 4567 (work), Email: support@example.com, "
+        "Address: Main 1, Amsterdam, Web: https://x.test")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["<", ">", "&", "#", ";", ":", "(", ")", "[", "]", "!", "`", "\\", " ", "\n", "\t",
+                                 "javascript", "data", "x", "img", "src=", "onerror=", "a", "http", "/", "\"", "'",
+                                 "script", "115", "&#", "\x01", "*", "_"]), max_size=30).map("".join))
+def test_no_markdown_becomes_a_tag_or_a_script_link(text):
+    from bubble_lang.serve.besser_frames import safe_markdown
+
+    assert _safe_html(_as_widget_renders(safe_markdown(text))), text

@@ -95,6 +95,19 @@ def test_frames_of_outputs():
     json.dumps(frame)
 
 
+def test_a_contact_card_is_text_every_channel_can_show():
+    """A structured card was an empty text frame: an empty bubble in the web chat, "…" on Telegram."""
+    from bubble_lang.messengers.telegram.telegram_send import frame_sends
+
+    card = {"kind": "contact", "name": {"first_name": "Sam", "last_name": "Helpdesk"},
+            "phones": [{"phone": "+31 20 123 4567"}], "emails": [{"email": "support@example.com"}], "url": "https://x.test"}
+    frame = output_frame(Output(kind="show", data=card, seq=1))
+    assert frame["text"] == "Sam Helpdesk\nPhone: +31 20 123 4567\nEmail: support@example.com\nWeb: https://x.test"
+    assert frame["content"] == "contact" and frame["phones"] == [{"phone": "+31 20 123 4567"}]  # the fields stay
+    sends, _ = frame_sends(5, frame)
+    assert [send.params["text"] for send in sends] == [frame["text"]]
+
+
 def test_serve_refuses_a_broken_bot(tmp_path):
     bad = tmp_path / "bad.bot"
     bad.write_text('dialog main do\n  say "unclosed\nend\n')

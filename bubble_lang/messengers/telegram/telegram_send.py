@@ -131,7 +131,7 @@ def frame_sends(chat_id: Any, frame: dict[str, Any]) -> tuple[list[Send], Keyboa
     if kind == "loading":
         return _texts(chat, f"{to_text(frame.get('text', ''))} — {frame.get('progress', 0)}%"), None
     if kind == "text":
-        return _texts(chat, to_text(frame.get("url") or frame.get("text", "")), _media_keyboard(frame)), None
+        return _texts(chat, to_text(frame.get("text") or frame.get("url") or ""), _media_keyboard(frame)), None
     return [], None  # events for the page, nothing to show
 
 

@@ -304,7 +304,7 @@
         frame.widget_error || frame.error ? "problem" : null);
       if (offer) this.activate(offer, false);
       if (frame.widget_error) this.readFormErrors(plain(frame.text));
-      if (frame.url && safeUrl(frame.url, "link")) {
+      if (frame.url && frame.content !== "contact" && safeUrl(frame.url, "link")) {
         bubble.textContent = "";
         bubble.append(h("a", { href: safeUrl(frame.url, "link"), target: "_blank", rel: "noopener noreferrer nofollow", text: plain(frame.title || frame.url) }));
       }
