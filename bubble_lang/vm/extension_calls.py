@@ -92,9 +92,14 @@ def _write_slots(m: Any, request: ExtensionRequest, slots: dict[str, Any]) -> No
 
 
 def _as_before(old: Any, text: str) -> Any:
-    """A number slot comes back as text: read it as a number again when it is one."""
+    """A number or boolean slot comes back as text (Chatto's slots are strings): read it as a
+    number, or as `true`/`false`, again when it is one; a written-back "false" kept as text would
+    be truthy."""
     old = plain_text(old)
-    if isinstance(old, (int, float)) and not isinstance(old, bool):
+    if isinstance(old, bool):
+        word = text.strip().lower()
+        return {"true": True, "false": False}.get(word, text)
+    if isinstance(old, (int, float)):
         try:
             number = float(text)
         except ValueError:

@@ -284,3 +284,26 @@ def test_the_extension_app_refuses_bad_requests_with_400_not_500_or_a_hang():
                   {"extension": "check_stock", "fsm": {"state": "2"}}, {"extension": "check_stock", "domain": {"state_table": 1}}):
         status, body = _wsgi(app, json.dumps(shape).encode(), auth="Bearer " + "t" * 20)
         assert status.startswith("400") and body["code"] == 400, shape
+
+
+def test_a_boolean_slot_written_back_stays_a_boolean(tmp_path):
+    """Booleans go out as `true`/`false` (serving.md §2.9) and must come back as booleans: a
+    written-back "false" was the text "false", which is truthy, so `if vip` took the wrong arm."""
+    def flipper(environ, start_response):
+        request = json.loads(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
+        slots = request["fsm"]["slots"]
+        body = json.dumps({"fsm": {"state": request["fsm"]["state"],
+                                   "slots": {**slots, "vip": "false", "member": "TRUE", "count": "4",
+                                             "flag": "maybe"}}, "answers": []})
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [body.encode()]
+
+    server = serve(flipper)
+    url = next(server)
+    folder = write_bot(tmp_path / "bot", 'dialog main do\n  vip = true\n  member = false\n  count = 3\n  flag = true\n'
+                       '  extension "x", server: "s"\n  if vip do\n    say "wrong"\n  else\n    say "right"\n  end\nend\n',
+                       {"s": url})
+    conversation = load_bot(folder).conversation("c", clock=lambda: NOW)
+    assert texts(conversation.start()) == ["right"]
+    variables = conversation.state.globals
+    assert (variables["vip"], variables["member"], variables["count"], variables["flag"]) == (False, True, 4, "maybe")
