@@ -13,6 +13,7 @@ servers reject anything else.
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 from typing import Any
@@ -21,6 +22,17 @@ from ..runtime.input_checks import clean_json
 from ..runtime.inputs import ExtensionRequest, ExtensionResult
 
 UNSURE = "Not sure I understood, try again please."
+
+
+def bearer_matches(header: str | None, token: str | None) -> bool:
+    """Whether an `Authorization` header is `Bearer <token>` (the scheme in any case, RFC 7235
+    §2.1; compared in constant time). No token configured: never."""
+    if not token or not header:
+        return False
+    scheme, _, given = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode("utf-8", "replace"), token.encode("utf-8"))
 
 
 def state_table(image: Any) -> dict[str, int]:

@@ -20,12 +20,13 @@ on 127.0.0.1.
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
+
+from .chatto_wire import bearer_matches
 
 VERSION = {"version": "bubble", "commit": "", "built_at": "", "built_by": "bubble_lang.extensions"}
 
@@ -125,8 +126,7 @@ class ExtensionApp:
 
     def respond(self, environ: dict[str, Any]) -> tuple[int, Any]:
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
-        given = environ.get("HTTP_AUTHORIZATION", "").encode("utf-8", "replace")
-        if self.token is not None and not hmac.compare_digest(given, f"Bearer {self.token}".encode()):
+        if self.token and not bearer_matches(environ.get("HTTP_AUTHORIZATION"), self.token):
             return 401, {"code": 401, "message": "missing or incorrect authorization token"}
         if method == "GET" and path == "/extensions":
             return 200, sorted(self.extensions)

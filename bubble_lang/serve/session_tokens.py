@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..extensions.chatto_wire import bearer_matches
+
 SECRET_FILE = "serve_secret"
 
 
@@ -113,9 +115,7 @@ def _base36(number: int) -> str:
 
 def bearer_ok(header: str | None, api_key: str | None) -> bool:
     """Whether an `Authorization` header carries the API key (no key configured: never)."""
-    if not api_key or not header or not header.startswith("Bearer "):
-        return False
-    return hmac.compare_digest(header[len("Bearer "):].strip().encode("utf-8", "replace"), api_key.encode("utf-8"))
+    return bearer_matches(header, api_key)
 
 
 class TokenBucket:

@@ -88,7 +88,7 @@ def _open_redis(text: str, source: str, options: dict[str, Any]) -> BaseStore:
     except ValueError:
         raise bad_store_url(f"bad port in Redis URL `{text}` in {source}", "write `redis://host:port/db`") from None
     database = parts.path.strip("/")
-    if not parts.hostname or (database and not database.isdigit()) or port == 0:
+    if not parts.hostname or (database and not (database.isascii() and database.isdigit())) or port == 0:
         raise bad_store_url(f"bad Redis URL `{text}` in {source}",
                             "write `redis://host:port/db`, for example `redis://localhost:6379/0`")
     from .redis_store import RedisStore

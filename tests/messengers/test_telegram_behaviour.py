@@ -81,6 +81,23 @@ def test_multi_choice_toggles_done_and_old_taps(telegram, bot_api):
     assert tap and user.shown().count("Toppings: Cheese, Olives.") == 1  # played nothing
 
 
+def test_start_with_the_bots_name_opens_a_chat_and_a_forged_button_is_unknown(telegram, bot_api, caplog):
+    """Groups send `/start@name_bot`: it was played as the first message (here: "I did not get
+    that"). A callback with a digit Python reads but `int` does not (`²`) logged a traceback."""
+    user = telegram(GALLERY)
+    user.say("/start@gallery_bot")
+    user.sees("Hello from the gallery")
+    user.say("multi")
+    user.sees("Toppings?")
+    assert not any("did not get that" in text for text in user.shown())
+    seq = next(b["callback_data"] for b in user.keyboard_buttons()).split(":")[1]
+    with caplog.at_level(logging.WARNING):
+        bot_api.inject_callback(user.chat_id, f"c:{seq}:\u00b2")
+        answer = bot_api.wait_for("answerCallbackQuery", where=lambda c: c.params.get("text"))
+    assert answer[0].params["text"] == "That button is not known."
+    assert not any(record.exc_info for record in caplog.records)
+
+
 def test_files_in_answer_uploads_or_arrive_as_attachments(telegram, bot_api):
     user = telegram(GALLERY)
     user.say("/start")

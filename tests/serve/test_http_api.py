@@ -101,3 +101,14 @@ def test_concurrent_first_messages_open_the_conversation_once(server):
     shown = [frame["text"] for turn in turns for frame in turn["frames"]]
     assert shown.count("Hello from the server bot!") == 1
     assert [turn["input"]["kind"] for turn in turns].count("start") == 1, turns  # no empty "start" turns
+
+
+def test_the_auth_scheme_is_read_in_any_case(server):
+    """RFC 7235 §2.1: `bearer`, `BEARER` and `Bearer` are one scheme (`bearer k` was a 401)."""
+    url = server.http_url + "/api/conversations/api-case/messages"
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        answer = httpx.post(url, json={"text": "hi"}, headers={"Authorization": f"{scheme} {API_KEY}"}, timeout=10)
+        assert answer.status_code == 200, scheme
+    for header in (f"Basic {API_KEY}", f"Bearer{API_KEY}", f"Bearer {API_KEY}x", "Bearer"):
+        answer = httpx.post(url, json={"text": "hi"}, headers={"Authorization": header}, timeout=10)
+        assert answer.status_code == 401, header

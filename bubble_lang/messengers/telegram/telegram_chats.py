@@ -40,13 +40,15 @@ from ...storage.errors import StoreUnavailable
 from ..interfaces import MessengerInterfaceWithAttachments
 from ...engine.output_frames import output_frame
 from .bot_api import BotApi, BotApiError
-from .telegram_send import Keyboard, Send, frame_sends
+from .telegram_send import Keyboard, Send, callback_number, frame_sends
 
 log = logging.getLogger("bubble.telegram")
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API's own download limit
 SEND_TRIES = 5
 ALLOWED_UPDATES = ["message", "callback_query"]
 _TAG = re.compile(r"<[^>]+>")
+# `/start`, `/start payload`, and in groups `/start@our_bot`: opens a new chat, never an answer.
+_START = re.compile(r"/start(?:@\w+)?(?:\s|$)")
 
 
 class Backoff:
@@ -162,7 +164,7 @@ class TelegramChats(MessengerInterfaceWithAttachments):
         runner = self.runner
         text = message.get("text")
         new = await runner.state(cid) is None
-        if new and isinstance(text, str) and (text == "/start" or text.startswith("/start ")):
+        if new and isinstance(text, str) and _START.match(text):
             await runner.send(cid, StartInput(frontend="telegram"), message_id=mid)
             return
         if new:
@@ -203,13 +205,13 @@ class TelegramChats(MessengerInterfaceWithAttachments):
                 return
             head, _, rest = data.partition(":")
             seq_text, _, index_text = rest.partition(":")
-            keyboard = await self._keyboard(cid, int(seq_text) if seq_text.isdigit() else -1, tapped.get("reply_markup"))
+            seq, index = callback_number(seq_text), callback_number(index_text)
+            keyboard = await self._keyboard(cid, -1 if seq is None else seq, tapped.get("reply_markup"))
             if keyboard is None:
                 note = "That question was already answered."
                 await self._remove_markup(chat_id, tapped.get("message_id"))
                 return
-            if head == "t" and index_text.isdigit() and int(index_text) < len(keyboard.values):
-                index = int(index_text)
+            if head == "t" and index is not None and index < len(keyboard.values):
                 keyboard.picked = [i for i in keyboard.picked if i != index] if index in keyboard.picked \
                     else keyboard.picked + [index]
                 keyboard.message_id = keyboard.message_id or tapped.get("message_id")
@@ -219,8 +221,8 @@ class TelegramChats(MessengerInterfaceWithAttachments):
             if head == "d":
                 picked = keyboard.picked if keyboard.ordered else sorted(keyboard.picked)
                 value: Any = [keyboard.values[i] for i in picked]
-            elif head == "c" and index_text.isdigit() and int(index_text) < len(keyboard.values):
-                value = keyboard.values[int(index_text)]
+            elif head == "c" and index is not None and index < len(keyboard.values):
+                value = keyboard.values[index]
             else:
                 note = "That button is not known."
                 return

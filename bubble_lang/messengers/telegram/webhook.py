@@ -122,7 +122,7 @@ class WebhookInterface(TelegramChats):
         if not hmac.compare_digest(given.encode(), self.secret_token.encode()):
             return PlainTextResponse("forbidden: the secret token is missing or wrong", status_code=403)
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_UPDATE_BYTES:
+        if (declared.isascii() and declared.isdigit()) and int(declared) > MAX_UPDATE_BYTES:
             return PlainTextResponse("an update is at most 1 MiB", status_code=413)
         body = b""
         async for chunk in request.stream():
