@@ -147,6 +147,10 @@ class ExpressionCallbacks:
         value: int | float
         if any(c in text for c in ".eE"):
             value = float(text)
+            if value in (float("inf"), float("-inf")):  # `1.0e400`: numbers stay finite (SPEC §13)
+                self._error("B039", "number too large: this decimal number is beyond what can be stored",
+                            self._cover(children), hint="use a smaller exponent (decimal numbers reach about 1.8e308)")
+                return n.Literal(value=0, span=self._cover(children))
         else:
             if len(text) > 17 or int(text) > self.limits.integer_magnitude:
                 self._error("B039", "number too large: integers are limited to 2^53", self._cover(children),
