@@ -234,6 +234,10 @@ def _load_json(source: SourceFile, limits: Limits) -> Any:
     except _NotFinite as error:
         _fail(source, _Problem(f"`{error.text}` is not a finite number", "write a number, or a text in quotes",
                                max(text.find(error.text), 0)))
+    except ValueError:  # an integer of over 4,300 digits (Python's guard), far over `integer_magnitude`
+        digits = re.search(r"\d{4300,}", text)
+        _fail(source, _Problem("a number is too large: integers reach 2^53", "write a smaller number, or a text in quotes",
+                               digits.start() if digits else 0))
     except RecursionError:  # the bracket check bounds nesting first; this is the last guard
         _fail(source, _Problem(*_too_deep(limits)))
 

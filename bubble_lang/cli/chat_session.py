@@ -291,6 +291,9 @@ class ChatSession:
             except json.JSONDecodeError as error:
                 await self.show([f"the payload is not JSON: {error.msg.lower()}"], "note")
                 return
+            except ValueError:  # an integer of over 4,300 digits: Python's own guard
+                await self.show(["the payload holds a number too large to read (integers reach 2^53)"], "note")
+                return
             except RecursionError:
                 await self.show(["the payload is nested too deeply (the limit is 64 levels)"], "note")
                 return

@@ -115,6 +115,7 @@ def test_numbers_must_be_finite(name: str, text: str, where: int) -> None:
 def test_integers_beyond_the_limit_and_bad_unicode_and_non_plain_data() -> None:
     assert "out of range" in problem("x.yaml", "id: 123456789012345678901234567890\n").message
     assert "out of range" in problem("x.json", "[123456789012345678901234567890]").message
+    assert "too large" in problem("x.json", "[" + "9" * 5000 + "]").message  # Python's 4,300-digit guard
     assert "lone surrogate" in problem("x.json", '["\\ud800"]').message
     assert "surrogate" in problem("x.yaml", 'a: "\\ud800"\n').message.replace("invalid Unicode", "surrogate")
     assert "not plain data" in problem("x.yaml", "a: !!binary aGVsbG8=\n").message

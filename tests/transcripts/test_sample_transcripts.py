@@ -81,3 +81,17 @@ def test_quick_reply_by_number(tmp_path):
     assert "How many pepperoni pizzas?" in result.stdout
     assert "So that is 2 x pepperoni." in result.stdout
     assert "Your order is placed. Goodbye!" in result.stdout
+
+
+def test_an_event_payload_with_a_huge_integer_is_a_note_not_an_internal_error(tmp_path):
+    """Python's JSON reader refuses integers of over 4,300 digits with a ValueError that is not a
+    JSONDecodeError: `bubble run` stopped with "internal error" and the next line was never played."""
+    bot = tmp_path / "ev.bot"
+    bot.write_text('dialog main do\n  say "ready"\nend\n\ndialog event: "e" do\n  say "got #{event.payload}"\nend\n\n'
+                   'dialog trigger: "hi" do\n  say "hello"\nend\n')
+    runner = Runner(load_bot(bot), MemoryStore(), clock=lambda: NOW)
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.StringIO('/event e {"a": ' + "1" * 4400 + '}\nhi\n')
+    asyncio.run(run_piped(runner, "c", stdin, out, err, fast=True))
+    assert "number too large to read" in out.getvalue() + err.getvalue()
+    assert out.getvalue().rstrip().endswith("hello")

@@ -131,7 +131,7 @@ class WebhookInterface(TelegramChats):
                 return PlainTextResponse("an update is at most 1 MiB", status_code=413)
         try:
             update = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deeply
             return PlainTextResponse("the body is not JSON", status_code=400)
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int) \
                 or isinstance(update.get("update_id"), bool):
