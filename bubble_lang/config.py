@@ -134,6 +134,18 @@ def _url_parts(value: Any) -> urllib.parse.SplitResult | None:
     return parts
 
 
+def _redis_address(text: str) -> bool:
+    """A `redis://` URL whose host and port can be read (`redis://[::1` cannot)."""
+    parts = _url_parts(text)
+    return parts is not None and bool(parts.hostname)
+
+
+def _origin_like(value: Any) -> bool:
+    """`https://chat.example.com` (a scheme and a readable host; a port in range)."""
+    parts = _url_parts(value)
+    return parts is not None and "://" in value and bool(parts.hostname)
+
+
 def _described(value: Any) -> str:
     """A value as TOML would show it, shortened, for a message."""
     if isinstance(value, bool):
@@ -343,10 +355,14 @@ class _ConfigReader:
         url = self.text_value(path, server["url"], '"http://127.0.0.1:8770"')
         if url is None:
             return None
-        parts = urllib.parse.urlsplit(url) if "://" in url else None
+        parts = _url_parts(url) if "://" in url else None  # None too for `http://[::1` or port 99999
         if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             scheme = parts.scheme.lower() if parts is not None else ""
-            if scheme in ("rpc", "grpc", "tcp") or parts is None:
+            if parts is None and "://" in url:
+                message = (f"extension server `{name}` has a url that cannot be read: {_described(url)} (a bracketed "
+                           "host that is not closed, or a port that is not a number from 1 to 65535)")
+                hint = 'write its address, like `url = "http://127.0.0.1:8770"` or `url = "http://[::1]:8770"`'
+            elif scheme in ("rpc", "grpc", "tcp") or parts is None:
                 message = (f"extension server `{name}` has no http(s) url: {_described(url)} looks like an RPC "
                            "address, and bubble calls extensions over HTTP only")
                 hint = "run the server in HTTP mode and write its address, like `url = \"http://127.0.0.1:8770\"`"
@@ -382,7 +398,8 @@ class _ConfigReader:
             else:
                 store = self.text_value(path, value, '"sqlite"')
                 scheme = (store or "").strip().split(":", 1)[0].lower()
-                if store is not None and (scheme not in STORE_SCHEMES or (":" in store and "://" not in store)):
+                if store is not None and (scheme not in STORE_SCHEMES or (":" in store and "://" not in store)
+                                          or (scheme.startswith("redis") and not _redis_address(store))):
                     self.report(f"unknown store {_described(store)}", self.at_value(path),
                                 "use `sqlite`, `sqlite:///path/state.sqlite`, `memory` or `redis://host:port/db`")
                     store = None
@@ -422,7 +439,7 @@ class _ConfigReader:
             if key not in SERVE_KEYS:
                 self.unknown(path, SERVE_KEYS, "key")
             elif key == "origins":
-                if not isinstance(value, list) or not all(isinstance(item, str) and "://" in item for item in value):
+                if not isinstance(value, list) or not all(_origin_like(item) for item in value):
                     self.report(f"`origins` must be a list of origins, not {_described(value)}", self.at_value(path),
                                 'write them with their scheme, like `origins = ["https://chat.example.com"]`')
                 else:

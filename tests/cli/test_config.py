@@ -146,6 +146,12 @@ def test_locale_is_checked_against_the_locales_dates_are_written_in() -> None:
     ('[storage]\nurl = 1\n', "`url` must be a string, not 1", (2, 7)),
     ('[storage]\nurl = "postgres://db"\n', 'unknown store "postgres://db"', (2, 7)),
     ('[storage]\npath = "x"\n', "unknown key `path` in `[storage]`", (2, 1)),
+    # URLs Python cannot read: each an internal error (exit 2) in lint or run, or silently passed
+    ('[extensions.x]\nurl = "http://[::1"\n', "has a url that cannot be read", (2, 7)),
+    ('[extensions.x]\nurl = "http://h:99999"\n', "has a url that cannot be read", (2, 7)),
+    ('[storage]\nurl = "redis://[::1"\n', 'unknown store "redis://[::1"', (2, 7)),
+    ('[serve]\norigins = ["http://[::1"]\n', "`origins` must be a list of origins", (2, 11)),
+    ('[serve]\norigins = ["http://h:99999"]\n', "`origins` must be a list of origins", (2, 11)),
 ])
 def test_each_bad_value_is_b503_at_its_place(text: str, message: str, where: tuple[int, int]) -> None:
     found = one_problem(text)
