@@ -22,6 +22,7 @@ import pendulum
 from ..checks.headers import ATTACHMENT_KINDS
 from ..diagnostics import BubbleRuntimeError, Diagnostic, make_diagnostic
 from ..engine.bot import Bot, Conversation
+from ..runtime.input_checks import InputRejected
 from ..runtime.script_errors import ScriptError
 from ..runtime.outputs import Output
 from ..runtime.session import OWN, Frame
@@ -171,7 +172,14 @@ class Driver:
 
     def send(self, outputs_of: Any, span: Span) -> None:
         self.conversation.last_errors = ()
-        self.absorb(outputs_of(), span)
+        try:
+            outputs = outputs_of()
+        except InputRejected as rejected:  # as a channel would refuse it: the test's mistake, at its line
+            found = rejected.diagnostics[0] if rejected.diagnostics else None
+            raise ScriptError(f"the bot cannot be sent this: {found.message if found else 'it was refused'}",
+                              found.hint if found and found.hint else "send what a channel could send",
+                              code="B520") from None
+        self.absorb(outputs, span)
 
     # -------------------------------------------------------------------------------- statements
     def run_test_op(self, frame: Frame, name: str, kind: Any, stack: list[Any], pc: int) -> None:

@@ -124,3 +124,13 @@ def test_init_tests_pass_whatever_the_folder_is_called(tmp_path, capsys, name):
 
     create_bot(tmp_path / name)
     assert main(["test", str(tmp_path / name)]) == 0, capsys.readouterr().out
+
+
+def test_an_input_no_channel_could_send_fails_the_test_at_its_line(tmp_path, capsys):
+    """A refused input (here an event name over 200 characters) was B499, "internal error"."""
+    bot = write_bot(tmp_path / "refused", 'dialog main do\n  say "hi"\nend\n',
+                    'test "t" do\n  expect "hi"\n  event "' + "e" * 201 + '"\nend\n')
+    assert main(["test", str(bot)]) == 1
+    out = capsys.readouterr().out
+    assert "error[B520]: the bot cannot be sent this: an event needs a name" in out and "B499" not in out
+    assert "shop.test.bot:3:3" in out
