@@ -6,7 +6,8 @@ does not hide errors in another), then resolve and check the whole bot. Nothing 
 
 Which paths are bots (SPEC §1 leaves room): a `.bot` file is a bot, together with its
 `name.test.bot` companion; a directory with a `bubble.toml` is one bot made of all its `.bot` files
-and data files; any other directory is a folder of bots, each file and sub-directory on its own.
+and data files (one of its files given alone stands for the whole bot; a test file, with only its
+own tests); any other directory is a folder of bots, each file and sub-directory on its own.
 """
 
 from __future__ import annotations
@@ -64,6 +65,15 @@ def is_test_file(path: Path) -> bool:
 
 def discover_bots(path: Path) -> Iterator[BotFiles]:
     """The bots under a user-given path (see the module docstring)."""
+    if path.is_file() and (path.parent / "bubble.toml").exists():
+        # One file of a folder bot is that bot (its dialogs may call the other files'); a test
+        # file brings only its own tests. Alone, it once ran against an empty bot.
+        folder = next(discover_bots(path.parent))
+        if is_test_file(path):
+            scripts = tuple(p for p in folder.scripts if not is_test_file(p) or p.samefile(path))
+            folder = attrs.evolve(folder, scripts=scripts)
+        yield folder
+        return
     if path.is_file():
         if is_test_file(path):
             main = path.with_name(path.name[: -len(".test.bot")] + ".bot")

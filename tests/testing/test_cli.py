@@ -134,3 +134,17 @@ def test_an_input_no_channel_could_send_fails_the_test_at_its_line(tmp_path, cap
     out = capsys.readouterr().out
     assert "error[B520]: the bot cannot be sent this: an event needs a name" in out and "B499" not in out
     assert "shop.test.bot:3:3" in out
+
+
+def test_one_test_file_of_a_folder_bot_runs_against_the_whole_bot(tmp_path, capsys):
+    """`bubble test bot/only.test.bot` ran its tests against an empty bot ("nothing was said")."""
+    folder = tmp_path / "tb"
+    folder.mkdir()
+    (folder / "bubble.toml").write_text("")
+    (folder / "main.bot").write_text('dialog main do\n  say "hello there"\n  invoke more\nend\n')
+    (folder / "more.bot").write_text('dialog more do\n  say "and more"\nend\n')
+    (folder / "only.test.bot").write_text('test "greets" do\n  expect "hello there"\n  expect "and more"\nend\n')
+    (folder / "other.test.bot").write_text('test "fails" do\n  expect "never said"\nend\n')
+    assert main(["test", str(folder / "only.test.bot")]) == 0, capsys.readouterr().out
+    assert "1 passed" in capsys.readouterr().out  # only its own tests
+    assert main(["lint", str(folder / "main.bot")]) == 0  # `more` is known: the file is the folder bot
