@@ -8,9 +8,9 @@ in full), the depth (`json_nesting`), the items of one list or map (`collection_
 
 Why "as if written out": `x = [x, x]` ten times over is twenty list objects, but printing it,
 comparing it or storing it writes 2^20 copies. The meter remembers the size of every container it
-measured (while the turn keeps it alive), so measuring a new value costs its own items only, and
-`x = [x, x]` fails at the step that goes over the limit, before anything prints, compares or
-commits it. Every walk is iterative: a value from outside may be nested arbitrarily deep.
+measured (while the turn keeps it alive; past `_RETAINED_ITEMS` items it starts over), so measuring
+a new value costs its own items only, and `x = [x, x]` fails at the step that goes over the limit,
+before anything prints, compares or commits it. Every walk is iterative: a value from outside may be nested arbitrarily deep.
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ from .values import Atom, Captured, Record, Text
 
 _MIB = 1024 * 1024
 _SCALAR = 4  # an int, a float, true/false/nil: what the size counts for them
+# What the meter may keep alive: a loop of `m = put(m, k, v)` builds a new map each step, and
+# remembering all of them held 1.3 GB at 10,000 items. Past this many items the meter forgets
+# (a later walk measures again, still once per shared part), so memory stays near the values'.
+_RETAINED_ITEMS = 200_000
 
 
 def _amount(size: int) -> str:
@@ -46,6 +50,7 @@ class ValueMeter:
         self.limits = limits
         self._ceiling = max(limits.collection_items, limits.range_items)
         self._known: dict[int, tuple[int, int, Any]] = {}
+        self._retained = 0  # items of the containers `_known` keeps alive
         # The bot's constants, measured once when it was linked (`constant_sizes`): they never
         # change and the image keeps them alive, so every turn may trust those sizes.
         self._shared = shared or {}
@@ -80,6 +85,9 @@ class ValueMeter:
         known = self._lookup(value)
         if known is not None:
             return known[0], known[1]
+        if self._retained > _RETAINED_ITEMS:  # between walks only: a walk reads what it remembered
+            self._known.clear()
+            self._retained = 0
         # Fast path: a container whose parts are all scalars or measured already (most values a
         # turn builds: `%{expecting: @pizzas}`, a list of texts) is measured without the walk.
         parts = self._parts(value)
@@ -136,6 +144,7 @@ class ValueMeter:
         if depth > limits.json_nesting:
             self._too_deep()
         self._known[id(node)] = (size, depth, node)
+        self._retained += len(node) if isinstance(node, (list, dict)) else 1
 
     def _too_deep(self) -> None:
         raise LimitError(f"the value is nested more than {self.limits.json_nesting} levels deep",

@@ -36,3 +36,34 @@ def test_a_constant_over_a_limit_is_left_to_the_turn_that_uses_it():
     assert id(huge) not in constant_sizes({"huge": huge}, LIMITS)
     with pytest.raises(LimitError):
         ValueMeter(LIMITS, constant_sizes({"huge": huge}, LIMITS)).measure({"h": huge})
+
+
+def test_the_meter_does_not_keep_every_value_of_a_turn_alive():
+    """`m = put(m, k, v)` in a loop: remembering every map held 1.3 GB at 10,000 items."""
+    import tracemalloc
+
+    from bubble_lang.limits import DEFAULT_LIMITS
+
+    meter = ValueMeter(DEFAULT_LIMITS)
+    grown: dict[str, int] = {}
+    tracemalloc.start()
+    try:
+        for i in range(3000):
+            grown = {**grown, str(i): i}
+            meter.check(grown)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 80 * 2**20, f"{peak / 2**20:.0f} MiB"
+
+
+def test_forgetting_still_stops_a_value_that_doubles(monkeypatch):
+    from bubble_lang.runtime import value_bounds
+
+    monkeypatch.setattr(value_bounds, "_RETAINED_ITEMS", 3)
+    meter = ValueMeter(LIMITS)
+    x: list = ["x" * 100]
+    with pytest.raises(LimitError):
+        for _ in range(30):
+            x = [x, x]
+            meter.check(x)
