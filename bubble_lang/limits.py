@@ -46,6 +46,8 @@ class Limits:
     turn_deadline_seconds: float = 30.0
     duration_seconds: float = 100 * 366 * 24 * 3600  # the longest duration a script or `/time` may use
     source_bytes: int = 8 * 1024 * 1024
+    scheduled_events: int = 1_000  # `emit … in:/at:` waiting in one conversation (their data together: value_bytes)
+    tags: int = 1_000  # tags one conversation holds
     wizard_checkpoints: int = 50  # wizard step boundaries one conversation keeps for Back (oldest dropped)
     wizard_bytes: int = 4 * 1024 * 1024  # their copies of the variables, all together (oldest dropped)
 

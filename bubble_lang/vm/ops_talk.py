@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..runtime.script_errors import ScriptError
+from ..runtime.script_errors import LimitError, ScriptError
 from ..runtime.session import FORGOTTEN, REMEMBERED, drop_own_field, drop_user_field
 from ..runtime.values import Record, Text, plain_text, redacted, to_text, truthy, type_name
 from ..runtime.waits import AskTimer, AwaitTimer, EmitTimer, PendingAsk, PendingAwait
@@ -21,8 +21,11 @@ from .extension_calls import make_request
 from .mail_addresses import MAX_SUBJECT, mail_addresses
 from .questions import describe_choices, send_question
 from .signals import SUSPENDED, WAITING
-from .timers import add_timer, ask_timeout_seconds, cancel_timer, due_at, next_timer_id
+from .timers import add_timer, ask_timeout_seconds, cancel_timer, due_at, next_timer_id, schedule_emit
 from .wizard import pass_step
+
+
+MAX_TAG_CHARS = 256
 
 
 def say(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
@@ -88,8 +91,8 @@ def emit(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
     to = to_text(target) if target is not None else None
     due = due_at(m, control)
     if due is not None:
-        m.state.runtime["schedule_id"] = add_timer(
-            m.state, EmitTimer(id=next_timer_id(m.state), due=due, name=name, payload=payload, to=to))
+        m.state.runtime["schedule_id"] = schedule_emit(
+            m, EmitTimer(id=next_timer_id(m.state), due=due, name=name, payload=payload, to=to))
         return None
     m.emit("emit", name, {"name": name, "payload": payload, "to": to if to is not None else "client"})
     return None
@@ -152,11 +155,17 @@ def forget(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
 
 def tag(m, frame, stack, constants, arg, pc):  # type: ignore[no-untyped-def]
     value = to_text(stack.pop())
+    if len(value) > MAX_TAG_CHARS:  # a tag is a label; the state keeps every one for good
+        raise ScriptError(f"a tag is at most {MAX_TAG_CHARS} characters; this one has {len(value):,}",
+                          "tag with a short label, like `tag \"vip\"`, and keep data in a variable")
     tags = m.state.tags
     if "::" in value:
         scope = value.split("::", 1)[0] + "::"
         tags[:] = [t for t in tags if not t.startswith(scope)]
     if value not in tags:
+        if len(tags) >= m.limits.tags:
+            raise LimitError(f"this conversation already has {len(tags)} tags, the limit",
+                             "`untag` the ones no longer needed, or raise `tags` in bubble.toml")
         tags.append(value)
 
 

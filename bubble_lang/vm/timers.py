@@ -21,10 +21,10 @@ from typing import Any
 
 import pendulum
 
-from ..runtime.script_errors import ScriptError
+from ..runtime.script_errors import LimitError, ScriptError
 from ..runtime.session import SessionState
 from ..runtime.values import plain_text, to_text
-from ..runtime.waits import SESSION_TIMER_ID, AnyTimer, SessionTimer, StoredTimer
+from ..runtime.waits import SESSION_TIMER_ID, AnyTimer, EmitTimer, SessionTimer, StoredTimer
 from .duration_values import parse_duration
 
 DEFAULT_SESSION_TIMEOUT = 15 * 60.0
@@ -37,9 +37,30 @@ def next_timer_id(state: SessionState) -> str:
 
 def add_timer(state: SessionState, timer: StoredTimer) -> str:
     """Keep `timer` in the conversation's due-ordered list; returns its id."""
-    keys = [(t.due, t.id) for t in state.timers]
-    state.timers.insert(bisect.bisect(keys, (timer.due, timer.id)), timer)
+    state.timers.insert(bisect.bisect(state.timers, (timer.due, timer.id), key=_due_order), timer)
     return timer.id
+
+
+def _due_order(timer: AnyTimer) -> tuple[float, str]:
+    return timer.due, timer.id
+
+
+def schedule_emit(m: Any, timer: EmitTimer) -> str:
+    """A scheduled `emit` kept, within SPEC §13: at most `scheduled_events` waiting per
+    conversation, and their payloads together at most `value_bytes` written out. Unbounded, one
+    turn of `emit … in: "1d"` in a loop grew the stored conversation to a gigabyte."""
+    limits = m.limits
+    waiting = [t for t in m.state.timers if isinstance(t, EmitTimer)]
+    if len(waiting) >= limits.scheduled_events:
+        raise LimitError(f"this conversation already has {len(waiting)} scheduled events waiting, the limit",
+                         "`cancel` the ones no longer needed, schedule fewer (one event can carry a list), "
+                         "or raise `scheduled_events` in bubble.toml")
+    total = m.meter.measure(timer.payload)[0] + sum(m.meter.measure(t.payload)[0] for t in waiting)
+    if total > limits.value_bytes:
+        raise LimitError(f"the data of the scheduled events would be about {total // 1024:,} KiB together, over "
+                         f"the limit of {limits.value_bytes // 1024:,} KiB",
+                         "send a key (an id) with the event instead of the data, or raise `value_bytes`")
+    return add_timer(m.state, timer)
 
 
 def cancel_timer(state: SessionState, timer_id: Any) -> bool:

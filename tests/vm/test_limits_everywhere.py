@@ -225,3 +225,63 @@ end
     c.conversation.send_text("plain")
     c.conversation.send_text("Ada")
     assert texts(c.conversation.send_text("42")) == ["answer plain, name Ada, age 42"]
+
+
+GROWING_STATE = '''
+dialog main do
+  say "ready"
+end
+
+dialog trigger: "payloads" do
+  big = join(range(1, 20000), "xxxxx")
+  repeat i in range(1, 100) do
+    emit "e", data: big, in: "1d"
+  end
+  say "queued"
+end
+
+dialog trigger: "many" do
+  repeat i in range(1, 1001) do
+    emit "e", in: "1d"
+  end
+end
+
+dialog trigger: "few" do
+  repeat i in range(1, 10) do
+    emit "e", in: "1d"
+  end
+  say "ten queued"
+end
+
+dialog trigger: "tags" do
+  repeat i in range(1, 1001) do
+    tag "t#{i}"
+  end
+end
+
+dialog trigger: "long tag" do
+  tag join(range(1, 1000), "x")
+end
+
+dialog trigger: "fine" do
+  say "still here"
+end
+'''
+
+
+def test_scheduled_events_and_tags_cannot_grow_the_stored_conversation_without_bound(chat):
+    """One turn of `emit … in: "1d"` with data in a loop grew the stored state to 1 GB (and its
+    memory to 6 GB); tags the same way."""
+    c = chat(GROWING_STATE)
+    c.start()
+    assert c.say("payloads") == ["Sorry, something went wrong on my side."]
+    assert "scheduled events would be about" in messages_of(c.conversation)[0]
+    assert c.conversation.state.timers == []  # rolled back
+    assert c.say("many") == ["Sorry, something went wrong on my side."]
+    assert "1000 scheduled events waiting" in messages_of(c.conversation)[0]
+    assert c.say("few") == ["ten queued"] and len(c.conversation.state.timers) == 10
+    assert c.say("tags") == ["Sorry, something went wrong on my side."]
+    assert errors_of(c.conversation) == ["B450"] and c.conversation.state.tags == []
+    assert c.say("long tag") == ["Sorry, something went wrong on my side."]
+    assert "at most 256 characters" in messages_of(c.conversation)[0]
+    assert c.say("fine") == ["still here"]
