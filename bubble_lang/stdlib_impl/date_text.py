@@ -10,6 +10,8 @@ system clock: a format without a date takes the date from the conversation's clo
 
 from __future__ import annotations
 
+import datetime
+
 import functools
 import importlib.resources
 import re
@@ -192,14 +194,23 @@ def _fixed_zone(offset: str) -> pendulum.FixedTimezone | None:
 
 def build_datetime(parts: dict[str, int], microsecond: int, tz: Any) -> pendulum.DateTime | None:
     """A date-time from year/month/day/hour/minute/second; None for a day or time that does
-    not exist (February 30, hour 25)."""
+    not exist (February 30, hour 25), or one so near year 1 or 9999 that moving it to another
+    time zone leaves the calendar (`9999-12-31T23:59-23:59` is in the year 10000 in UTC, and
+    `timezone`, `date_diff` and storing it failed)."""
     try:
-        return pendulum.datetime(
+        moment = pendulum.datetime(
             parts["year"], parts["month"], parts["day"], parts.get("hour", 0),
             parts.get("minute", 0), parts.get("second", 0), microsecond, tz=tz,
         )
+        day = moment.in_timezone("UTC").date()
     except (ValueError, OverflowError):
         return None
+    return moment if _FIRST_SAFE_DAY <= day <= _LAST_SAFE_DAY else None
+
+
+# A day inside the calendar in every time zone (offsets reach ±14 hours).
+_FIRST_SAFE_DAY = datetime.date(1, 1, 2)
+_LAST_SAFE_DAY = datetime.date(9999, 12, 30)
 
 
 #: What each directive matches when reading text, and which field it fills.

@@ -226,9 +226,18 @@ def picker_answer(widget: Record, parts: list[str | None]) -> Text:
     return Text(shown, {"text": shown, "data": [value for _, value in chosen]})
 
 
+_ISO_START = re.compile(r"\s*[+-]?\d{4,}-\d{2}-\d{2}T", re.IGNORECASE)
+
+
 def datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime, timezone: str) -> Text:
     from ..runtime.matching import extract_entities
+    from ..stdlib_impl.date_text import read_iso, zone_named
 
+    if _ISO_START.match(text):  # ISO text is read as ISO, or refused: never a time found inside it
+        moment = read_iso(text.strip(), zone_named(timezone, "input_method"))
+        if moment is None:
+            raise WidgetRejected(SHORT_ANSWERS["datetime"])
+        return check_moment(options, moment, now)
     moment = None
     for entity in extract_entities(text, now=now, timezone=timezone, kinds=frozenset({"time"})):
         if entity.kind == "time" and isinstance(entity.value, pendulum.DateTime):

@@ -137,6 +137,18 @@ def test_a_megabyte_of_digits_for_a_date_widget_is_refused_at_once(chat):
     assert c.say("9" * 5000) == ['Please give a date and time, like "tomorrow at 18:00".', "When?"]
 
 
+@pytest.mark.parametrize("edge", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"])
+def test_a_date_at_the_calendars_edge_is_no_date(chat, edge):
+    """Near year 1 or 9999 with an offset: `date_parse` accepted it and `timezone`/`date_diff`
+    then failed with an internal error (B499); a date widget read only its "23:59" (today)."""
+    c = chat('dialog main do\n  d = ask "Date?"\n  due = date_parse(d)\n  say "parsed: #{due == nil}"\n'
+             '  moment = ask "When?", expecting: input_method("datetime")\n  say "ok #{moment}"\nend\n')
+    c.start()
+    assert c.say(edge) == ["parsed: true", "When?"]
+    assert c.say(edge) == ['Please give a date and time, like "tomorrow at 18:00".', "When?"]
+    assert c.say("2024-03-06T18:00:00+01:00") == ["ok 2024-03-06T18:00:00+01:00"]
+
+
 def test_a_digit_python_cannot_read_is_no_number_and_no_crash(chat):
     c = chat('dialog main do\n  n = ask "How many?", expecting: entity(match: "[number]")\n  say "ok"\nend\n')
     c.start()
