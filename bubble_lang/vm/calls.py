@@ -42,7 +42,7 @@ class BuiltinCaller:
 
         machine = self.machine
         rng = self.rng() if draws else _NO_DRAWS
-        return Context(now=machine.now, timezone=machine.image.config.timezone, locale=machine.image.config.locale,
+        return Context(now=machine.now, timezone=machine.timezone(), locale=machine.locale(),
                        rng=rng, limits=machine.limits, translate=lambda text: _translated(machine, text),
                        match_text=lambda pattern, text: match_text(machine, pattern, text))
 

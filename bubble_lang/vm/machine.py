@@ -26,6 +26,7 @@ from ..runtime.session import Frame, SessionState
 from ..runtime.value_bounds import ValueMeter
 from ..runtime.values import truthy
 from ..translations import candidate_locales, translate
+from .zones import known_zone
 from .calls import BuiltinCaller
 from .dispatch import TABLE
 from .signals import Signal
@@ -167,6 +168,12 @@ class Machine:
         the bot's (`[bot] locale`)."""
         chosen = self.state.user.get("locale")
         return chosen if isinstance(chosen, str) and chosen else self.image.config.locale
+
+    def timezone(self) -> str:
+        """The conversation's time zone: `user.timezone` when the script (or a channel) set one
+        pendulum knows, else the bot's (`[bot] timezone`). Dates, times and their parsing use it."""
+        chosen = self.state.user.get("timezone")
+        return chosen if isinstance(chosen, str) and known_zone(chosen) else self.image.config.timezone
 
     def translation(self, key: str) -> Any:
         """The template of a translated text in the conversation's locale, or None."""

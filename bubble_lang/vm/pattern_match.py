@@ -53,10 +53,11 @@ def sentence(m: Any, text: str, entities: frozenset[str] = frozenset()) -> Any:
     """The message tokenized once per turn and shared by every pattern tried; with the entity
     kinds the patterns tried need (a pattern without entity rules needs none)."""
     cache = m.sentences
-    key = (text, entities)
+    zone = m.timezone()
+    key = (text, entities, zone)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = matching.tokenize(text, now=m.now, timezone=m.image.config.timezone,
+        found = cache[key] = matching.tokenize(text, now=m.now, timezone=zone,
                                                limits=m.limits, entities=entities)
     return found
 

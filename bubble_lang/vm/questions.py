@@ -133,7 +133,7 @@ def match_expecting(m: Any, expecting: Any, text: str) -> Any:
         if expecting.kind in ("intent", "entity_matcher"):
             return match_record(m, expecting, text)
         if expecting.kind == "widget":
-            return answer_text(expecting, text, m.now, m.image.config.timezone)
+            return answer_text(expecting, text, m.now, m.timezone())
     if isinstance(expecting, Atom) and expecting.name in MEDIA_EXPECTATIONS:
         return None  # answered by an attachment or a location (`widget_answers.answer_attachment`)
     if isinstance(expecting, (int, float)):

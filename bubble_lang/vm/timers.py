@@ -80,7 +80,7 @@ def due_at(m: Any, options: dict[str, Any]) -> float | None:
     if isinstance(moment, pendulum.DateTime):
         return moment.timestamp()
     try:
-        parsed = pendulum.parse(to_text(plain_text(moment)), tz=m.image.config.timezone)
+        parsed = pendulum.parse(to_text(plain_text(moment)), tz=m.timezone())
     except (ValueError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
         parsed = None
     if not isinstance(parsed, pendulum.DateTime):

@@ -186,7 +186,7 @@ def accept(m: Any, job: Handle, top: Any, wait: PendingAsk, answer: Any) -> None
 
 
 def _checked(m: Any, top: Any, wait: PendingAsk, widget: Record, value: Any, *, typed: bool) -> Any:
-    timezone = m.image.config.timezone
+    timezone = m.timezone()
     if is_captcha(wait):
         return _captcha_attempt(m, top, value)
     if typed:

@@ -368,3 +368,15 @@ def test_a_date_with_a_fixed_offset_survives_a_round_trip_mid_ask(chat):
     restored.state = SessionState.from_plain(c.conversation.state.to_plain())
     assert [o.text for o in restored.send_text("yes")] == ["18:00 18:00"]
     assert restored.state.globals["moment"] == c.conversation.state.globals["moment"]
+
+
+def test_the_conversations_timezone_and_locale_are_the_users_once_set(chat):
+    """`user.timezone`/`user.locale` changed translations only: `date_now` stayed in the bot's
+    zone and `date_format` in its language. An unknown zone name falls back to the bot's."""
+    c = chat('dialog main do\n  user.timezone = "Europe/Amsterdam"\n  user.locale = "nl"\n'
+             '  say date_format(date_now(), "{h24}:{0m} {Zname} {WDfull} {Mfull}")\n'
+             '  ask "When?", expecting: input_method("datetime")\n  say date_format(answer, "{h24}:{0m} {Zname}")\n'
+             '  user.timezone = "Mars/Olympus"\n  say date_format(date_now(), "{h24}:{0m} {Zname}")\nend\n')
+    assert [o.text for o in c.conversation.start()][0] == "10:00 Europe/Amsterdam dinsdag maart"  # NOW is 9:00 UTC
+    assert [o.text for o in c.conversation.send_text("tomorrow at 18:00")] == [
+        "18:00 Europe/Amsterdam", "9:00 UTC"]
