@@ -234,10 +234,11 @@ def datetime_answer(options: dict[str, Any], text: str, now: pendulum.DateTime, 
     from ..stdlib_impl.date_text import read_iso, zone_named
 
     if _ISO_START.match(text):  # ISO text is read as ISO, or refused: never a time found inside it
-        moment = read_iso(text.strip(), zone_named(timezone, "input_method"))
+        zone = zone_named(timezone, "input_method")
+        moment = read_iso(text.strip(), zone)
         if moment is None:
             raise WidgetRejected(SHORT_ANSWERS["datetime"])
-        return check_moment(options, moment, now)
+        return check_moment(options, moment.in_timezone(zone), now)  # in the conversation's zone, as dates found in words
     moment = None
     for entity in extract_entities(text, now=now, timezone=timezone, kinds=frozenset({"time"})):
         if entity.kind == "time" and isinstance(entity.value, pendulum.DateTime):

@@ -258,11 +258,24 @@ def _text_answer(m: Any, job: Handle, text: str) -> None:
             ask_again(m, top, rejected)
             return
         if answer is not None:
+            _message_learns(m.state, answer)
             accept(m, job, top, wait, answer)
             return
     job.waiting = wait is not None
     job.phase = "resolve"
     push_hooks(m, "__resolve__")
+
+
+def _message_learns(state: Any, answer: Any) -> None:
+    """What matching the answer found — the intent (`message.intent == @yes`), BML captures,
+    entities — is on `message` too, as when a trigger matches (SPEC §4). A widget's `data` is not
+    (it may be a secret's), nor anything for a redacted message."""
+    message = state.runtime.get("message")
+    if not isinstance(answer, Text) or not isinstance(message, Text) or message.text == REDACTED:
+        return
+    found = {key: value for key, value in answer.fields.items() if key not in ("text", "data")}
+    if found:
+        state.runtime["message"] = Text(message.text, {**message.fields, **found})
 
 
 def _text_resolve(m: Any, job: Handle, text: str) -> None:

@@ -146,7 +146,7 @@ def test_a_date_at_the_calendars_edge_is_no_date(chat, edge):
     c.start()
     assert c.say(edge) == ["parsed: true", "When?"]
     assert c.say(edge) == ['Please give a date and time, like "tomorrow at 18:00".', "When?"]
-    assert c.say("2024-03-06T18:00:00+01:00") == ["ok 2024-03-06T18:00:00+01:00"]
+    assert c.say("2024-03-06T18:00:00+01:00") == ["ok 2024-03-06T17:00:00Z"]  # in the conversation's zone
 
 
 def test_a_digit_python_cannot_read_is_no_number_and_no_crash(chat):

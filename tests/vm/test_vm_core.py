@@ -380,3 +380,15 @@ def test_the_conversations_timezone_and_locale_are_the_users_once_set(chat):
     assert [o.text for o in c.conversation.start()][0] == "10:00 Europe/Amsterdam dinsdag maart"  # NOW is 9:00 UTC
     assert [o.text for o in c.conversation.send_text("tomorrow at 18:00")] == [
         "18:00 Europe/Amsterdam", "9:00 UTC"]
+
+
+def test_an_intent_that_answers_an_ask_is_on_message_too(chat):
+    """Reference §8.1: the matched intent is `message.intent`; after an `ask … expecting:
+    [@yes, @no]` only `answer.intent` had it. BML captures of the answer likewise."""
+    c = chat('@yes intent(match: "yes|yep|sure", label: "Yes")\n@no intent(match: "no|nope", label: "No")\n'
+             'dialog main do\n  ask "Continue?", expecting: [@yes, @no]\n'
+             '  say "#{message.intent == @yes} #{answer.intent == @yes} #{message}"\n'
+             '  ask "How many?", expecting: "[number=n] pizzas"\n  say "n=#{message.n}"\nend\n')
+    c.conversation.start()
+    assert [o.text for o in c.conversation.send_text("yep")] == ["true true yep", "How many?"]
+    assert [o.text for o in c.conversation.send_text("3 pizzas")] == ["n=3"]
