@@ -6,7 +6,8 @@ statement reads it.
 
 The rule is deliberately conservative: it stays silent when something it cannot see might read
 the answer. A call out (`invoke`, `goto`, `perform`, `extension`, `prompt`, `await`) or a `break`
-before the next `ask` counts as a read; so does any inner dialog that reads `answer`; an answer
+before the next `ask` counts as a read; so does any inner dialog that reads `answer`, and for an
+`ask` that waits for media, reading `location` or `attachment` in the dialog; an answer
 left at the end of a dialog is reported only when no `invoke`/`goto` reaches that dialog, no
 `__returning__` dialog and no test reads `answer`; a global `x = ask` target is never reported
 in a bot that calls extensions (they see every variable).
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .. import nodes as n
 from ..diagnostics import Diagnostic, make_diagnostic
+from .headers import MEDIA_EXPECTATIONS
 from .walk import CHOICE, LOOP, SEQUENCE, blocks, contains, ends_flow, iter_nodes, reads_name
 
 if TYPE_CHECKING:
@@ -41,12 +43,24 @@ def check_unread_answers(program: Program) -> Iterator[Diagnostic]:
         for ask, path in _asks(info.decl.body, ()):
             if isinstance(ask.target, n.Name):
                 diagnostic = _unread_target(program, info, ask, ask.target)
-            elif ask.target is None and not inner_reads:
+            elif ask.target is None and not inner_reads and not _media_read_otherwise(info, ask):
                 diagnostic = _unread_answer(program, info, ask, path, answer_read_elsewhere)
             else:
                 diagnostic = None
             if diagnostic is not None:
                 yield diagnostic
+
+
+def _media_read_otherwise(info: DialogInfo, ask: n.Command) -> bool:
+    """`ask …, expecting: :location` (or `:image`, …) read through `location` or `attachment`,
+    which hold the latest point and file as well as `answer` (reference §4.3)."""
+    expecting = next((option.value for option in ask.options if option.key == "expecting"), None)
+    items = expecting.items if isinstance(expecting, n.ListExpr) else (expecting,)
+    kinds = {item.name for item in items if isinstance(item, n.Atom) and item.name in MEDIA_EXPECTATIONS}
+    if not kinds:
+        return False
+    names = (["location"] if "location" in kinds else []) + (["attachment"] if kinds - {"location"} else [])
+    return any(reads_name(info.decl, name) for name in names)
 
 
 def _asks(body: tuple[n.Stmt, ...], path: Path) -> Iterator[tuple[n.Command, Path]]:
