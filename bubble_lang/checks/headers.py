@@ -117,9 +117,28 @@ def check_event_name(resolver: Resolver, value: n.Expr) -> None:
     resolver.expr(value)
 
 
+def _map_keys(item: n.Expr, resolver: Resolver) -> set[str] | None:
+    """The keys of a map literal (or of a constant defined as one), else None."""
+    if isinstance(item, n.Const):
+        decl = resolver.program.constants.get(item.name)
+        item = decl.value if decl is not None else item
+    if not isinstance(item, n.MapExpr):
+        return None
+    return {entry.key.name if isinstance(entry.key, n.Atom) else entry.key.literal or ""
+            for entry in item.entries if isinstance(entry.key, (n.Atom, n.Str))}
+
+
 def check_media_expectation(resolver: Resolver, value: n.Expr) -> None:
-    """Atoms in an `ask`'s `expecting:` (alone or in a list literal) must name a media kind."""
+    """Atoms in an `ask`'s `expecting:` (alone or in a list literal) must name a media kind, and
+    a map is one choice that needs a `title:` (or `label:`/`value:`): without one it showed an
+    empty button nothing could answer."""
     for item in value.items if isinstance(value, n.ListExpr) else (value,):
+        keys = _map_keys(item, resolver)
+        if keys is not None and not keys & {"title", "label", "value"}:
+            resolver.report("B217", "a map in `expecting:` is one choice and needs a `title:`", item.span,
+                            label="no `title:`, `label:` or `value:`",
+                            hint='give a list of texts (`["Apple", "Banana"]`), or of maps like '
+                                 '`%{title: "Apple", value: "a"}`')
         if isinstance(item, n.Atom) and item.name not in MEDIA_EXPECTATIONS:
             guess = nearest(item.name, MEDIA_EXPECTATIONS)
             kinds = ", ".join(f"`:{kind}`" for kind in MEDIA_EXPECTATIONS)

@@ -22,12 +22,17 @@ from .pattern_match import fold, match_pattern_text, match_record
 
 def describe_choices(items: Any) -> list[dict[str, Any]]:
     """Quick replies or choices as plain `{title, value}` records."""
-    if isinstance(items, Record) and items.kind == "widget":
+    widget = isinstance(items, Record) and items.kind == "widget"
+    if widget:
         items = items.fields.get("items") or []
     if not isinstance(items, list):
         items = [items]
     choices = []
     for item in items:
+        if isinstance(item, dict) and not widget and not item.keys() & {"title", "label", "value"}:
+            raise ScriptError("a map in `expecting:` is one choice and needs a `title:`",  # B217 at lint
+                              'give a list of texts (`["Apple", "Banana"]`), or of maps like '
+                              '`%{title: "Apple", value: "a"}`')
         if isinstance(item, dict):
             title = to_text(item.get("title", item.get("label", item.get("value"))))
             entry = {"title": title, "value": to_text(item.get("value", title))}

@@ -392,3 +392,10 @@ def test_an_intent_that_answers_an_ask_is_on_message_too(chat):
     c.conversation.start()
     assert [o.text for o in c.conversation.send_text("yep")] == ["true true yep", "How many?"]
     assert [o.text for o in c.conversation.send_text("3 pizzas")] == ["n=3"]
+
+
+def test_a_map_without_a_title_in_expecting_is_an_error_not_an_empty_button(chat):
+    c = chat('dialog main do\n  fruits = %{a: "Apple"}\n  ask "Which?", expecting: fruits\n  say "#{answer}"\nend\n')
+    outputs = c.conversation.start()
+    assert not any(o.kind == "ask" for o in outputs)  # no question with a button that nothing answers
+    assert "needs a `title:`" in c.errors[0].diagnostics[0].message
