@@ -42,6 +42,10 @@ def check_integer(value: Any, limits: Limits) -> Any:
 
 
 def _type_error(op: str, left: Any, right: Any) -> ScriptError:
+    if left is None or right is None:  # most often a variable never set (`counter + 1` in a first event)
+        return ScriptError(f"cannot use `{op}` on {type_name(left)} and {type_name(right)}",
+                           "a variable that was never set reads as `nil`: set it first (say `counter = 0` in "
+                           "`main`), or give a default where it is read, like `(counter || 0) + 1`")
     return ScriptError(f"cannot use `{op}` on {type_name(left)} and {type_name(right)}",
                        "convert one side first, e.g. with `number(x)` or `string(x)`")
 

@@ -399,3 +399,13 @@ def test_a_map_without_a_title_in_expecting_is_an_error_not_an_empty_button(chat
     outputs = c.conversation.start()
     assert not any(o.kind == "ask" for o in outputs)  # no question with a button that nothing answers
     assert "needs a `title:`" in c.errors[0].diagnostics[0].message
+
+
+def test_nil_in_arithmetic_says_the_variable_was_never_set(chat):
+    """The reference's `task event: "ping" do counter = counter + 1 end` fails on the first event;
+    the hint said to convert with number(x), which does not help."""
+    c = chat('dialog main do\n  counter = counter + 1\nend\n')
+    c.conversation.start()
+    found = c.errors[0].diagnostics[0]
+    assert found.message == "cannot use `+` on nil and integer" and "never set reads as `nil`" in found.hint
+    assert "(counter || 0) + 1" in found.hint
