@@ -86,7 +86,7 @@ def clean_value(value: Any, limits: Limits, what: str) -> Any:
     """A value from outside, measured within the limits (nesting, size, finite numbers) and with
     its texts made valid Unicode; `InputRejected` naming `what` otherwise."""
     try:
-        ValueMeter(limits).check(value)
+        ValueMeter(limits, outside=True).check(value)
     except LimitError as error:
         raise reject(f"{what} cannot be used: {error.message}", error.hint or "send smaller, flatter data") from None
     return clean_json(value)

@@ -46,9 +46,12 @@ class ValueMeter:
     meter lives for one turn: it keeps the containers it remembers alive, so an `id` can never
     be reused for another container while the meter has it."""
 
-    def __init__(self, limits: Limits, shared: Mapping[int, tuple[int, int, Any]] | None = None):
+    def __init__(self, limits: Limits, shared: Mapping[int, tuple[int, int, Any]] | None = None, *,
+                 outside: bool = False):
         self.limits = limits
-        self._ceiling = max(limits.collection_items, limits.range_items)
+        # A script's `range` may build up to `range_items`; data from outside (an event payload,
+        # an answer) holds at most `collection_items` per list or map, as SPEC §13 says.
+        self._ceiling = limits.collection_items if outside else max(limits.collection_items, limits.range_items)
         self._known: dict[int, tuple[int, int, Any]] = {}
         self._retained = 0  # items of the containers `_known` keeps alive
         # The bot's constants, measured once when it was linked (`constant_sizes`): they never
@@ -152,8 +155,9 @@ class ValueMeter:
 
     def _too_many(self, count: int) -> None:
         limit = self.limits.collection_items if count <= self._ceiling else self._ceiling
+        knob = "collection_items" if limit == self.limits.collection_items else "range_items"
         raise LimitError(f"the list or map would have {count:,} items, over the limit of {limit:,}",
-                         "work on smaller lists, or raise `collection_items` in bubble.toml")
+                         f"work on smaller lists, or raise `{knob}` in bubble.toml")
 
     def _leaf(self, value: Any) -> int | None:
         """The size of a scalar (checking it), or None for a container or record."""

@@ -100,7 +100,8 @@ def test_event_payloads_are_checked_at_the_edge(chat):
     for _ in range(100):
         deep = [deep]
     for payload, words in ((deep, "nested more than 64"), ({"n": math.inf}, "too large"),
-                           (["x" * 600_000, "y" * 600_000], "written out"), ({"a": {1, 2}}, "type `set`")):
+                           (["x" * 600_000, "y" * 600_000], "written out"), ({"a": {1, 2}}, "type `set`"),
+                           ({"a": list(range(20_000))}, "over the limit of 10,000")):  # 100,000 were let in
         with pytest.raises(InputRejected) as rejected:
             c.conversation.send_event("anything", payload)
         assert words in rejected.value.diagnostics[0].message
