@@ -28,6 +28,17 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, (str, Text, Captured))
 
 
+def _valued(value: Any) -> Any:
+    """A capture of a number, date or duration entity (`[number=a]`, `[time]`) as its value, for
+    arithmetic and comparison: "add five and 5" makes `message.a + message.b` 10, not "five5";
+    beside text it stays its text (`"you said " + message.a`)."""
+    if isinstance(value, Captured):
+        found = value.value
+        if _is_number(found) or isinstance(found, (pendulum.DateTime, pendulum.Duration)):
+            return found
+    return value
+
+
 def check_integer(value: Any, limits: Limits) -> Any:
     """A computed number within range: integers within ±2^53, floats finite (SPEC §13)."""
     if type(value) is float:
@@ -57,6 +68,10 @@ def equals(left: Any, right: Any) -> bool:
         return left.fields.get("intent") == right
     if isinstance(left, Record) and left.kind == "intent" and isinstance(right, Text):
         return right.fields.get("intent") == left
+    valued_left, valued_right = _valued(left), _valued(right)
+    if (_is_number(valued_left) and _is_number(valued_right)) or (
+            isinstance(valued_left, pendulum.DateTime) and isinstance(valued_right, pendulum.DateTime)):
+        return bool(valued_left == valued_right)  # `message.number == 3`
     left, right = plain_text(left), plain_text(right)
     if _is_number(left) and _is_number(right):
         return left == right
@@ -71,8 +86,11 @@ def equals(left: Any, right: Any) -> bool:
 
 def add(left: Any, right: Any, limits: Limits) -> Any:
     """`+`: numbers, text (with anything beside it), lists, a date-time plus a duration."""
-    if _is_number(left) and _is_number(right):
-        return check_integer(left + right, limits)
+    valued_left, valued_right = _valued(left), _valued(right)
+    if _is_number(valued_left) and _is_number(valued_right):
+        return check_integer(valued_left + valued_right, limits)
+    if isinstance(valued_left, pendulum.DateTime) and isinstance(valued_right, pendulum.Duration):
+        return _moment(lambda: valued_left + valued_right)
     if _is_text(left) or _is_text(right):
         result = to_text(left) + to_text(right)
         if len(result) > limits.string_bytes:
@@ -97,6 +115,7 @@ def _moment(compute: Any) -> Any:
 
 def subtract(left: Any, right: Any, limits: Limits) -> Any:
     """`-`: numbers; a date-time minus a duration or another date-time."""
+    left, right = _valued(left), _valued(right)
     if isinstance(left, pendulum.DateTime) and isinstance(right, (pendulum.Duration, pendulum.DateTime)):
         return _moment(lambda: left - right)
     if not (_is_number(left) and _is_number(right)):
@@ -105,6 +124,7 @@ def subtract(left: Any, right: Any, limits: Limits) -> Any:
 
 
 def multiply(left: Any, right: Any, limits: Limits) -> Any:
+    left, right = _valued(left), _valued(right)
     if not (_is_number(left) and _is_number(right)):
         raise _type_error("*", left, right)
     return check_integer(left * right, limits)
@@ -112,6 +132,7 @@ def multiply(left: Any, right: Any, limits: Limits) -> Any:
 
 def divide(left: Any, right: Any, limits: Limits) -> Any:
     """`/`: an integer when two integers divide exactly, else a float; by zero is an error."""
+    left, right = _valued(left), _valued(right)
     if not (_is_number(left) and _is_number(right)):
         raise _type_error("/", left, right)
     if right == 0:
@@ -125,7 +146,9 @@ def divide(left: Any, right: Any, limits: Limits) -> Any:
 
 
 def _comparable(op: str, left: Any, right: Any) -> tuple[Any, Any]:
-    a, b = plain_text(left), plain_text(right)
+    a, b = _valued(left), _valued(right)
+    if not ((_is_number(a) and _is_number(b)) or (isinstance(a, pendulum.DateTime) and isinstance(b, pendulum.DateTime))):
+        a, b = plain_text(left), plain_text(right)
     if (_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str)) \
             or (isinstance(a, pendulum.DateTime) and isinstance(b, pendulum.DateTime)):
         return a, b

@@ -409,3 +409,15 @@ def test_nil_in_arithmetic_says_the_variable_was_never_set(chat):
     found = c.errors[0].diagnostics[0]
     assert found.message == "cannot use `+` on nil and integer" and "never set reads as `nil`" in found.hint
     assert "(counter || 0) + 1" in found.hint
+
+
+def test_entity_captures_count_as_their_value_in_arithmetic_and_comparison(chat):
+    """Reference §4.3: a capture's `.value` is the normalised value. `message.a + message.b` for
+    "add five and 5" gave "five5"; `message.number == 3` was false and `>` an error."""
+    c = chat('dialog main do\n  say "ready"\nend\n\ndialog trigger: "add [number=a] and [number=b]" do\n'
+             '  say "#{message.a + message.b} #{message.a * 2} #{message.a} #{"x" + message.a}"\nend\n\n'
+             'dialog trigger: "how many [number]" do\n'
+             '  say "#{message.number + 1} #{message.number == 3} #{message.number > 2} #{message.number == "3"}"\nend\n')
+    c.conversation.start()
+    assert [o.text for o in c.conversation.send_text("add five and 5")] == ["10 10 five xfive"]
+    assert [o.text for o in c.conversation.send_text("how many 3")] == ["4 true true true"]
