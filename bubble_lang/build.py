@@ -12,7 +12,6 @@ what both share is in `build_state.py`. This module never evaluates anything.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 import attrs
@@ -29,6 +28,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .lexer import tokenize
 from .lalr_run import LeanParser, NoAction
 from .parser import check_size, make_lark, syntax_error
+from .recovery import recover
 from .source import SourceFile, Span
 from .spelling import nearest_name
 from .statements import (BLOCK_WORDS, DIALOG_HEADER_OPTIONS, ORIGINAL_ONLY_STATEMENTS, RUNTIME_VARIABLES,
@@ -388,7 +388,7 @@ def parse_script(source: SourceFile, limits: Limits = DEFAULT_LIMITS) -> n.Scrip
     """Text to AST: tokenize, then parse and build in one pass.
 
     Raises `BubbleSyntaxError`: every shape error the builder found, or, after a syntax error,
-    the first syntax error of each top-level block (each block parsed on its own: recovery).
+    each syntax error of each top-level block (`recovery.py`).
     """
     check_size(source, limits)
     try:
@@ -397,23 +397,7 @@ def parse_script(source: SourceFile, limits: Limits = DEFAULT_LIMITS) -> n.Scrip
         raise  # the file parsed; the builder's findings are all real, and there is nothing to recover
     except BubbleSyntaxError as error:
         whole = _first(error)  # a lexical or parse error: what the parser saw after it may be its echo
-    # Recovery: each top-level block is parsed on its own, so a file with mistakes in several
-    # dialogs reports each (one per block, never a cascade: an unclosed string in one dialog does
-    # not make the next one look broken). The whole file's error stands only where no block has one.
-    found: list[Diagnostic] = []
-    blocks = top_level_blocks(source.text)
-    lines = source.text.split("\n")
-    for first_line, last_line in blocks:
-        shift = source.line_starts[first_line - 1]  # the block's offsets in the real file
-        alone = SourceFile(source.name, "\n".join(lines[first_line - 1:last_line]))
-        try:
-            _parse_whole(alone, limits)
-        except _ShapeErrors as error:
-            found.extend(_moved(d, source, shift) for d in error.diagnostics)
-        except BubbleSyntaxError as error:
-            found.extend(_moved(d, source, shift) for d in _first(error))
-    outside = [d for d in whole if d.span is None or not any(a <= d.span.line <= b for a, b in blocks)]
-    raise BubbleSyntaxError(sorted(found + outside if found else whole, key=lambda d: d.sort_key))
+    raise BubbleSyntaxError(recover(source, limits, whole, _parse_whole, _ShapeErrors))
 
 
 class _ShapeErrors(BubbleSyntaxError):
@@ -447,31 +431,9 @@ def _parse_whole(source: SourceFile, limits: Limits) -> n.Script:
     return script
 
 
-_BLOCK_START = re.compile(r"(?:dialog|task|test)\b|@[A-Za-z_]")
-
-
 def _user_field(target: n.Expr) -> bool:
     """`user.a` or `user.a.b`: fields of the user record (no indexes)."""
     root = target
     while isinstance(root, n.Field):
         root = root.target
     return isinstance(target, n.Field) and isinstance(root, n.Name) and root.name == "user"
-
-
-def top_level_blocks(text: str) -> list[tuple[int, int]]:
-    """(first line, last line) of each top-level definition: a line starting at column 0 with
-    `dialog`, `task`, `test` or `@name` begins one, which runs to the next."""
-    lines = text.split("\n")
-    starts = [number for number, line in enumerate(lines, 1) if _BLOCK_START.match(line)]
-    return [(start, (starts[index + 1] - 1) if index + 1 < len(starts) else len(lines))
-            for index, start in enumerate(starts)]
-
-
-def _moved(diagnostic: Diagnostic, source: SourceFile, shift: int) -> Diagnostic:
-    """A diagnostic found in a block parsed alone, pointed at the real file (offsets moved by
-    `shift`, where the block starts; lines and columns follow from the real file)."""
-    def move(span: Span | None) -> Span | None:
-        return None if span is None else Span(source, span.start + shift, span.end + shift)
-
-    labels = tuple(attrs.evolve(label, span=move(label.span)) for label in diagnostic.labels)
-    return attrs.evolve(diagnostic, span=move(diagnostic.span), labels=labels)

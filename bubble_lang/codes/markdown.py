@@ -25,9 +25,11 @@ def render_codes_markdown() -> str:
         "this page. This file is generated from `bubble_lang/codes/`; do not edit it by hand",
         "(`python -m bubble_lang.codes.markdown > docs/diagnostics.md`).",
         "",
-        "A file with syntax errors reports the first error of each top-level block (each `dialog`,",
-        "`task`, `test` or constant is parsed on its own after the first error), so mistakes in",
-        "several dialogs show at once and an unclosed string in one never makes the next look broken.",
+        "A file with syntax errors reports each of them: every top-level block (each `dialog`, `task`,",
+        "`test` or constant) is parsed on its own after the first error, so an unclosed string in one",
+        "never makes the next look broken, and inside a block the parser resynchronises at the next",
+        "statement line (up to 10 errors a block). After an error about the block structure itself (an",
+        "unclosed block, a stray `end` or `}`, `else if`) the rest of that block is not guessed at.",
         "",
     ]
     for prefix, title in _FAMILIES:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 
-from ..build import top_level_blocks
+from ..recovery import top_level_blocks
 from ..diagnostics import BubbleError
 from ..lexer import KEYWORDS, tokenize
 from ..source import SourceFile

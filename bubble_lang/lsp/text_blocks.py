@@ -1,7 +1,7 @@
 """One script's text as top-level blocks, each parsed once and kept while its text is unchanged.
 
 Why: the full front end on a 77,500-line script takes seconds, but a keystroke changes one block.
-`build.top_level_blocks` splits a script where a column-0 line starts `dialog`, `task`, `test` or
+`recovery.top_level_blocks` splits a script where a column-0 line starts `dialog`, `task`, `test` or
 `@name` (the same split `parse_script` uses to recover after a syntax error); each block is parsed
 on its own with `parse_script`, so an edit re-parses only the blocks it touched. After an edit only
 the changed stretch of text is split again (the blocks around it keep their parse and move), so a
@@ -25,7 +25,8 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from ..build import parse_script, top_level_blocks
+from ..build import parse_script
+from ..recovery import top_level_blocks
 from ..diagnostics import BubbleError, Diagnostic
 from ..limits import DEFAULT_LIMITS, Limits
 from .. import nodes as n
