@@ -14,7 +14,6 @@ dialogs once per file.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from ..diagnostics import BubbleError
 from ..formatting import Formatted, format_report, format_text, lines_inside_strings, same_meaning
 from ..render import render_diagnostics
+from .fmt_diff import unified_diff
 from .fmt_parallel import format_file_text
 
 __all__ = ["add_parser", "format_report", "format_text", "lines_inside_strings", "run_fmt", "same_meaning"]
@@ -82,8 +82,7 @@ def run_fmt(args: argparse.Namespace) -> int:
             continue
         changed.append(path)
         if args.diff:
-            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), formatted.text.splitlines(True),
-                                                       f"{path}", f"{path} (formatted)"))
+            sys.stdout.writelines(unified_diff(text, formatted.text, str(path)))
         elif not args.check:
             path.write_text(formatted.text, encoding="utf-8")
     for path in changed:
