@@ -156,9 +156,20 @@ def _unknown_function(name: str) -> CallProblem:
     return CallProblem(kind="unknown", message=f"unknown function `{name}`", hint=hint, suggestion=suggestion)
 
 
+# Options of the original platform that need its hosted services: why not, and what to write.
+_ORIGINAL_ONLY_OPTIONS = {
+    ("intent", "dialogflow"): ("intents from Dialogflow need the original platform's hosted NLU",
+                               'match the intent with BML here, like `intent(match: "hi|hello|hey")`'),
+}
+
+
 def _unknown_option(owner: str, option: str, known: tuple[str, ...]) -> CallProblem:
     """An option `owner` does not take; `owner` is already worded (`` `intent` ``)."""
     suggestion = nearest_name(option, known)
+    original = _ORIGINAL_ONLY_OPTIONS.get((owner.strip("`"), option))
+    if original:
+        return CallProblem(kind="keyword", message=f"{owner} has no option `{option}:` ({original[0]})",
+                           hint=original[1], suggestion=None)
     if suggestion:
         hint = f"did you mean `{suggestion}:`?"
     elif known:
