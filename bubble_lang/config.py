@@ -12,6 +12,7 @@ docs/configuration.md lists every section, key and default.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -104,8 +105,10 @@ def parse_config(source: SourceFile) -> Config:
     return _ConfigReader(source).read()
 
 
+@functools.lru_cache(maxsize=256)
 def timezone_known(name: str) -> bool:
-    """Whether pendulum knows the IANA zone `name` (only names shaped like one are looked up)."""
+    """Whether pendulum knows the IANA zone `name` (only names shaped like one are looked up).
+    Cached: a conversation's `user.timezone` is checked on every date call."""
     if len(name) > 64 or not _ZONE_NAME.match(name):
         return False
     try:

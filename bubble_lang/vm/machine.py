@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
+from ..config import timezone_known
 from ..diagnostics import BubbleRuntimeError, make_diagnostic
 from ..opcodes import CodeObject
 from ..render.runtime import render_stack
@@ -26,7 +27,6 @@ from ..runtime.session import Frame, SessionState
 from ..runtime.value_bounds import ValueMeter
 from ..runtime.values import truthy
 from ..translations import candidate_locales, translate
-from .zones import known_zone
 from .calls import BuiltinCaller
 from .dispatch import TABLE
 from .signals import Signal
@@ -173,7 +173,7 @@ class Machine:
         """The conversation's time zone: `user.timezone` when the script (or a channel) set one
         pendulum knows, else the bot's (`[bot] timezone`). Dates, times and their parsing use it."""
         chosen = self.state.user.get("timezone")
-        return chosen if isinstance(chosen, str) and known_zone(chosen) else self.image.config.timezone
+        return chosen if isinstance(chosen, str) and timezone_known(chosen) else self.image.config.timezone
 
     def translation(self, key: str) -> Any:
         """The template of a translated text in the conversation's locale, or None."""
