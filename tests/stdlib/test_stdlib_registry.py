@@ -220,9 +220,14 @@ def test_unknown_keyword_suggests_the_nearest_option() -> None:
 
 
 def test_unknown_keyword_far_from_every_option_lists_them() -> None:
-    problem = check_call("intent", 0, ("match", "dialogflow"))
+    problem = check_call("intent", 0, ("match", "sentiment"))
     assert problem is not None
     assert problem.hint == "use one of `match:`, `label:`"
+
+
+def test_the_originals_dialogflow_option_says_why_not_and_what_instead() -> None:
+    problem = check_call("intent", 0, ("match", "dialogflow"))
+    assert problem is not None and "Dialogflow" in problem.message and "intent(match:" in problem.hint
 
 
 def test_keyword_to_a_function_without_options() -> None:
