@@ -76,11 +76,11 @@ def _render_one(diagnostic: Diagnostic, palette: _Palette) -> list[str]:
             if previous is not None and number > previous + 1:
                 lines.append(gutter("..."))
             previous = number
-            text = display_line(file.line_text(number))
+            on_line = [a for a in group if a.span.line == number]
+            text, shift = _window(display_line(file.line_text(number)), on_line)
             source = f" {text}" if text else ""
             lines.append(gutter(f"{number:<{width}} |") + source)
-            on_line = [a for a in group if a.span.line == number]
-            for row in _marker_rows(text, on_line, diagnostic.severity, palette):
+            for row in _marker_rows(text, on_line, diagnostic.severity, palette, shift):
                 lines.append(gutter(f"{blank} |") + f" {row}")
     footer = [("note", note) for note in diagnostic.notes]
     if diagnostic.hint:
@@ -126,8 +126,25 @@ def _lines_to_show(group: list[_Annotation]) -> list[int]:
     return filled
 
 
+_LONG_LINE = 160  # columns of a source line shown whole; a longer one is cut around its marks
+_AROUND = 40
+
+
+def _window(text: str, on_line: list[_Annotation]) -> tuple[str, int]:
+    """A long line cut to the part around its marks, with `…` where it was cut (a 5,000-digit
+    number once filled the screen), and how many columns the cut moved the marks left."""
+    if len(text) <= _LONG_LINE:
+        return text, 0
+    starts = [a.span.column - 1 for a in on_line] or [0]
+    ends = [a.span.end_column - 1 if a.span.end_line == a.span.line else a.span.column for a in on_line] or [0]
+    left = max(0, min(starts) - _AROUND)
+    right = min(len(text), max(max(ends), min(starts) + 1) + _AROUND, left + _LONG_LINE)
+    cut = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+    return cut, left - (1 if left else 0)
+
+
 def _marker_rows(
-    text: str, on_line: list[_Annotation], severity: Severity, palette: _Palette
+    text: str, on_line: list[_Annotation], severity: Severity, palette: _Palette, shift: int = 0
 ) -> list[str]:
     """Caret rows under one source line, in the rustc way.
 
@@ -139,7 +156,7 @@ def _marker_rows(
     marks: list[tuple[_Annotation, Mark]] = []
     for annotation in sorted(on_line, key=lambda a: not a.primary):
         colour = _SEVERITY_COLOURS[severity] if annotation.primary else _SECONDARY_COLOUR
-        marks.append((annotation, _mark_for(annotation, text, palette.style(colour))))
+        marks.append((annotation, _mark_for(annotation, text, palette.style(colour), shift)))
     row = paint_row(text, [mark for _, mark in marks]).rstrip(" \t")
     inline_annotation, inline_mark = max(
         marks, key=lambda pair: (pair[1].start, pair[0].primary)
@@ -162,11 +179,12 @@ def _marker_rows(
     return rows
 
 
-def _mark_for(annotation: _Annotation, text: str, style: Style) -> Mark:
-    """The mark of a span on its first line; a span over several lines runs to that line's end."""
+def _mark_for(annotation: _Annotation, text: str, style: Style, shift: int = 0) -> Mark:
+    """The mark of a span on its first line; a span over several lines runs to that line's end
+    (`shift`: the columns a long line's cut moved it left; a mark is kept within the text shown)."""
     span = annotation.span
-    start = span.column - 1
-    end = span.end_column - 1 if span.end_line == span.line else len(text)
+    start = max(0, span.column - 1 - shift)
+    end = min(span.end_column - 1 - shift, len(text)) if span.end_line == span.line else len(text)
     glyph = "^" if annotation.primary else "-"
     if end <= start or start >= len(text):
         return Mark(start, start + 1, glyph, single=True, style=style)

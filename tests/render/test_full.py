@@ -139,3 +139,14 @@ def test_cell_helpers() -> None:
     assert pad_to("\tab日") == "\t    "
     assert fill_with("\t", "^") == "^"
     assert fill_with("a\tb", "-") == "-\t-"
+
+
+@pytest.mark.parametrize("before, after", [(0, 5000), (5000, 0), (3000, 3000), (10, 170)])
+def test_a_long_line_is_cut_around_its_mark(before: int, after: int) -> None:
+    """A 5,000-digit number in a data file printed the whole line; the line is cut around the
+    mark, with `…` where it was cut, and the caret stays under the same characters."""
+    source, carets = _rows("say " + "a" * before + " @missing " + "b" * after + "\n", "@missing")
+    assert len(source) <= 162
+    assert source[carets.index("^"):carets.index("^") + len("@missing")] == "@missing"
+    assert carets.count("^") == len("@missing")
+    assert source.startswith("…") == (before > 40) and source.endswith("…") == (after > 40)
