@@ -102,7 +102,7 @@ def _safe_html(html: str) -> bool:
     attributes = set(re.findall(r"\s([a-zA-Z-]+)=\"", html))
     links = re.findall(r'(?:href|src)="([^"]*)"', html)
     return (tags <= {"p", "h1", "h2", "h3", "strong", "em", "a", "img", "code", "pre", "br", "ul", "ol", "li",
-                     "blockquote", "hr"} and attributes <= {"href", "src", "alt", "title"}
+                     "blockquote", "hr"} and attributes <= {"href", "src", "alt", "title", "class"}  # class: a fence's language
             and all(_scheme(link) in (None, "http", "https", "mailto") for link in links))
 
 
