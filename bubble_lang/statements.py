@@ -68,7 +68,7 @@ STATEMENTS: dict[str, StatementSpec] = {spec.word: spec for spec in (
     _spec("assert", 1, 1, "", (TEST,), "fail the test unless the condition holds"),
     _spec("expect", 1, 1, "buttons quick_replies widget show step mail", (TEST,),
           "the next bot message must match", option_only=True),
-    _spec("expect_not", 1, 1, "", (TEST,), "the next bot message must not match"),
+    _spec("expect_not", 1, 1, "", (TEST,), "no unread bot message matches"),
     _spec("expect_end", 0, 0, "", (TEST,), "the bot sends no more messages"),
     _spec("submit", 1, 1, "", (TEST,), "answer the pending widget"),
     _spec("event", 1, 2, ANY_OPTION, (TEST,), "send an event to the bot"),

@@ -41,6 +41,7 @@ _PLURAL = {DIALOG: "dialogs", TASK: "tasks", TEST: "tests"}
 _DURATION_OPTIONS = {"ask": ("timeout",), "await": ("timeout",), "emit": ("in",)}
 _DURATION_ARGS = frozenset({"type", "pause", "advance"})
 _CALL_CODES = {"unknown": "B104", "arity": "B201", "keyword": "B202"}
+_EXPECT_KINDS = frozenset({"buttons", "quick_replies", "widget", "show", "step", "mail"})
 
 
 @attrs.frozen
@@ -189,12 +190,27 @@ class Resolver:
         self.report("B203", f"`{word}` cannot be used in {_PLACE[where.kind]}", command.word_span,
                     label=f"not allowed in {_PLACE[where.kind]}", hint=hint)
 
+    def check_one_expectation(self, command: n.Command, spec: StatementSpec) -> None:
+        """`expect` checks one thing: a text pattern, or one of `widget:`, `mail:`, `step:`, …
+        (`expect "How many", widget: "confirm"` checked only the text, and a wrong test passed)."""
+        kinds = [option for option in command.options if option.key in _EXPECT_KINDS and spec.accepts(option.key)]
+        extra = kinds if command.args else kinds[1:]
+        if extra:
+            first = "a text pattern" if command.args else f"`{kinds[0].key}:`"
+            self.report("B207", f"`{command.word}` checks one thing: {first} here, so `{extra[0].key}:` would be "
+                        "ignored", extra[0].key_span, label="a second check",
+                        hint=f"write one `{command.word}` for each check")
+
     def check_options(self, command: n.Command, spec: StatementSpec) -> None:
         seen: dict[str, n.Option] = {}
         known = sorted(spec.options - {"*"})
         # `expect widget: "int", min: 1, max: 20`: after `widget:`, the widget's options
         extra = WIDGET_OPTIONS if command.word == "expect" and command.options and \
             command.options[0].key == "widget" else {}
+        if extra:
+            known = sorted(extra)
+        if command.word in ("expect", "expect_not"):
+            self.check_one_expectation(command, spec)
         for option in command.options:
             if not spec.accepts(option.key) and option.key not in extra:
                 guess = nearest(option.key, known)
