@@ -23,7 +23,7 @@ from .config import DEFAULT_CONFIG, Config, parse_config
 from .data_files import load_data_file
 from .diagnostics import BubbleError, Diagnostic, make_diagnostic
 from .gcpause import collector_paused
-from .nodes import Script
+from .nodes import DialogDecl, Script, TaskDecl
 from .source import SourceFile, Span
 from .translations import load_translations, translation_files
 
@@ -98,6 +98,16 @@ def discover_bots(path: Path) -> Iterator[BotFiles]:
             yield from discover_bots(child)
 
 
+def unique_bots(found: list[BotFiles]) -> list[BotFiles]:
+    """Bots found under several paths, each once: `bubble test calc.bot calc.test.bot` (a shell's
+    `*.bot`) named one bot twice, and its tests ran twice. A bot whose files are all part of
+    another one found (one test file of a folder bot, and the folder) counts as that one."""
+    keys = [frozenset(path.resolve() for path in files.scripts) for files in found]
+    return [files for index, files in enumerate(found)
+            if not any(other > keys[index] or (other == keys[index] and earlier < index)
+                       for earlier, other in enumerate(keys) if earlier != index)]
+
+
 def read_source(path: Path) -> SourceFile | Diagnostic:
     try:
         return SourceFile.from_path(path)
@@ -168,6 +178,7 @@ def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
             translation_sources[path] = source
     translations, problems = load_translations(translation_sources, config.limits)
     diagnostics.extend(problems)
+    diagnostics.extend(_orphan_tests(files, scripts))
     program = None
     parsed_all = len(scripts) == len(files.scripts) and not any(d.severity.value == "error" for d in diagnostics)
     if parsed_all:
@@ -181,6 +192,19 @@ def _check_bot(files: BotFiles, lint: bool) -> BotCheck:
             diagnostics.extend(translation_gaps(scripts, translations))
     return BotCheck(files=files, sources=tuple(sources), scripts=tuple(scripts), program=program, data=data,
                     config=config, diagnostics=tuple(diagnostics), translations=translations)
+
+
+def _orphan_tests(files: BotFiles, scripts: list[Script]) -> list[Diagnostic]:
+    """A test file that belongs to no bot (`tests.test.bot` beside `greet.bot`) ran against an
+    empty bot: its `expect`s failed with "nothing was said" and its `expect_end`s passed."""
+    if not files.scripts or not all(is_test_file(path) for path in files.scripts):
+        return []
+    if any(isinstance(decl, (DialogDecl, TaskDecl)) for script in scripts for decl in script.decls):
+        return []  # a test file that holds its own dialogs is a bot of its own
+    name = files.scripts[0].name
+    return [make_diagnostic("B504", f"`{name}` tests no bot: there is no `{name[:-len('.test.bot')]}.bot` beside it",
+                            None, hint="name a test file after the bot it tests (`greet.test.bot` tests `greet.bot`), "
+                                       "or put the bot's files in a folder with a `bubble.toml`")]
 
 
 def _hint_data_files_beside(files: BotFiles, found: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, make_diagnostic
-from ..frontend import BotCheck, check_bot, discover_bots
+from ..frontend import BotCheck, BotFiles, check_bot, discover_bots, unique_bots
 from ..render import FORMATS, render_diagnostics, summary_line
 from .common import use_color, version
 from .lint_ignores import apply_ignores
@@ -43,6 +43,7 @@ def add_parser(commands: Any) -> None:
 def run_lint(args: argparse.Namespace) -> int:
     diagnostics: list[Diagnostic] = []
     tool_failed = False
+    found: list[BotFiles] = []
     for raw in args.paths:
         path = Path(raw)
         if not path.exists():
@@ -50,18 +51,20 @@ def run_lint(args: argparse.Namespace) -> int:
                                                hint="check the path"))
             tool_failed = True
             continue
-        checks: list[BotCheck] = [check_bot(files) for files in discover_bots(path)]
-        if not checks:
+        bots = list(discover_bots(path))
+        if not bots:
             diagnostics.append(make_diagnostic("B504", f"no `.bot` files in `{raw}`", None,
                                                hint="point bubble at a `.bot` file or a folder holding some"))
             tool_failed = True
-        for check in checks:
-            found = list(check.diagnostics)
-            if args.check_extensions:
-                from ..engine.extension_names import check_extension_names
+        found.extend(bots)
+    for files in unique_bots(found):
+        check: BotCheck = check_bot(files)
+        reported = list(check.diagnostics)
+        if args.check_extensions:
+            from ..engine.extension_names import check_extension_names
 
-                found.extend(check_extension_names(check))
-            diagnostics.extend(apply_ignores(check.sources, found))
+            reported.extend(check_extension_names(check))
+        diagnostics.extend(apply_ignores(check.sources, reported))
     if any(d.code in TOOL_FAILURES for d in diagnostics):
         tool_failed = True
     output = render_diagnostics(diagnostics, args.format, color=use_color(args.color), tool_version=version())

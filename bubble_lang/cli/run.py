@@ -50,7 +50,8 @@ def run_bot(args: argparse.Namespace) -> int:
     clock = None
     if args.now:
         try:
-            fixed = pendulum.parse(args.now).in_timezone(bot.image.config.timezone)
+            zone = bot.image.config.timezone  # a moment without an offset is in the bot's time zone
+            fixed = pendulum.parse(args.now, tz=zone).in_timezone(zone)
         except (ValueError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
             sys.stderr.write(f"bubble run: --now needs an ISO date-time, got `{args.now}`\n")
             return 2

@@ -57,10 +57,13 @@ def run_tests(args: argparse.Namespace) -> int:
     now = None
     if args.now:
         try:
-            now = pendulum.parse(args.now)
+            parsed = pendulum.parse(args.now, tz=None)  # without an offset: in each bot's zone (driver.py)
         except (ValueError, pendulum.parsing.exceptions.ParserError):  # type: ignore[attr-defined]
+            parsed = None
+        if not isinstance(parsed, pendulum.DateTime):  # `--now 10:00` parses as a time of day
             sys.stderr.write(f"bubble test: --now needs an ISO date-time, got `{args.now}`\n")
             return 2
+        now = parsed
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         sys.stderr.write("bubble test: --fail-under needs a percentage between 0 and 100\n")
         return 2
@@ -94,7 +97,12 @@ def run_tests(args: argparse.Namespace) -> int:
             if args.coverage_json == "-":
                 sys.stdout.write(text)
             else:
-                Path(args.coverage_json).write_text(text, encoding="utf-8")
+                try:
+                    Path(args.coverage_json).write_text(text, encoding="utf-8")
+                except OSError as error:
+                    sys.stderr.write(f"bubble test: cannot write the coverage to `{args.coverage_json}`: "
+                                     f"{(error.strerror or str(error)).lower()} (give a file in a folder that exists)\n")
+                    return 2
         if args.fail_under is not None:
             totals = total_of(result.coverage)
             if args.fail_under_kind == "all":

@@ -331,8 +331,12 @@ def submit_text(value: Any) -> str:
 
 def new_conversation(bot: Bot, *, seed: int = DEFAULT_SEED, now: pendulum.DateTime | None = None,
                      recorder: Any = None) -> Conversation:
-    """A fresh conversation on the fixed test clock; with a coverage recorder, one that records."""
+    """A fresh conversation on the fixed test clock; with a coverage recorder, one that records.
+    A `now` without an offset (`--now 2024-03-05T10:00`) is in the bot's time zone."""
     moment = now if now is not None else test_clock(bot)
+    if moment.tzinfo is None:
+        moment = pendulum.datetime(moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
+                                   moment.microsecond, tz=bot.image.config.timezone)
     conversation = bot.conversation("test", clock=lambda: moment, seed=seed, tracer=recorder,
                                     extensions=MockExtensions(bot.image))
     conversation.last_errors = ()

@@ -16,7 +16,7 @@ import pendulum
 
 from ..diagnostics import BubbleError, Diagnostic, make_diagnostic
 from ..engine.bot import Bot, build_bot
-from ..frontend import BotFiles, check_bot, discover_bots, is_test_file
+from ..frontend import BotFiles, check_bot, discover_bots, is_test_file, unique_bots
 from ..vm.bot_image import TestEntry
 from .coverage import BotCoverage, CoveredBot, instrument_bot, measure
 from .driver import DEFAULT_SEED, TestOutcome, run_test
@@ -54,7 +54,7 @@ def load_files(files: BotFiles) -> LoadedBot:
 
 def load_bots(paths: Iterable[str | Path]) -> tuple[list[LoadedBot], list[Diagnostic]]:
     """Every bot under `paths`; unreadable paths and paths without bots as B500/B504."""
-    bots: list[LoadedBot] = []
+    found: list[BotFiles] = []
     problems: list[Diagnostic] = []
     for raw in paths:
         path = Path(raw)
@@ -62,12 +62,12 @@ def load_bots(paths: Iterable[str | Path]) -> tuple[list[LoadedBot], list[Diagno
             problems.append(make_diagnostic("B500", f"cannot read `{raw}`: no such file or directory", None,
                                             hint="check the path"))
             continue
-        found = list(discover_bots(path))
-        if not found:
+        bots = list(discover_bots(path))
+        if not bots:
             problems.append(make_diagnostic("B504", f"no `.bot` files in `{raw}`", None,
                                             hint="point bubble at a `.bot` file or a folder holding some"))
-        bots.extend(load_files(files) for files in found)
-    return bots, problems
+        found.extend(bots)
+    return [load_files(files) for files in unique_bots(found)], problems
 
 
 def bot_files_for_test_file(path: Path) -> BotFiles:

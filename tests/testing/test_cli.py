@@ -148,3 +148,36 @@ def test_one_test_file_of_a_folder_bot_runs_against_the_whole_bot(tmp_path, caps
     assert main(["test", str(folder / "only.test.bot")]) == 0, capsys.readouterr().out
     assert "1 passed" in capsys.readouterr().out  # only its own tests
     assert main(["lint", str(folder / "main.bot")]) == 0  # `more` is known: the file is the folder bot
+
+
+def test_now_without_an_offset_is_in_the_bots_time_zone(tmp_path, capsys):
+    """`--now 2024-03-05T10:00` was read as UTC: a bot in Amsterdam saw 11:00."""
+    folder = tmp_path / "ams"
+    folder.mkdir()
+    (folder / "bubble.toml").write_text('[bot]\ntimezone = "Europe/Amsterdam"\n')
+    (folder / "main.bot").write_text('dialog main do\n  say date_format(date_now(), "{h24}:{0m}")\nend\n\n'
+                                     'test "t" do\n  expect "10:00"\nend\n')
+    assert main(["test", str(folder), "--now", "2024-03-05T10:00"]) == 0, capsys.readouterr().out
+    assert main(["test", str(folder), "--now", "2024-03-05T09:00Z"]) == 0, capsys.readouterr().out
+
+
+def test_a_coverage_file_that_cannot_be_written_is_a_message_not_an_internal_error(tmp_path, capsys):
+    bot = write_bot(tmp_path / "cov", 'dialog main do\n  say "hi"\nend\n', 'test "t" do\n  expect "hi"\nend\n')
+    assert main(["test", str(bot), "--coverage-json", str(tmp_path / "no" / "such" / "x.json")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the coverage" in err and "internal error" not in err
+
+
+def test_a_bot_named_twice_runs_once_and_a_test_file_of_no_bot_is_an_error(tmp_path, capsys):
+    """`bubble test calc*.bot` ran every test twice; `tests.test.bot` beside `greet.bot` ran
+    against an empty bot ("nothing was said")."""
+    bot = write_bot(tmp_path / "twice", 'dialog main do\n  say "hi"\nend\n', 'test "t" do\n  expect "hi"\nend\n')
+    assert main(["test", str(bot), str(bot.with_name("shop.test.bot"))]) == 0
+    assert "1 passed" in capsys.readouterr().out
+    lonely = tmp_path / "orphan"
+    lonely.mkdir()
+    (lonely / "greet.bot").write_text('dialog main do\n  say "Hello there"\nend\n')
+    (lonely / "tests.test.bot").write_text('test "t" do\n  expect "Hello there"\nend\n')
+    assert main(["test", str(lonely)]) == 1
+    assert "`tests.test.bot` tests no bot" in capsys.readouterr().out
+    assert main(["lint", str(lonely)]) == 2
