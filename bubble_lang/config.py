@@ -213,9 +213,13 @@ class _ConfigReader:
         try:
             data: dict[str, Any] = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            line = getattr(error, "lineno", 1) or 1
-            column = getattr(error, "colno", 1) or 1
-            offset = self.source.line_starts[min(line, self.source.line_count) - 1] + column - 1
+            # `lineno`/`colno` exist from Python 3.14; before, the place is only in the text.
+            place = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+            line = getattr(error, "lineno", None) or (int(place.group(1)) if place else 1)
+            column = getattr(error, "colno", None) or (int(place.group(2)) if place else 1)
+            line = min(max(line, 1), self.source.line_count)
+            line_end = self.source.line_starts[line] - 1 if line < self.source.line_count else len(text)
+            offset = min(self.source.line_starts[line - 1] + column - 1, line_end)
             message = str(error).split(" (at ")[0]
             self.report(f"invalid TOML: {message.lower()}", (offset, offset + 1), "fix the syntax at the caret")
             raise BubbleUsageError(self.problems) from None

@@ -248,3 +248,10 @@ def test_the_highest_nesting_allowed_still_ends_in_a_limit_not_a_crash(tmp_path:
     assert code == 1
     assert "B009" in out and "B502" in out
     assert "internal error" not in out + err
+
+
+def test_a_toml_syntax_error_is_placed_where_tomllib_says() -> None:
+    """`TOMLDecodeError.lineno`/`colno` exist from Python 3.14 only: before, every TOML syntax
+    error was placed at 1:1 (in `bubble lint` and in the editor)."""
+    found = one_problem('[bot]\nlocale = "en"\n\n[limits]\nstack_depth = 10\n  x = = 3\n')
+    assert found.message.startswith("invalid TOML") and position(found) == (6, 7)
