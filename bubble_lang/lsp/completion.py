@@ -47,6 +47,7 @@ class Candidate:
     detail: str | None = None
     documentation: str | None = None
     insert: str | None = None
+    replace: int = 0  # characters before the cursor the item replaces (`@gr` for `@greeting`)
 
 
 def enclosing_kind(lines_above: list[str]) -> str | None:
@@ -62,9 +63,11 @@ def enclosing_kind(lines_above: list[str]) -> str | None:
 
 
 def complete(line_prefix: str, index: BotIndex | None, data_constants: list[str],
-             where: str | None = None) -> types.CompletionList:
+             where: str | None = None, position: types.Position | None = None) -> types.CompletionList:
     """The completion list for the text of the line before the cursor (`where`: the enclosing
-    `dialog`, `task` or `test`, if known)."""
+    `dialog`, `task` or `test`, if known). A constant replaces `@` and what follows it, with
+    `@name` as its filter text: editors whose word includes the `@` (the VS Code extension's
+    does) filter by `@gr`, and a bare `greeting` matched nothing once a letter was typed."""
     word = _typed_word(line_prefix)
     candidates = _candidates(line_prefix, word, index, data_constants, where)
     if len(candidates) > LIMIT:
@@ -73,6 +76,10 @@ def complete(line_prefix: str, index: BotIndex | None, data_constants: list[str]
     incomplete = len(candidates) > LIMIT
     items = [types.CompletionItem(
         label=c.label, kind=c.kind, detail=c.detail, insert_text=c.insert,
+        filter_text=c.insert if c.replace else None,
+        text_edit=types.TextEdit(range=types.Range(
+            start=types.Position(line=position.line, character=max(0, position.character - c.replace)),
+            end=position), new_text=c.insert or c.label) if c.replace and position is not None else None,
         documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=c.documentation)
         if c.documentation else None) for c in candidates[:LIMIT]]
     return types.CompletionList(is_incomplete=incomplete, items=items)
@@ -101,9 +108,11 @@ def _candidates(line: str, word: str, index: BotIndex | None, data_constants: li
         return [Candidate(kind, K.EnumMember, "media the question waits for") for kind in MEDIA_EXPECTATIONS]
     if _ATTACHMENT_AFTER.search(line):
         return [Candidate(kind, K.EnumMember, "attachment kind") for kind in ATTACHMENT_KINDS]
-    if re.search(r"@[A-Za-z0-9_]*\Z", line):
+    typed = re.search(r"@[A-Za-z0-9_]*\Z", line)
+    if typed:
         names = sorted(set((index.names(CONSTANT) if index else [])) | set(data_constants))
-        return [Candidate(name, K.Constant, "constant" if name not in data_constants else "data file") for name in names]
+        return [Candidate(name, K.Constant, "constant" if name not in data_constants else "data file",
+                          insert=f"@{name}", replace=len(typed.group(0))) for name in names]
     if _DIALOG_AFTER.search(line):
         return _names(index, DIALOG, K.Module, "dialog")
     if _TASK_AFTER.search(line):

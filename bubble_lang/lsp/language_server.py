@@ -31,6 +31,9 @@ from .workspace_bots import bot_for
 NAME = "bubble"
 
 
+_NOT_SCRIPTS = (".toml", ".yaml", ".yml", ".json", ".csv")
+
+
 class BubbleServer(LanguageServer):
     """The server: open documents -> bots -> checks -> published diagnostics."""
 
@@ -79,6 +82,13 @@ class BubbleServer(LanguageServer):
     def document_text(self, uri: str) -> str | None:
         document = self.workspace.text_documents.get(unquote(uri))
         return normalize(document.source) if document is not None else None
+
+    def script_text(self, uri: str) -> str | None:
+        """A script's text; None for a bot's other files (`bubble.toml`, data files), which the
+        editor sends for their diagnostics: they get no bubble tokens, completion or formatting."""
+        if unquote(uri).lower().endswith(_NOT_SCRIPTS):
+            return None
+        return self.document_text(uri)
 
     def bot_key(self, uri: str) -> tuple[Hashable, BotFiles]:
         path = self.path_of(uri)

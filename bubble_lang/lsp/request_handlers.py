@@ -191,7 +191,7 @@ def register(server: BubbleServer) -> None:
     @guarded(lambda: types.CompletionList(is_incomplete=False, items=[]))
     async def completion(ls: BubbleServer, params: types.CompletionParams) -> types.CompletionList:
         uri = params.text_document.uri
-        text = ls.document_text(uri)
+        text = ls.script_text(uri)
         if text is None:
             return types.CompletionList(is_incomplete=False, items=[])
         key, _ = ls.bot_key(uri)
@@ -202,13 +202,13 @@ def register(server: BubbleServer) -> None:
             return types.CompletionList(is_incomplete=False, items=[])
         data = sorted(result.data_constants) if result is not None else []
         where = enclosing_kind(lines[max(0, params.position.line - 2000):params.position.line])
-        return complete(prefix, index_of(result) if result is not None else None, data, where)
+        return complete(prefix, index_of(result) if result is not None else None, data, where, params.position)
 
     @server.feature(types.TEXT_DOCUMENT_SIGNATURE_HELP,
                     types.SignatureHelpOptions(trigger_characters=["(", ","], retrigger_characters=[" ", ":"]))
     @guarded(None)
     async def signature(ls: BubbleServer, params: types.SignatureHelpParams) -> types.SignatureHelp | None:
-        text = ls.document_text(params.text_document.uri)
+        text = ls.script_text(params.text_document.uri)
         if text is None:
             return None
         lines = text.split("\n", params.position.line + 1)
@@ -249,7 +249,7 @@ def register(server: BubbleServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     @guarded(list)
     async def formatting(ls: BubbleServer, params: types.DocumentFormattingParams) -> list[types.TextEdit]:
-        text = ls.document_text(params.text_document.uri)
+        text = ls.script_text(params.text_document.uri)
         if text is None:
             return []
         name = ls.path_of(params.text_document.uri)
@@ -287,7 +287,7 @@ def register(server: BubbleServer) -> None:
 async def _semantic_tokens(ls: BubbleServer, uri: str, lines: tuple[int, int] | None) -> types.SemanticTokens:
     """The tokens of a document (or of the blocks touching `lines`), read off the event loop: the
     first request on a large file tokenizes all of it."""
-    text = ls.document_text(uri)
+    text = ls.script_text(uri)
     if text is None:
         return types.SemanticTokens(data=[])
     data = await asyncio.get_running_loop().run_in_executor(None, semantic_tokens, text, ls.path_of(uri), lines)

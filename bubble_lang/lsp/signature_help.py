@@ -127,5 +127,8 @@ def signature_help(prefix: str) -> types.SignatureHelp | None:
         parameters.append(types.ParameterInformation(label=(offset, offset + len(part))))
         offset += len(part) + 2
     documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=builtin.summary)
-    information = types.SignatureInformation(label=label, documentation=documentation, parameters=parameters)
+    # The signature's own `activeParameter` is set too: left out, lsprotocol wrote it as `null`,
+    # which LSP 3.17 does not allow there.
+    information = types.SignatureInformation(label=label, documentation=documentation, parameters=parameters,
+                                             active_parameter=found.active)
     return types.SignatureHelp(signatures=[information], active_signature=0, active_parameter=found.active)

@@ -146,6 +146,33 @@ def test_completion(client: LspClient, doc: dict[str, Any], snapshot: Any) -> No
     assert statements == snapshot
 
 
+def test_a_constant_replaces_what_was_typed_from_its_at(client: LspClient, doc: dict[str, Any]) -> None:
+    """Items were a bare `menu`: an editor whose word includes `@` (the VS Code extension's)
+    filtered them by `@me` and showed nothing once a letter was typed."""
+    uri = doc["uri"]
+    typed = "  say @me"
+    client.change(uri, 300, typed + "\n", {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}})
+    result = client.result("textDocument/completion", {"textDocument": {"uri": uri},
+                                                        "position": {"line": 3, "character": len(typed)}})
+    client.change(uri, 301, "", {"start": {"line": 3, "character": 0}, "end": {"line": 4, "character": 0}})
+    item = next(item for item in result["items"] if item["label"] == "menu")
+    assert item["filterText"] == "@menu" and item["textEdit"] == {
+        "range": {"start": {"line": 3, "character": 6}, "end": {"line": 3, "character": 9}}, "newText": "@menu"}
+
+
+def test_a_bots_toml_gets_no_script_tokens_or_completion(client: LspClient, tmp_path: Path) -> None:
+    """The VS Code extension opens `bubble.toml` for its diagnostics: it was painted and
+    completed as a script (`dialog`, `task`, `test` offered)."""
+    (tmp_path / "main.bot").write_text('dialog main do\n  say "hi"\nend\n')
+    toml = tmp_path / "bubble.toml"
+    toml.write_text('[extensions.x]\nurl = "http://127.0.0.1:9"\n')
+    uri = client.open(toml)
+    assert client.result("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})["data"] == []
+    completion = client.result("textDocument/completion", {"textDocument": {"uri": uri},
+                                                           "position": {"line": 2, "character": 0}})
+    assert completion["items"] == []
+
+
 def test_document_symbols(client: LspClient, doc: dict[str, Any]) -> None:
     symbols = client.result("textDocument/documentSymbol", {"textDocument": {"uri": doc["uri"]}})
     assert [(s["name"], s["kind"]) for s in symbols] == [("@menu", 14), ("main", 12), ("order", 12), ("count", 6)]
@@ -219,6 +246,7 @@ def signature_after(client: LspClient, doc: dict[str, Any], typed: str) -> Any:
 
 def active_part(help: dict[str, Any]) -> str:
     signature = help["signatures"][0]
+    assert signature["activeParameter"] == help["activeParameter"]  # never `null` (not allowed in LSP 3.17)
     start, end = signature["parameters"][help["activeParameter"]]["label"]
     return signature["label"][start:end]
 
