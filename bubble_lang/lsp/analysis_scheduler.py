@@ -125,7 +125,13 @@ class Scheduler:
         return self.results.get(key)
 
     def forget(self, key: Hashable) -> None:
+        """Stop checking `key` (its files are gone): a pending or running check is dropped."""
         self.results.pop(key, None)
+        self.generation[key] = self.generation.get(key, 0) + 1
+        timer = self.timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        self.analyzers.pop(key, None)
 
     def shutdown(self) -> None:
         for timer in self.timers.values():

@@ -26,7 +26,7 @@ from .analysis_scheduler import Scheduler
 from .diagnostic_convert import default_docs_base, to_lsp
 from .positions import normalize
 from .protocol_guard import GuardedProtocol, answer_unreadable
-from .workspace_bots import bot_for
+from .workspace_bots import bot_for, folder_bot
 
 NAME = "bubble"
 
@@ -90,9 +90,12 @@ class BubbleServer(LanguageServer):
             return None
         return self.document_text(uri)
 
+    def open_paths(self) -> dict[str, str]:
+        return {p: "" for p in (self.path_of(u) for u in self.workspace.text_documents)}
+
     def bot_key(self, uri: str) -> tuple[Hashable, BotFiles]:
         path = self.path_of(uri)
-        open_paths = {p: "" for p in (self.path_of(u) for u in self.workspace.text_documents)}
+        open_paths = self.open_paths()
         if path.startswith(("file:", "untitled:")) or not Path(path).is_absolute():
             files = BotFiles(root=Path("."), scripts=(Path(path),))
         else:
@@ -105,12 +108,42 @@ class BubbleServer(LanguageServer):
         key, files = self.bot_key(uri)
         self.scheduler.schedule(key, files, self.open_texts, delay=delay)
 
+    def closed(self, uri: str) -> None:
+        """A buffer closed: its file on disk counts again, or, when there is none (an `untitled:`
+        buffer, a file deleted or renamed), its bot is gone: once it stayed with "cannot read"."""
+        key, files = self.bot_key(uri)
+        if self._gone(files):
+            self.forget(key)
+        else:
+            self.scheduler.schedule(key, files, self.open_texts, delay=0)
+
     def changed_on_disk(self, path: str) -> None:
-        """A watched file changed: re-check every bot that holds it."""
+        """A watched file changed, was created or deleted: every bot that holds it (or whose
+        folder it is in) is listed again and re-checked, or forgotten when none of its scripts
+        is left. With the old file list, a new `names.bot` was never read."""
+        open_paths = self.open_paths()
         for key, files in list(self.bots.items()):
             held = {str(p) for p in (*files.scripts, *files.data)} | ({str(files.config)} if files.config else set())
-            if path in held or Path(path).parent == files.root:
-                self.scheduler.schedule(key, files, self.open_texts)
+            if path not in held and Path(path).parent != files.root:
+                continue
+            fresh = folder_bot(files.root, open_paths) if files.config is not None \
+                else bot_for(files.scripts[0], open_paths) if files.scripts else files
+            if self._gone(fresh):
+                self.forget(key)
+                continue
+            self.bots[key] = fresh
+            self.scheduler.schedule(key, fresh, self.open_texts)
+
+    def _gone(self, files: BotFiles) -> bool:
+        open_now = self.open_paths()
+        return not any(str(p) in open_now or (p.is_absolute() and p.exists()) for p in files.scripts)
+
+    def forget(self, key: Hashable) -> None:
+        """A bot with no script left: no more checks, and its diagnostics cleared."""
+        self.bots.pop(key, None)
+        self.scheduler.forget(key)
+        for path in sorted(self.published.pop(key, set())):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=self.uri_of(path), diagnostics=[]))
 
     # ------------------------------------------------------------------ publishing
     def publish(self, key: Hashable, result: BotResult) -> None:

@@ -118,7 +118,7 @@ def register(server: BubbleServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: BubbleServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.changed(params.text_document.uri, delay=0)  # the file on disk counts again
+        ls.closed(params.text_document.uri)  # the file on disk counts again (if there is one)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: BubbleServer, params: types.DidChangeWatchedFilesParams) -> None:

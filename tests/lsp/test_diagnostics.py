@@ -152,3 +152,41 @@ def test_block_mode_edits_match_lint_of_the_result(block_client: LspClient, tmp_
     got = {as_lint(str(path), d) for d in block_client.wait_diagnostics(uri, after=mark)}
     assert got == {lint_tuple(r) for r in lint_json(path) if r["file"] == str(path)}
     assert any(code == "B001" for code, *_ in got)
+
+
+def test_a_script_created_on_disk_joins_its_folder_bot(client: LspClient, tmp_path: Path) -> None:
+    """`didChangeWatchedFiles` re-checked a folder bot with its old file list: a new `names.bot`
+    was never read, and `main.bot` kept "unknown dialog"."""
+    folder = tmp_path / "grows"
+    folder.mkdir()
+    (folder / "bubble.toml").write_text("# a bot\n")
+    (folder / "main.bot").write_text("dialog main do\n  invoke ask_name\nend\n")
+    mark = client.diagnostics_count()
+    uri = client.open(folder / "main.bot")
+    assert [d["code"] for d in client.wait_diagnostics(uri, after=mark)] == ["B101"]
+    (folder / "names.bot").write_text('dialog ask_name do\n  say "x"\nend\n')
+    mark = client.diagnostics_count()
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": (folder / "names.bot").as_uri(), "type": 1}]})
+    assert client.wait_diagnostics(uri, after=mark) == []
+
+
+def test_closing_a_buffer_without_a_file_clears_its_diagnostics(client: LspClient, tmp_path: Path) -> None:
+    """An `untitled:` buffer, or a file deleted while open: closing it left "cannot read" for good."""
+    mark = client.diagnostics_count()
+    uri = "untitled:Untitled-1"
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "bubble", "version": 1, "text": "dialog main do\n  invoke nowhere\nend\n"}})
+    assert [d["code"] for d in client.wait_diagnostics(uri, after=mark)] == ["B101"]
+    mark = client.diagnostics_count()
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert client.wait_diagnostics(uri, after=mark) == []
+    path = tmp_path / "doomed.bot"
+    path.write_text("dialog main do\n  invoke nowhere\nend\n")
+    mark = client.diagnostics_count()
+    opened = client.open(path)
+    assert [d["code"] for d in client.wait_diagnostics(opened, after=mark)] == ["B101"]
+    path.unlink()
+    mark = client.diagnostics_count()
+    client.notify("textDocument/didClose", {"textDocument": {"uri": opened}})
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": opened, "type": 3}]})
+    assert client.wait_diagnostics(opened, after=mark) == []
