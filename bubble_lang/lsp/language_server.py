@@ -24,6 +24,7 @@ from ..frontend import BotFiles
 from .analysis import BotResult
 from .analysis_scheduler import Scheduler
 from .diagnostic_convert import default_docs_base, to_lsp
+from .document_lines import use_lsp_lines
 from .positions import normalize
 from .protocol_guard import GuardedProtocol, answer_unreadable
 from .workspace_bots import bot_for, folder_bot
@@ -38,6 +39,7 @@ class BubbleServer(LanguageServer):
     """The server: open documents -> bots -> checks -> published diagnostics."""
 
     def __init__(self, version: str) -> None:
+        use_lsp_lines()  # edits land on the lines the editor sees (U+2028 is no line break)
         super().__init__(NAME, version, protocol_cls=GuardedProtocol,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.scheduler = Scheduler(self.publish)

@@ -190,3 +190,19 @@ def test_closing_a_buffer_without_a_file_clears_its_diagnostics(client: LspClien
     client.notify("textDocument/didClose", {"textDocument": {"uri": opened}})
     client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": opened, "type": 3}]})
     assert client.wait_diagnostics(opened, after=mark) == []
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x0c"])
+def test_an_edit_after_a_character_python_splits_lines_at_lands_where_the_editor_put_it(
+        client: LspClient, tmp_path: Path, separator: str) -> None:
+    """pygls cut lines with `str.splitlines` (U+2028, U+0085 and form feeds end a line there, not
+    in LSP): every edit after such a character landed on the wrong line."""
+    path = tmp_path / "sep.bot"
+    text = f'dialog main do\n  say "Hello{separator}world"\n  invoke confrm\nend\n\ndialog confirm do\n  say "ok"\nend\n'
+    path.write_text(text, encoding="utf-8")
+    mark = client.diagnostics_count()
+    uri = client.open(path, text)
+    assert [d["code"] for d in client.wait_diagnostics(uri, after=mark)] == ["B101"]
+    mark = client.diagnostics_count()
+    client.change(uri, 2, "confirm", {"start": {"line": 2, "character": 9}, "end": {"line": 2, "character": 15}})
+    assert client.wait_diagnostics(uri, after=mark) == []
