@@ -87,7 +87,10 @@ class Scheduler:
                 self.good[key] = index
             else:  # a block being typed does not parse: its names still complete
                 index.fallback = self.good.get(key)
-            self.loop.call_soon_threadsafe(self._delivered, key, generation, result)
+            try:
+                self.loop.call_soon_threadsafe(self._delivered, key, generation, result)
+            except RuntimeError:  # the loop closed under a running check (`exit`): nobody to tell
+                raise Stale from None
 
         try:
             with collector_paused():
