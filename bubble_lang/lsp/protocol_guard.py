@@ -15,7 +15,8 @@ import sys
 from typing import Any
 
 import attrs
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError
+from pygls.exceptions import (JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError,
+                              JsonRpcServerNotInitialized)
 from pygls.protocol import LanguageServerProtocol
 
 
@@ -44,6 +45,8 @@ class GuardedProtocol(LanguageServerProtocol):
                 return BadMessage(id=data["id"], error=JsonRpcInvalidParams(f"invalid params: {error}"))
             raise
 
+    initialize_seen = False
+
     def handle_message(self, message: Any) -> None:
         if isinstance(message, BadMessage):
             self.send_error(message.id, message.error)
@@ -51,6 +54,19 @@ class GuardedProtocol(LanguageServerProtocol):
         if not attrs.has(type(message)) or not hasattr(message, "jsonrpc"):
             ident = message.get("id") if isinstance(message, dict) else None
             self.send_error(ident, JsonRpcInvalidRequest("not a JSON-RPC 2.0 message"))
+            return
+        method = getattr(message, "method", None)
+        request = method is not None and getattr(message, "id", None) is not None
+        # The lifecycle of LSP 3.17: requests before `initialize` get -32002, requests after
+        # `shutdown` an invalid-request error (pygls answered neither, and the client waited).
+        if method == "initialize":
+            self.initialize_seen = True
+        elif method is not None and method != "exit" and not self.initialize_seen:
+            if request:
+                self.send_error(message.id, JsonRpcServerNotInitialized("send `initialize` first"))
+            return
+        elif request and self._shutdown:
+            self.send_error(message.id, JsonRpcInvalidRequest("the server is shut down: only `exit` is accepted"))
             return
         super().handle_message(message)
 

@@ -34,4 +34,4 @@ def serve_stdio(version: str) -> int:
     stdout = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print() must never corrupt the protocol
     server.start_io(sys.stdin.buffer, stdout)
-    return 0
+    return 0 if server.protocol._shutdown else 1  # LSP: `exit` without `shutdown` exits with 1

@@ -89,11 +89,24 @@ def test_unreadable_file_in_a_folder_bot(client: LspClient, tmp_path: Path) -> N
 
 def test_shutdown_and_exit() -> None:
     server = LspClient()
+    early = server.request("textDocument/hover", {"textDocument": {"uri": "file:///x.bot"},
+                                                   "position": {"line": 0, "character": 0}})
+    assert early["error"]["code"] == -32002  # before `initialize` (it was `result: null`)
     server.initialize()
     assert server.result("shutdown") is None
+    late = server.request("textDocument/hover", {"textDocument": {"uri": "file:///x.bot"},
+                                                  "position": {"line": 0, "character": 0}}, timeout=5)
+    assert late["error"]["code"] == -32600  # after `shutdown` (it got no answer at all)
     server.notify("exit")
     assert server.process.wait(timeout=10) == 0
     assert server.frames_ok()
+
+
+def test_exit_without_shutdown_exits_with_1() -> None:
+    server = LspClient()
+    server.initialize()
+    server.notify("exit")
+    assert server.process.wait(timeout=10) == 1
 
 
 def test_without_pygls_it_says_how_to_install() -> None:
