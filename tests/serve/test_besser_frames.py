@@ -96,13 +96,17 @@ def _scheme(link: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
+# What markdown itself makes (CommonMark and tables); `class` names a fence's language, `start` a list's first number.
+_MARKDOWN_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "a", "img", "code", "pre", "br", "ul", "ol",
+                  "li", "blockquote", "hr", "table", "thead", "tbody", "tr", "th", "td", "del", "s"}
+
+
 def _safe_html(html: str) -> bool:
     """Only markdown's own elements, no attribute but links, and links only to web or mail."""
     tags = set(re.findall(r"<\s*([a-zA-Z][\w-]*)", html))
     attributes = set(re.findall(r"\s([a-zA-Z-]+)=\"", html))
     links = re.findall(r'(?:href|src)="([^"]*)"', html)
-    return (tags <= {"p", "h1", "h2", "h3", "strong", "em", "a", "img", "code", "pre", "br", "ul", "ol", "li",
-                     "blockquote", "hr"} and attributes <= {"href", "src", "alt", "title", "class"}  # class: a fence's language
+    return (tags <= _MARKDOWN_TAGS and attributes <= {"href", "src", "alt", "title", "class", "start"}
             and all(_scheme(link) in (None, "http", "https", "mailto") for link in links))
 
 
