@@ -1,4 +1,5 @@
-"""What several `bubble` commands share (layer 11): the tool's version and the colour choice.
+"""What several `bubble` commands share (layer 11): the tool's version, the colour choice and
+the exit code of a bot that cannot be loaded.
 
 Its own module so the commands and the entry point that registers them (`cli/main.py`) depend on
 it and never on each other: `main` imports every command, so a command that needed `main.version`
@@ -33,3 +34,14 @@ def stream_color(stream: object) -> bool:
     """Colour on a stream only when it is a terminal and `NO_COLOR` is not set."""
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
+
+
+#: Diagnostics that mean the tool could not run at all (a path that cannot be read, no bot in it).
+TOOL_FAILURES = frozenset({"B500", "B504"})
+
+
+def load_failure_code(diagnostics: object) -> int:
+    """The exit code when a bot cannot be loaded: 2 when the tool could not run (a missing or
+    unreadable path, as `bubble lint` and `bubble test` say), 1 when the bot has errors."""
+    codes = {getattr(d, "code", None) for d in diagnostics}  # type: ignore[attr-defined]
+    return 2 if codes & TOOL_FAILURES else 1

@@ -10,6 +10,7 @@ from ..diagnostics import BubbleError
 from ..disassembler import disassemble
 from ..engine.bot import load_bot
 from ..render import render_diagnostics
+from .common import load_failure_code
 
 
 def add_parser(commands: Any) -> None:
@@ -24,7 +25,7 @@ def run_disasm(args: argparse.Namespace) -> int:
         bot = load_bot(args.bot)
     except BubbleError as error:
         sys.stderr.write(render_diagnostics(error.diagnostics, "full"))
-        return 1
+        return load_failure_code(error.diagnostics)
     codes = bot.image.codes
     chosen = [code for key, code in codes.items()
               if args.dialog is None or _names(key, args.dialog)]

@@ -20,10 +20,9 @@ from typing import Any
 from ..diagnostics import Diagnostic, Severity, make_diagnostic
 from ..frontend import BotCheck, BotFiles, check_bot, discover_bots, unique_bots
 from ..render import FORMATS, render_diagnostics, summary_line
-from .common import use_color, version
+from .common import TOOL_FAILURES, use_color, version
 from .lint_ignores import apply_ignores
 
-TOOL_FAILURES = frozenset({"B500", "B504"})
 
 
 def add_parser(commands: Any) -> None:

@@ -23,7 +23,7 @@ from ..diagnostics import BubbleError
 from ..engine.bot import Bot, load_bot
 from ..engine.runner import Runner
 from ..render import render_diagnostics
-from .common import stream_color
+from .common import load_failure_code, stream_color
 
 
 def add_parser(commands: Any) -> None:
@@ -46,7 +46,7 @@ def run_bot(args: argparse.Namespace) -> int:
         bot = load_bot(args.bot)
     except BubbleError as error:
         sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=stream_color(sys.stderr)))
-        return 1
+        return load_failure_code(error.diagnostics)
     clock = None
     if args.now:
         try:

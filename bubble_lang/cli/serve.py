@@ -27,7 +27,7 @@ from ..engine.bot import load_bot
 from ..engine.runner import Runner
 from ..gcpause import tune_for_serving
 from ..render import render_diagnostics
-from .common import stream_color
+from .common import load_failure_code, stream_color
 from .run import open_bot_store, store_url_for, warn_unknown_extensions
 
 
@@ -86,7 +86,7 @@ def serve_bot(args: argparse.Namespace) -> int:
         bot = load_bot(args.bot)
     except BubbleError as error:
         sys.stderr.write(render_diagnostics(error.diagnostics, "full", color=color))
-        return 1
+        return load_failure_code(error.diagnostics)
     store_url = store_url_for(bot, args.store)
     if args.workers > 1 and not store_url.startswith(("redis://", "rediss://")):
         sys.stderr.write("bubble serve: more than one worker needs a shared store\n"

@@ -209,3 +209,15 @@ def test_a_bare_ignore_never_hides_an_error(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "lint", "--format", "json", str(path))
     codes = [d["code"] for d in json.loads(out)]
     assert code == 1 and "B501" in codes and any(c != "B501" for c in codes)
+
+
+@pytest.mark.parametrize("command", ["run", "disasm", "serve", "lint", "test"])
+def test_a_path_that_cannot_be_read_exits_2_in_every_command(capsys, tmp_path: Path, command: str) -> None:
+    """2 is "the tool could not run" (ruff, ESLint); `run`, `disasm` and `serve` said 1, as for a
+    bot with errors."""
+    code, out, err = run_cli(capsys, command, str(tmp_path / "nope.bot"))
+    assert code == 2 and "B500" in out + err
+    broken = tmp_path / "broken.bot"
+    broken.write_text('dialog main do\n  say "x\nend\n')
+    if command in ("run", "disasm", "serve"):
+        assert run_cli(capsys, command, str(broken))[0] == 1  # a bot with errors stays 1
