@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -23,8 +24,27 @@ if "BUBBLE_CACHE_DIR" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["BUBBLE_CACHE_DIR"], True)
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
+    """A 127.0.0.1 port nothing listens on, for a server a test starts. Chosen below the kernel's
+    ephemeral range (32768 and up on Linux), where a port "free a moment ago" is taken at once by
+    the next outgoing connection of any process (a CI run once lost a webhook port that way), and
+    never the same twice in one run."""
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(20_000, 32_000)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    with socket.socket() as probe:  # a crowded machine: let the kernel choose
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 

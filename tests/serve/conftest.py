@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import asyncio
 import json
 import shutil
@@ -23,6 +21,7 @@ from bubble_lang.serve.hub import ServeSettings  # noqa: E402
 from bubble_lang.serve.launch import run_server  # noqa: E402
 from bubble_lang.serve.session_tokens import TokenSigner  # noqa: E402
 from bubble_lang.storage import open_store  # noqa: E402
+from tests.conftest import free_port  # noqa: E402,F401 - one chooser of ports for every test
 
 BOT = Path(__file__).parent / "bot" / "serve.bot"
 API_KEY = "test-api-key-0123456789"
@@ -86,11 +85,6 @@ class ServerThread:
         return f"http://127.0.0.1:{self.port}"
 
 
-def free_port() -> int:
-    """A port nothing listens on (it was free a moment ago)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Client:
