@@ -42,12 +42,21 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--coverage", action="store_true",
                         help="report which dialogs, branches, asks, triggers and extension calls the tests reached")
     parser.add_argument("--coverage-json", metavar="FILE", help="write the coverage report as JSON (`-` for stdout)")
-    parser.add_argument("--fail-under", type=float, metavar="PERCENT",
-                        help="fail when coverage is below PERCENT (implies --coverage)")
-    parser.add_argument("--fail-under-kind", choices=COVERAGE_KINDS, default="dialogs",
+    parser.add_argument("--fail-under", type=_percent, metavar="PERCENT",
+                        help="fail when coverage is below PERCENT, like 80 or 80%% (implies --coverage)")
+    parser.add_argument("--fail-under-kind", choices=COVERAGE_KINDS, default=None,
                         help="which coverage --fail-under checks (default: dialogs)")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the report: auto (a terminal without NO_COLOR), always or never")
     parser.set_defaults(handler=run_tests)
+
+
+def _percent(text: str) -> float:
+    """`80`, `80.5` or `80%`: `--fail-under 88%` was refused as "invalid float value"."""
+    try:
+        return float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"needs a percentage like 80 or 80%, not `{text}`") from None
 
 
 def run_tests(args: argparse.Namespace) -> int:
@@ -67,6 +76,11 @@ def run_tests(args: argparse.Namespace) -> int:
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         sys.stderr.write("bubble test: --fail-under needs a percentage between 0 and 100\n")
         return 2
+    if args.fail_under_kind is not None and args.fail_under is None:  # it was silently ignored
+        sys.stderr.write("bubble test: --fail-under-kind says which coverage --fail-under checks: "
+                         "give --fail-under PERCENT too\n")
+        return 2
+    args.fail_under_kind = args.fail_under_kind or "dialogs"
     bots, problems = load_bots(args.paths)
     if problems:
         sys.stderr.write(render_diagnostics(problems, "full", color=color))

@@ -181,3 +181,11 @@ def test_a_bot_named_twice_runs_once_and_a_test_file_of_no_bot_is_an_error(tmp_p
     assert main(["test", str(lonely)]) == 1
     assert "`tests.test.bot` tests no bot" in capsys.readouterr().out
     assert main(["lint", str(lonely)]) == 2
+
+
+def test_fail_under_takes_a_percent_sign_and_its_kind_needs_it(tmp_path, capsys):
+    """`--fail-under 88%` was "invalid float value"; `--fail-under-kind` alone was ignored."""
+    bot = write_bot(tmp_path / "pct", 'dialog main do\n  say "hi"\nend\n', 'test "t" do\n  expect "hi"\nend\n')
+    assert main(["test", str(bot), "--fail-under", "88%"]) == 0
+    assert main(["test", str(bot), "--fail-under-kind", "all"]) == 2
+    assert "give --fail-under PERCENT too" in capsys.readouterr().err
