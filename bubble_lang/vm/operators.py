@@ -39,6 +39,11 @@ def _valued(value: Any) -> Any:
     return value
 
 
+def _quantities(a: Any, b: Any) -> bool:
+    """Two numbers, or two date-times: what compares by value."""
+    return (_is_number(a) and _is_number(b)) or (isinstance(a, pendulum.DateTime) and isinstance(b, pendulum.DateTime))
+
+
 def check_integer(value: Any, limits: Limits) -> Any:
     """A computed number within range: integers within ±2^53, floats finite (SPEC §13)."""
     if type(value) is float:
@@ -54,11 +59,11 @@ def check_integer(value: Any, limits: Limits) -> Any:
 
 def _type_error(op: str, left: Any, right: Any) -> ScriptError:
     if left is None or right is None:  # most often a variable never set (`counter + 1` in a first event)
-        return ScriptError(f"cannot use `{op}` on {type_name(left)} and {type_name(right)}",
-                           "a variable that was never set reads as `nil`: set it first (say `counter = 0` in "
-                           "`main`), or give a default where it is read, like `(counter || 0) + 1`")
-    return ScriptError(f"cannot use `{op}` on {type_name(left)} and {type_name(right)}",
-                       "convert one side first, e.g. with `number(x)` or `string(x)`")
+        hint = ("a variable that was never set reads as `nil`: set it first (say `counter = 0` in `main`), "
+                "or give a default where it is read, like `(counter || 0) + 1`")
+    else:
+        hint = "convert one side first, e.g. with `number(x)` or `string(x)`"
+    return ScriptError(f"cannot use `{op}` on {type_name(left)} and {type_name(right)}", hint)
 
 
 def equals(left: Any, right: Any) -> bool:
@@ -69,12 +74,9 @@ def equals(left: Any, right: Any) -> bool:
     if isinstance(left, Record) and left.kind == "intent" and isinstance(right, Text):
         return right.fields.get("intent") == left
     valued_left, valued_right = _valued(left), _valued(right)
-    if (_is_number(valued_left) and _is_number(valued_right)) or (
-            isinstance(valued_left, pendulum.DateTime) and isinstance(valued_right, pendulum.DateTime)):
+    if _quantities(valued_left, valued_right):
         return bool(valued_left == valued_right)  # `message.number == 3`
     left, right = plain_text(left), plain_text(right)
-    if _is_number(left) and _is_number(right):
-        return left == right
     if isinstance(left, list) and isinstance(right, list):
         return len(left) == len(right) and all(equals(a, b) for a, b in zip(left, right))
     if isinstance(left, dict) and isinstance(right, dict):
@@ -147,10 +149,10 @@ def divide(left: Any, right: Any, limits: Limits) -> Any:
 
 def _comparable(op: str, left: Any, right: Any) -> tuple[Any, Any]:
     a, b = _valued(left), _valued(right)
-    if not ((_is_number(a) and _is_number(b)) or (isinstance(a, pendulum.DateTime) and isinstance(b, pendulum.DateTime))):
-        a, b = plain_text(left), plain_text(right)
-    if (_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str)) \
-            or (isinstance(a, pendulum.DateTime) and isinstance(b, pendulum.DateTime)):
+    if _quantities(a, b):
+        return a, b
+    a, b = plain_text(left), plain_text(right)
+    if _quantities(a, b) or (isinstance(a, str) and isinstance(b, str)):
         return a, b
     raise _type_error(op, left, right)
 
