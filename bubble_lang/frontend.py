@@ -98,6 +98,25 @@ def discover_bots(path: Path) -> Iterator[BotFiles]:
             yield from discover_bots(child)
 
 
+def bots_under(paths: Iterable[str | Path]) -> tuple[list[BotFiles], list[Diagnostic]]:
+    """The bots under user-given paths, each once (`unique_bots`), and B500/B504 for a path that
+    does not exist or holds no bot: what `bubble lint` and `bubble test` both start from."""
+    found: list[BotFiles] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(make_diagnostic("B500", f"cannot read `{raw}`: no such file or directory", None,
+                                            hint="check the path"))
+            continue
+        bots = list(discover_bots(path))
+        if not bots:
+            problems.append(make_diagnostic("B504", f"no `.bot` files in `{raw}`", None,
+                                            hint="point bubble at a `.bot` file or a folder holding some"))
+        found.extend(bots)
+    return unique_bots(found), problems
+
+
 def unique_bots(found: list[BotFiles]) -> list[BotFiles]:
     """Bots found under several paths, each once: `bubble test calc.bot calc.test.bot` (a shell's
     `*.bot`) named one bot twice, and its tests ran twice. A bot whose files are all part of

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, Severity, make_diagnostic
-from ..frontend import BotCheck, BotFiles, check_bot, discover_bots, unique_bots
+from ..diagnostics import Diagnostic, Severity
+from ..frontend import BotCheck, bots_under, check_bot
 from ..render import FORMATS, render_diagnostics, summary_line
 from .common import TOOL_FAILURES, use_color, version
 from .lint_ignores import apply_ignores
@@ -40,23 +39,9 @@ def add_parser(commands: Any) -> None:
 
 
 def run_lint(args: argparse.Namespace) -> int:
-    diagnostics: list[Diagnostic] = []
-    tool_failed = False
-    found: list[BotFiles] = []
-    for raw in args.paths:
-        path = Path(raw)
-        if not path.exists():
-            diagnostics.append(make_diagnostic("B500", f"cannot read `{raw}`: no such file or directory", None,
-                                               hint="check the path"))
-            tool_failed = True
-            continue
-        bots = list(discover_bots(path))
-        if not bots:
-            diagnostics.append(make_diagnostic("B504", f"no `.bot` files in `{raw}`", None,
-                                               hint="point bubble at a `.bot` file or a folder holding some"))
-            tool_failed = True
-        found.extend(bots)
-    for files in unique_bots(found):
+    found, problems = bots_under(args.paths)
+    diagnostics: list[Diagnostic] = list(problems)
+    for files in found:
         check: BotCheck = check_bot(files)
         reported = list(check.diagnostics)
         if args.check_extensions:
@@ -64,8 +49,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
             reported.extend(check_extension_names(check))
         diagnostics.extend(apply_ignores(check.sources, reported))
-    if any(d.code in TOOL_FAILURES for d in diagnostics):
-        tool_failed = True
+    tool_failed = any(d.code in TOOL_FAILURES for d in diagnostics)
     output = render_diagnostics(diagnostics, args.format, color=use_color(args.color), tool_version=version())
     sys.stdout.write(output)
     if args.format in ("full", "concise"):

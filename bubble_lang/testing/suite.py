@@ -14,9 +14,9 @@ from pathlib import Path
 import attrs
 import pendulum
 
-from ..diagnostics import BubbleError, Diagnostic, make_diagnostic
+from ..diagnostics import BubbleError, Diagnostic
 from ..engine.bot import Bot, build_bot
-from ..frontend import BotFiles, check_bot, discover_bots, is_test_file, unique_bots
+from ..frontend import BotFiles, bots_under, check_bot, discover_bots, is_test_file
 from ..vm.bot_image import TestEntry
 from .coverage import BotCoverage, CoveredBot, instrument_bot, measure
 from .driver import DEFAULT_SEED, TestOutcome, run_test
@@ -54,20 +54,8 @@ def load_files(files: BotFiles) -> LoadedBot:
 
 def load_bots(paths: Iterable[str | Path]) -> tuple[list[LoadedBot], list[Diagnostic]]:
     """Every bot under `paths`; unreadable paths and paths without bots as B500/B504."""
-    found: list[BotFiles] = []
-    problems: list[Diagnostic] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            problems.append(make_diagnostic("B500", f"cannot read `{raw}`: no such file or directory", None,
-                                            hint="check the path"))
-            continue
-        bots = list(discover_bots(path))
-        if not bots:
-            problems.append(make_diagnostic("B504", f"no `.bot` files in `{raw}`", None,
-                                            hint="point bubble at a `.bot` file or a folder holding some"))
-        found.extend(bots)
-    return [load_files(files) for files in unique_bots(found)], problems
+    found, problems = bots_under(paths)
+    return [load_files(files) for files in found], problems
 
 
 def bot_files_for_test_file(path: Path) -> BotFiles:
