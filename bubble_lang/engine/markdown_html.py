@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 
 
-def _safe_link(url: str) -> bool:
+def safe_link(url: str) -> bool:
     """Only web and mail links; relative links and fragments have no meaning in a chat."""
     return url.strip().lower().startswith(SAFE_SCHEMES)
 
@@ -25,7 +25,7 @@ def _safe_link(url: str) -> bool:
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    parser.validateLink = _safe_link  # type: ignore[method-assign]
+    parser.validateLink = safe_link  # type: ignore[method-assign]
     return parser.enable("table").enable("strikethrough")
 
 

@@ -10,7 +10,8 @@ Why "as if written out": `x = [x, x]` ten times over is twenty list objects, but
 comparing it or storing it writes 2^20 copies. The meter remembers the size of every container it
 measured (while the turn keeps it alive; past `_RETAINED_ITEMS` items it starts over), so measuring
 a new value costs its own items only, and `x = [x, x]` fails at the step that goes over the limit,
-before anything prints, compares or commits it. Every walk is iterative: a value from outside may be nested arbitrarily deep.
+before anything prints, compares or commits it. Every walk is iterative: a value from outside may
+be nested arbitrarily deep.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from ..cli.widget_prompts import (
     widget_hint,
     widget_kind,
 )
-from ..engine.markdown_html import SAFE_SCHEMES
+from ..engine.markdown_html import SAFE_SCHEMES, safe_link
 from ..engine.widget_words import SINGLE_KINDS
 from ..runtime.contact_card import contact_lines
 from ..runtime.outputs import Output
@@ -201,7 +201,7 @@ def _literal(text: str) -> str:
 def _link(label: str, url: str, *, picture: bool = False) -> str:
     """`[label](url)` (`![label](url)`: a picture) for a web or mail link, else the label and the
     URL as plain text."""
-    if _unsafe_destination(url) or not _SCHEME.match(url):
+    if not safe_link(url):
         return _literal(f"[{label}] {url}" if picture else f"{label}: {url}")
     return f"{'!' if picture else ''}[{_literal(label) or 'link'}]({quote(url, safe=_URL_SAFE)})"
 

@@ -30,7 +30,7 @@ import attrs
 from markdown_it import MarkdownIt
 
 from ...engine.widget_words import constraint_words, is_multi, widget_kind
-from ...engine.markdown_html import SAFE_SCHEMES
+from ...engine.markdown_html import safe_link
 from ...runtime.values import to_text
 
 TEXT_LIMIT = 4096
@@ -304,7 +304,7 @@ def _inline(children: list[Any]) -> str:
             out.append("\n")
         elif kind == "link_open":
             href = str(child.attrs.get("href", ""))
-            links.append(href.lower().startswith(SAFE_SCHEMES))
+            links.append(safe_link(href))
             if links[-1]:
                 out.append(f'<a href="{html.escape(href)}">')
         elif kind == "link_close":
