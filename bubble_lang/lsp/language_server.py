@@ -114,7 +114,7 @@ class BubbleServer(LanguageServer):
         """A buffer closed: its file on disk counts again, or, when there is none (an `untitled:`
         buffer, a file deleted or renamed), its bot is gone: once it stayed with "cannot read"."""
         key, files = self.bot_key(uri)
-        if self._gone(files):
+        if self._gone(files, self.open_paths()):
             self.forget(key)
         else:
             self.scheduler.schedule(key, files, self.open_texts, delay=0)
@@ -130,15 +130,15 @@ class BubbleServer(LanguageServer):
                 continue
             fresh = folder_bot(files.root, open_paths) if files.config is not None \
                 else bot_for(files.scripts[0], open_paths) if files.scripts else files
-            if self._gone(fresh):
+            if self._gone(fresh, open_paths):
                 self.forget(key)
                 continue
             self.bots[key] = fresh
             self.scheduler.schedule(key, fresh, self.open_texts)
 
-    def _gone(self, files: BotFiles) -> bool:
-        open_now = self.open_paths()
-        return not any(str(p) in open_now or (p.is_absolute() and p.exists()) for p in files.scripts)
+    @staticmethod
+    def _gone(files: BotFiles, open_paths: dict[str, str]) -> bool:
+        return not any(str(p) in open_paths or (p.is_absolute() and p.exists()) for p in files.scripts)
 
     def forget(self, key: Hashable) -> None:
         """A bot with no script left: no more checks, and its diagnostics cleared."""

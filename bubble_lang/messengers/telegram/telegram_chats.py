@@ -40,7 +40,7 @@ from ...storage.errors import StoreUnavailable
 from ..interfaces import MessengerInterfaceWithAttachments
 from ...engine.output_frames import output_frame
 from .bot_api import BotApi, BotApiError
-from .telegram_send import Keyboard, Send, callback_number, frame_sends
+from .telegram_send import Keyboard, Send, ascii_number, frame_sends
 
 log = logging.getLogger("bubble.telegram")
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API's own download limit
@@ -205,7 +205,7 @@ class TelegramChats(MessengerInterfaceWithAttachments):
                 return
             head, _, rest = data.partition(":")
             seq_text, _, index_text = rest.partition(":")
-            seq, index = callback_number(seq_text), callback_number(index_text)
+            seq, index = ascii_number(seq_text), ascii_number(index_text)
             keyboard = await self._keyboard(cid, -1 if seq is None else seq, tapped.get("reply_markup"))
             if keyboard is None:
                 note = "That question was already answered."

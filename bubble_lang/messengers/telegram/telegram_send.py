@@ -87,19 +87,19 @@ class Keyboard:
                 if not isinstance(button, dict):
                     continue
                 head, _, index_text = str(button.get("callback_data") or "").rpartition(":")
-                index = callback_number(index_text)
+                index = ascii_number(index_text)
                 if head != f"t:{self.seq}" or index is None or index >= len(self.titles):
                     continue
                 mark = str(button.get("text") or "").removesuffix(self._label(index))
                 number = mark.removeprefix("✓").removesuffix(" ")
-                if mark.startswith("✓") and mark.endswith(" ") and (number == "" or callback_number(number) is not None):
+                if mark.startswith("✓") and mark.endswith(" ") and (number == "" or ascii_number(number) is not None):
                     order.append((int(number) if number else len(order) + 1, index))
         self.picked = [index for _, index in sorted(order)] if self.ordered else sorted(index for _, index in order)
 
 
-def callback_number(text: str) -> int | None:
-    """A number written in callback data or a button's mark, else None. ASCII digits only:
-    `"²".isdigit()` is true, and `int("²")` raises (a forged callback once logged a traceback)."""
+def ascii_number(text: str) -> int | None:
+    """A number written in callback data, a button's mark or a header, else None. ASCII digits
+    only: `"²".isdigit()` is true, and `int("²")` raises (a forged callback once logged a traceback)."""
     return int(text) if text.isascii() and text.isdigit() else None
 
 

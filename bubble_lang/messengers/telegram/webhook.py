@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from ...storage.errors import StoreUnavailable
 from .bot_api import DEFAULT_BASE_URL
 from .telegram_chats import ALLOWED_UPDATES, Backoff, TelegramChats, chat_id_of, log
+from .telegram_send import ascii_number
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 MAX_UPDATE_BYTES = 1024 * 1024
@@ -121,8 +122,8 @@ class WebhookInterface(TelegramChats):
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret_token.encode()):
             return PlainTextResponse("forbidden: the secret token is missing or wrong", status_code=403)
-        declared = request.headers.get("content-length", "")
-        if (declared.isascii() and declared.isdigit()) and int(declared) > MAX_UPDATE_BYTES:
+        declared = ascii_number(request.headers.get("content-length", ""))
+        if declared is not None and declared > MAX_UPDATE_BYTES:
             return PlainTextResponse("an update is at most 1 MiB", status_code=413)
         body = b""
         async for chunk in request.stream():
