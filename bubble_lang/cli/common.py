@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
+
+from ..diagnostics import Diagnostic
 
 
 def version() -> str:
@@ -40,8 +43,7 @@ def stream_color(stream: object) -> bool:
 TOOL_FAILURES = frozenset({"B500", "B504"})
 
 
-def load_failure_code(diagnostics: object) -> int:
+def load_failure_code(diagnostics: Iterable[Diagnostic]) -> int:
     """The exit code when a bot cannot be loaded: 2 when the tool could not run (a missing or
     unreadable path, as `bubble lint` and `bubble test` say), 1 when the bot has errors."""
-    codes = {getattr(d, "code", None) for d in diagnostics}  # type: ignore[attr-defined]
-    return 2 if codes & TOOL_FAILURES else 1
+    return 2 if any(d.code in TOOL_FAILURES for d in diagnostics) else 1
