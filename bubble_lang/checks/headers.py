@@ -117,6 +117,12 @@ def check_event_name(resolver: Resolver, value: n.Expr) -> None:
     resolver.expr(value)
 
 
+# A map in `expecting:` is one choice, named by one of these; said alike at lint and at run time.
+CHOICE_KEYS = frozenset({"title", "label", "value"})
+UNTITLED_CHOICE = "a map in `expecting:` is one choice and needs a `title:`"
+UNTITLED_CHOICE_HINT = 'give a list of texts (`["Apple", "Banana"]`), or of maps like `%{title: "Apple", value: "a"}`'
+
+
 def _map_keys(item: n.Expr, resolver: Resolver) -> set[str] | None:
     """The keys of a map literal (or of a constant defined as one), else None."""
     if isinstance(item, n.Const):
@@ -134,11 +140,9 @@ def check_media_expectation(resolver: Resolver, value: n.Expr) -> None:
     empty button nothing could answer."""
     for item in value.items if isinstance(value, n.ListExpr) else (value,):
         keys = _map_keys(item, resolver)
-        if keys is not None and not keys & {"title", "label", "value"}:
-            resolver.report("B217", "a map in `expecting:` is one choice and needs a `title:`", item.span,
-                            label="no `title:`, `label:` or `value:`",
-                            hint='give a list of texts (`["Apple", "Banana"]`), or of maps like '
-                                 '`%{title: "Apple", value: "a"}`')
+        if keys is not None and not keys & CHOICE_KEYS:
+            resolver.report("B217", UNTITLED_CHOICE, item.span, label="no `title:`, `label:` or `value:`",
+                            hint=UNTITLED_CHOICE_HINT)
         if isinstance(item, n.Atom) and item.name not in MEDIA_EXPECTATIONS:
             guess = nearest(item.name, MEDIA_EXPECTATIONS)
             kinds = ", ".join(f"`:{kind}`" for kind in MEDIA_EXPECTATIONS)

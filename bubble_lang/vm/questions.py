@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..checks.headers import MEDIA_EXPECTATIONS
+from ..checks.headers import CHOICE_KEYS, MEDIA_EXPECTATIONS, UNTITLED_CHOICE, UNTITLED_CHOICE_HINT
 from ..runtime.script_errors import ScriptError
 from ..runtime.session import Frame, assign_user_field
 from ..runtime.values import Atom, Record, Text, plain_text, to_text, type_name
@@ -29,10 +29,8 @@ def describe_choices(items: Any) -> list[dict[str, Any]]:
         items = [items]
     choices = []
     for item in items:
-        if isinstance(item, dict) and not widget and not item.keys() & {"title", "label", "value"}:
-            raise ScriptError("a map in `expecting:` is one choice and needs a `title:`",  # B217 at lint
-                              'give a list of texts (`["Apple", "Banana"]`), or of maps like '
-                              '`%{title: "Apple", value: "a"}`')
+        if isinstance(item, dict) and not widget and not item.keys() & CHOICE_KEYS:
+            raise ScriptError(UNTITLED_CHOICE, UNTITLED_CHOICE_HINT)  # B217 at lint
         if isinstance(item, dict):
             title = to_text(item.get("title", item.get("label", item.get("value"))))
             entry = {"title": title, "value": to_text(item.get("value", title))}
