@@ -21,6 +21,8 @@ from typing import Any
 from lark import Lark, Tree
 from lark.parsers.lalr_analysis import Shift
 
+from .accel import ACCEL
+
 DROP, KEEP, SPLICE = 0, 1, 2
 
 
@@ -94,6 +96,12 @@ class LeanParser:
             for state, row in table.states.items()}
 
     def parse(self, tokens: Sequence[Any]) -> Any:
+        if ACCEL is not None and isinstance(tokens, list):
+            return ACCEL.parse(self.actions, self.start, self.end, tokens, NoAction)
+        return self.parse_here(tokens)
+
+    def parse_here(self, tokens: Sequence[Any]) -> Any:
+        """The loop in Python: the reference `_accel.c` follows (and the one without it)."""
         actions = self.actions
         end = self.end
         states = [self.start]

@@ -19,6 +19,7 @@ from bisect import bisect_right
 
 from lark import Token
 
+from .accel import ACCEL
 from .diagnostics import BubbleSyntaxError, Label, make_diagnostic
 from .limits import DEFAULT_LIMITS, Limits
 from .source import SourceFile
@@ -422,7 +423,25 @@ def tokenize(source: SourceFile, limits: Limits = DEFAULT_LIMITS) -> TokenList:
 
     Raises `BubbleSyntaxError` for a lexical error or an unclosed bracket (at its opener). Unbalanced
     `do`/`end` is recorded on the result for the parser to report with more context.
+
+    The C accelerator (`accel.py`), when built, scans first; at anything it would have to report it
+    gives up and this scanner runs, so every diagnostic is worded here.
     """
+    if ACCEL is not None:
+        scanned = ACCEL.scan(source.text, Token, _STATEMENT_WORDS, limits.syntax_nesting)
+        if scanned is not None:
+            tokens, unmatched_ends, unclosed_dos, suspect_do = scanned
+            result = TokenList(tokens)
+            result.unmatched_ends, result.unclosed_dos, result.suspect_do = unmatched_ends, unclosed_dos, suspect_do
+            return result
+    return _tokenize_here(source, limits)
+
+
+_STATEMENT_WORDS = frozenset(STATEMENTS)
+
+
+def _tokenize_here(source: SourceFile, limits: Limits) -> TokenList:
+    """`tokenize` in Python: the reference the accelerator follows, and the only one that reports."""
     lexer = _Lexer(source, limits)
     lexer.run()
     brackets = [(kind, at) for kind, at in lexer.openers if kind != "do"]

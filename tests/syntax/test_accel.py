@@ -1,0 +1,163 @@
+"""The C accelerator (`bubble_lang/_accel.c`) does exactly what the Python front end does.
+
+Its scan must give the very tokens `lexer.py` gives (type, text, value, offsets, and the block
+problems the parser reports later) on every script in the repository and on generated text, and
+must give up (None) exactly when the Python scanner reports an error. Its LALR loop must build
+exactly what `lalr_run.LeanParser.parse_here` builds, and stop where it stops. With a C compiler on
+the machine, an install must have built it (hatch_build.py), or the front end silently runs slower.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lark import Token
+
+from bubble_lang.accel import ACCEL
+from bubble_lang.build import _STATE, _lean
+from bubble_lang.build_state import _State
+from bubble_lang.diagnostics import BubbleError, BubbleSyntaxError
+from bubble_lang.lalr_run import NoAction
+from bubble_lang.lexer import _STATEMENT_WORDS, _tokenize_here, tokenize
+from bubble_lang.limits import DEFAULT_LIMITS, Limits
+from bubble_lang.source import SourceFile
+
+from .test_fuzz import CORPUS, INTERESTING, VOCABULARY
+
+ROOT = Path(__file__).resolve().parents[2]
+needs_accel = pytest.mark.skipif(ACCEL is None, reason="the C accelerator is not built here")
+
+
+def _scripts() -> list[str]:
+    listed = subprocess.run(["git", "ls-files", "*.bot"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    texts = [(ROOT / name).read_text(encoding="utf-8") for name in listed if (ROOT / name).is_file()]
+    return texts + CORPUS
+
+
+SCRIPTS = _scripts()
+
+
+def _shape(token: Token) -> tuple:
+    return (token.type, str(token), token.value, token.start_pos, token.end_pos, token.line, token.column,
+            token.end_line, token.end_column)
+
+
+def _agree(text: str, nesting: int = DEFAULT_LIMITS.syntax_nesting) -> None:
+    """The C scan and the Python one agree on `text`: same tokens, or C gives up where Python reports."""
+    source = SourceFile("accel.bot", text)
+    limits = Limits(syntax_nesting=nesting)
+    scanned = ACCEL.scan(text, Token, _STATEMENT_WORDS, nesting)
+    try:
+        reference = _tokenize_here(source, limits)
+    except BubbleSyntaxError:
+        assert scanned is None, "the C scanner accepted what the Python one reports"
+        return
+    assert scanned is not None, "the C scanner gave up on text the Python one accepts"
+    tokens, unmatched_ends, unclosed_dos, suspect_do = scanned
+    assert [_shape(token) for token in tokens] == [_shape(token) for token in reference]
+    assert all(type(token) is Token for token in tokens)
+    assert (unmatched_ends, unclosed_dos, suspect_do) == (
+        reference.unmatched_ends, reference.unclosed_dos, reference.suspect_do)
+
+
+def test_built_wherever_a_compiler_is() -> None:
+    """An install on a machine with a C compiler and Python's headers builds and loads it."""
+    compiler = shutil.which((sysconfig.get_config_var("CC") or "cc").split()[0])
+    headers = Path(sysconfig.get_paths()["include"], "Python.h").is_file()
+    if not (compiler and headers) or os.environ.get("BUBBLE_NO_ACCEL") == "1":
+        pytest.skip("no C compiler or Python headers here: the front end runs in Python")
+    assert ACCEL is not None, "reinstall (pip install -e .) to build bubble_lang/_accel.c"
+
+
+def test_turned_off_by_the_environment() -> None:
+    code = "from bubble_lang.accel import ACCEL; print(ACCEL is None)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, BUBBLE_NO_ACCEL="1"), check=True)
+    assert result.stdout.strip() == "True"
+
+
+@needs_accel
+@pytest.mark.parametrize("number", range(len(SCRIPTS)))
+def test_same_tokens_on_every_script(number: int) -> None:
+    _agree(SCRIPTS[number])
+
+
+@needs_accel
+def test_the_accelerated_tokenize_is_the_public_one() -> None:
+    source = SourceFile("a.bot", 'dialog main do\n  say "hi #{name}"\nend\n')
+    assert [_shape(t) for t in tokenize(source)] == [_shape(t) for t in _tokenize_here(source, DEFAULT_LIMITS)]
+
+
+@needs_accel
+@pytest.mark.parametrize("text", [
+    "", "\n", "   ", "# only a comment", "dialog", "end", "end end", 'say "', 'say "#{', 'say "#{x', "x = (1",
+    "x = 1)", "[1, 2}", "%{a: 1]", "@", "@ x", "'x'", "x ` y", "a \\ b", "a \\\n b", "1e", "1e+", "1.x", "1._",
+    "1٣", "x = ٣", "say -\u00a0x", "say - x", "say -x", "say inside", "say in", "say iné", "say é",
+    "dialog.stack", "dialog d, do: say 1", "x, do: 1", "do: 1", "name::x", "f(x)", "f (x)", '"a"(x)', "a[0]",
+    "a [0]", '"#{"#{1}"}"', '"\\"#{x}\\""', "_\"hi\"", "x.do", "x.end", "@c [1]", "@c[1]", ":a", ": a",
+    "show(x)", "x = say 1", "x = y 1", "a;b;c", "do\n  end\n end", "  do\nend", "dialog a do\n  do\n end",
+    "x = 1 +\n 2", "x = [1,\n 2]", "}", '"}"', "#{", "\r\n", "\x00", "\u2028", "👋", '"👋 #{x} é"',
+])
+def test_same_tokens_on_edge_cases(text: str) -> None:
+    _agree(text)
+
+
+@needs_accel
+@pytest.mark.parametrize("depth", [0, 1, 2, 3, 5])
+def test_same_outcome_at_the_nesting_limit(depth: int) -> None:
+    for text in ("f((((1))))", "[[[1]]]", 'say "#{"#{"#{1}"}"}"', "a do\n b do\n  c do\n  end\n end\nend",
+                 "%{a: %{b: (1)}}"):
+        _agree(text, nesting=depth)
+
+
+@needs_accel
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(VOCABULARY), st.sampled_from(list(INTERESTING)), st.text(max_size=3)),
+                max_size=40))
+def test_same_tokens_on_token_soup(words: list[str]) -> None:
+    _agree(" ".join(words))
+    _agree("".join(words))
+
+
+@needs_accel
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CORPUS), st.integers(0, 100_000), st.sampled_from(list(INTERESTING) + ["\n", "#{", '"']))
+def test_same_tokens_on_mutated_scripts(text: str, where: int, insert: str) -> None:
+    at = where % (len(text) + 1)
+    _agree(text[:at] + insert + text[at:])
+    _agree(text[:at] + text[at + 1:])
+
+
+def _parsed(source: SourceFile, tokens: list, run) -> object:
+    reset = _STATE.set(_State(source, DEFAULT_LIMITS, []))
+    try:
+        return run(list(tokens))
+    except NoAction:
+        return NoAction
+    except BubbleError as error:
+        return tuple(error.diagnostics)
+    finally:
+        _STATE.reset(reset)
+
+
+@needs_accel
+@pytest.mark.parametrize("number", range(len(SCRIPTS)))
+def test_same_tree_as_the_python_loop(number: int) -> None:
+    source = SourceFile("accel.bot", SCRIPTS[number])
+    try:
+        tokens = tokenize(source)
+    except BubbleError:
+        return
+    lean = _lean()
+    assert _parsed(source, tokens, lean.parse) == _parsed(source, tokens, lean.parse_here)
+    if len(tokens) > 2:  # and the same stop on a broken token list
+        broken = tokens[:len(tokens) // 2] + tokens[len(tokens) // 2 + 1:]
+        assert _parsed(source, broken, lean.parse) == _parsed(source, broken, lean.parse_here)
