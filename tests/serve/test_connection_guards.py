@@ -307,6 +307,12 @@ def test_a_script_error_is_logged_with_its_code_and_place_but_not_what_the_user_
     try:
         with caplog.at_level("INFO", logger="bubble.serve"):
             asyncio.run(scenario())
+            # the turn's line is written after its frames went out: wait for it, not for a stop
+            # that may come first (seen once under load)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and sum(
+                    record.getMessage().startswith("turn ") for record in caplog.records) < 2:
+                time.sleep(0.02)
     finally:
         running.stop()
     lines = [record.getMessage() for record in caplog.records]
