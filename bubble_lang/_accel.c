@@ -677,9 +677,145 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ spans of built nodes */
+
+/* What `build._Builder._cover` needs, set once by `cover_setup`: a node's span runs from its first
+ * positioned child to its last. Tokens, nodes (anything with a `span`) and lists are read here;
+ * other children go to the Python functions (`build_state._start_of` / `_end_of`). */
+static PyTypeObject *cover_token_type = NULL, *cover_span_type = NULL;
+static PyObject *cover_node_types = NULL, *cover_start_of = NULL, *cover_end_of = NULL;
+static Py_ssize_t token_start_offset = -1, token_end_offset = -1;
+static Py_ssize_t span_offsets[3] = {-1, -1, -1}; /* file, start, end */
+static PyObject *span_name = NULL, *start_name = NULL, *end_name = NULL;
+
+static Py_ssize_t member_offset(PyObject *type, const char *name) {
+    PyObject *descr = PyObject_GetAttrString(type, name);
+    if (!descr) return -1;
+    Py_ssize_t offset = -1;
+    if (Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+        PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+        if (member->type == T_OBJECT_EX || member->type == T_OBJECT) offset = member->offset;
+    }
+    Py_DECREF(descr);
+    if (offset < 0) PyErr_Format(PyExc_TypeError, "%s is not a slot", name);
+    return offset;
+}
+
+static PyObject *accel_cover_setup(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *token_type, *node_types, *span_type, *start_of, *end_of;
+    if (!PyArg_ParseTuple(args, "O!O!O!OO", &PyType_Type, &token_type, &PyTuple_Type, &node_types,
+                          &PyType_Type, &span_type, &start_of, &end_of))
+        return NULL;
+    if ((token_start_offset = member_offset(token_type, "start_pos")) < 0) return NULL;
+    if ((token_end_offset = member_offset(token_type, "end_pos")) < 0) return NULL;
+    static const char *span_fields[3] = {"file", "start", "end"};
+    for (int i = 0; i < 3; i++) {
+        if ((span_offsets[i] = member_offset(span_type, span_fields[i])) < 0) return NULL;
+    }
+    if (!span_name && !(span_name = PyUnicode_InternFromString("span"))) return NULL;
+    if (!start_name && !(start_name = PyUnicode_InternFromString("start"))) return NULL;
+    if (!end_name && !(end_name = PyUnicode_InternFromString("end"))) return NULL;
+    Py_XSETREF(cover_token_type, (PyTypeObject *)Py_NewRef(token_type));
+    Py_XSETREF(cover_span_type, (PyTypeObject *)Py_NewRef(span_type));
+    Py_XSETREF(cover_node_types, Py_NewRef(node_types));
+    Py_XSETREF(cover_start_of, Py_NewRef(start_of));
+    Py_XSETREF(cover_end_of, Py_NewRef(end_of));
+    Py_RETURN_NONE;
+}
+
+/* A Span made as its frozen __init__ makes it (attrs: no validators or converters on Span); steals
+ * the references to `start` and `end`. */
+static PyObject *new_span(PyObject *source, PyObject *start, PyObject *end) {
+    PyObject *span = cover_span_type->tp_alloc(cover_span_type, 0);
+    if (!span) { Py_DECREF(start); Py_DECREF(end); return NULL; }
+    PyObject *values[3] = {Py_NewRef(source), start, end};
+    for (int i = 0; i < 3; i++) *(PyObject **)((char *)span + span_offsets[i]) = values[i];
+    return span;
+}
+
+/* A child's first (or last) offset as a new reference: an int, or None when it has no position. */
+static PyObject *bound_of(PyObject *child, int last) {
+    if (Py_TYPE(child) == cover_token_type) {
+        PyObject *at = *(PyObject **)((char *)child + (last ? token_end_offset : token_start_offset));
+        return Py_NewRef(at ? at : Py_None);
+    }
+    if (PyList_CheckExact(child)) {
+        Py_ssize_t size = PyList_GET_SIZE(child);
+        for (Py_ssize_t i = 0; i < size; i++) {
+            PyObject *item = PyList_GET_ITEM(child, last ? size - 1 - i : i);
+            Py_INCREF(item);
+            PyObject *found = bound_of(item, last);
+            Py_DECREF(item);
+            if (!found || found != Py_None) return found;
+            Py_DECREF(found);
+        }
+        return Py_NewRef(Py_None);
+    }
+    int node = PyObject_IsInstance(child, cover_node_types);
+    if (node < 0) return NULL;
+    if (!node) return PyObject_CallOneArg(last ? cover_end_of : cover_start_of, child);
+    PyObject *span = PyObject_GetAttr(child, span_name);
+    if (!span || span == Py_None) return span;
+    PyObject *at = PyObject_GetAttr(span, last ? end_name : start_name);
+    Py_DECREF(span);
+    return at;
+}
+
+/* cover(children, source) -> Span(source, start, end) or None, as `build._Builder._cover`. */
+static PyObject *accel_cover(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 2 || !PyList_Check(args[0]) || !cover_span_type) {
+        PyErr_SetString(PyExc_TypeError, "cover(children: list, source) after cover_setup");
+        return NULL;
+    }
+    PyObject *children = args[0], *source = args[1], *start = NULL, *end = NULL;
+    Py_ssize_t size = PyList_GET_SIZE(children);
+    for (Py_ssize_t i = 0; i < size && !start; i++) {
+        PyObject *child = PyList_GET_ITEM(children, i);
+        Py_INCREF(child);
+        PyObject *found = bound_of(child, 0);
+        Py_DECREF(child);
+        if (!found) return NULL;
+        if (found == Py_None) Py_DECREF(found);
+        else start = found;
+    }
+    if (!start) Py_RETURN_NONE;
+    for (Py_ssize_t i = size - 1; i >= 0 && !end; i--) {
+        PyObject *child = PyList_GET_ITEM(children, i);
+        Py_INCREF(child);
+        PyObject *found = bound_of(child, 1);
+        Py_DECREF(child);
+        if (!found) { Py_DECREF(start); return NULL; }
+        if (found == Py_None) Py_DECREF(found);
+        else end = found;
+    }
+    if (!end) end = Py_NewRef(start);
+    return new_span(source, start, end);
+}
+
+/* token_span(token, source) -> Span(source, token.start_pos, token.end_pos) (build._Builder._token_span). */
+static PyObject *accel_token_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 2 || Py_TYPE(args[0]) != cover_token_type || !cover_span_type) {
+        PyErr_SetString(PyExc_TypeError, "token_span(token: Token, source) after cover_setup");
+        return NULL;
+    }
+    PyObject *start = *(PyObject **)((char *)args[0] + token_start_offset);
+    PyObject *end = *(PyObject **)((char *)args[0] + token_end_offset);
+    if (!start || !end) {
+        PyErr_SetString(PyExc_AttributeError, "a token without its offsets");
+        return NULL;
+    }
+    return new_span(args[1], Py_NewRef(start), Py_NewRef(end));
+}
+
 static PyMethodDef accel_methods[] = {
     {"scan", accel_scan, METH_VARARGS, "The tokenizer's scan (lexer.py), or None at an error."},
     {"parse", accel_parse, METH_VARARGS, "The LALR driver's loop (lalr_run.py)."},
+    {"cover_setup", accel_cover_setup, METH_VARARGS, "The types and fallbacks `cover` works with."},
+    {"cover", (PyCFunction)(void (*)(void))accel_cover, METH_FASTCALL, "A built node's span (build._Builder._cover)."},
+    {"token_span", (PyCFunction)(void (*)(void))accel_token_span, METH_FASTCALL, "A token's span (build._Builder._token_span)."},
     {NULL, NULL, 0, NULL},
 };
 
