@@ -566,8 +566,60 @@ done:
 
 /* ------------------------------------------------------------------ the LALR driver */
 
+/* A reduction's plan (lalr_run.Plan), as its Python function `reduce` does it: keep, drop or
+ * splice each child, then pass the kept ones up (an inlined rule), return the only one (`?rule`),
+ * or build the node. */
+static PyObject *run_plan(PyObject *plan, PyObject *children) {
+    if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 4) {
+        PyErr_SetString(PyExc_TypeError, "a plan is (steps, inline, expand1, build)");
+        return NULL;
+    }
+    PyObject *steps = PyTuple_GET_ITEM(plan, 0), *build = PyTuple_GET_ITEM(plan, 3);
+    int inline_ = PyTuple_GET_ITEM(plan, 1) == Py_True, expand1 = PyTuple_GET_ITEM(plan, 2) == Py_True;
+    PyObject *kept;
+    if (steps == Py_None) {
+        kept = Py_NewRef(children);
+    } else {
+        if (!PyBytes_Check(steps) || PyBytes_GET_SIZE(steps) != PyList_GET_SIZE(children)) {
+            PyErr_SetString(PyExc_TypeError, "a plan's steps do not fit the rule");
+            return NULL;
+        }
+        const char *step = PyBytes_AS_STRING(steps);
+        kept = NULL;
+        for (Py_ssize_t i = 0; i < PyBytes_GET_SIZE(steps); i++) {
+            PyObject *child = PyList_GET_ITEM(children, i);
+            if (step[i] == 1) { /* KEEP */
+                if (!kept && !(kept = PyList_New(0))) return NULL;
+                if (PyList_Append(kept, child) < 0) { Py_DECREF(kept); return NULL; }
+            } else if (step[i] == 2) { /* SPLICE: the inner list grows in place (left recursion) */
+                if (!kept || PyList_GET_SIZE(kept) == 0) {
+                    if (!PyList_Check(child)) {
+                        Py_XDECREF(kept);
+                        PyErr_SetString(PyExc_TypeError, "a spliced child is not a list");
+                        return NULL;
+                    }
+                    Py_XSETREF(kept, Py_NewRef(child));
+                } else {
+                    Py_ssize_t at = PyList_GET_SIZE(kept);
+                    if (PyList_SetSlice(kept, at, at, child) < 0) { Py_DECREF(kept); return NULL; }
+                }
+            }
+        }
+        if (!kept && !(kept = PyList_New(0))) return NULL;
+    }
+    if (inline_) return kept;
+    if (expand1 && PyList_GET_SIZE(kept) == 1) {
+        PyObject *only = Py_NewRef(PyList_GET_ITEM(kept, 0));
+        Py_DECREF(kept);
+        return only;
+    }
+    PyObject *value = PyObject_CallOneArg(build, kept);
+    Py_DECREF(kept);
+    return value;
+}
+
 /* parse(actions, start, end, tokens, no_action) -> value, as lalr_run.LeanParser.parse: `actions`
- * maps a state to {token type: next state (a shift) or (size, reduce, rule name) (a reduce)};
+ * maps a state to {token type: next state (a shift) or (size, reduce, plan, rule name) (a reduce)};
  * raises `no_action` at the first token the tables have no action for. */
 static PyObject *accel_parse(PyObject *module, PyObject *args) {
     (void)module;
@@ -619,8 +671,14 @@ static PyObject *accel_parse(PyObject *module, PyObject *args) {
                 depth++;
                 break;
             }
+            if (PyTuple_GET_SIZE(action) != 4) {
+                Py_DECREF(kind);
+                PyErr_SetString(PyExc_TypeError, "a reduce action is (size, reduce, plan, origin)");
+                goto done;
+            }
             Py_ssize_t size = PyLong_AsSsize_t(PyTuple_GET_ITEM(action, 0));
-            PyObject *reduce = PyTuple_GET_ITEM(action, 1), *origin = PyTuple_GET_ITEM(action, 2);
+            PyObject *reduce = PyTuple_GET_ITEM(action, 1), *plan = PyTuple_GET_ITEM(action, 2);
+            PyObject *origin = PyTuple_GET_ITEM(action, 3);
             if (size < 0 || size >= depth) {
                 Py_DECREF(kind);
                 if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "LALR stack underflow");
@@ -647,7 +705,7 @@ static PyObject *accel_parse(PyObject *module, PyObject *args) {
                     if (!PyErr_Occurred()) PyErr_SetNone(no_action);
                     goto done;
                 }
-                PyObject *value = PyObject_CallOneArg(reduce, children);
+                PyObject *value = plan == Py_None ? PyObject_CallOneArg(reduce, children) : run_plan(plan, children);
                 Py_DECREF(children);
                 if (!value) { Py_DECREF(kind); goto done; }
                 states[depth] = Py_NewRef(following);

@@ -37,10 +37,16 @@ def _node_builder(transformer: Any, name: str) -> Callable[[list[Any]], Any]:
     return lambda children: Tree(name, children)
 
 
-def _reducer(rule: Any, transformer: Any) -> Callable[[list[Any]], Any] | None:
-    """One rule's reduction: Lark's child filter, `?rule` expansion and callback, fused; None when
-    the rule passes its one child up unchanged (a third of all reductions: `atom` → `postfix` →
-    `operand` → `expr` → `arg` for every name and number)."""
+#: What `_accel.c` runs instead of a reduction's Python function: (steps, inline, expand1, build),
+#: steps None when every child is kept, else one byte per child (DROP, KEEP or SPLICE).
+Plan = tuple[bytes | None, bool, bool, Callable[[list[Any]], Any]]
+
+
+def _reducer(rule: Any, transformer: Any) -> tuple[Callable[[list[Any]], Any], Plan] | None:
+    """One rule's reduction: Lark's child filter, `?rule` expansion and callback, fused, as a Python
+    function and as the plan the C loop follows; None when the rule passes its one child up
+    unchanged (a third of all reductions: `atom` → `postfix` → `operand` → `expr` → `arg` for every
+    name and number)."""
     plan = []
     for symbol in rule.expansion:
         if symbol.is_term:
@@ -49,16 +55,17 @@ def _reducer(rule: Any, transformer: Any) -> Callable[[list[Any]], Any] | None:
             plan.append(SPLICE if symbol.name.startswith("_") else KEEP)
     name = rule.alias or rule.options.template_source or rule.origin.name
     inline = rule.origin.name.startswith("_")  # its children go into the parent
-    expand1 = rule.options.expand1 and not rule.alias  # `?rule: x -> name` always builds `name`
+    expand1 = bool(rule.options.expand1 and not rule.alias)  # `?rule: x -> name` always builds `name`
     build = _node_builder(transformer, name)
     if plan == [KEEP] and expand1 and not inline:
         return None  # `?expr: operand`: the child is the value (see `parse`)
     if all(step == KEEP for step in plan):
+        prepared = (None, inline, expand1, build)
         if inline:
-            return lambda children: children
+            return (lambda children: children), prepared
         if expand1:
-            return lambda children: children[0] if len(children) == 1 else build(children)
-        return build
+            return (lambda children: children[0] if len(children) == 1 else build(children)), prepared
+        return build, prepared
     steps = tuple(enumerate(plan))
 
     def reduce(children: list[Any]) -> Any:
@@ -77,7 +84,7 @@ def _reducer(rule: Any, transformer: Any) -> Callable[[list[Any]], Any] | None:
             return kept[0]
         return build(kept)
 
-    return reduce
+    return reduce, (bytes(plan), inline, expand1, build)
 
 
 class LeanParser:
@@ -89,9 +96,11 @@ class LeanParser:
         reducers = {rule: _reducer(rule, transformer) for rule in lark.rules}
         self.start = table.start_states["start"]
         self.end = table.end_states["start"]
-        # Per state: token type -> next state (a shift), or (size, reduction, rule name) (a reduce).
+        # Per state: token type -> next state (a shift), or (size, reduction, rule name, plan) (a
+        # reduce; reduction and plan None for a unit rule).
         self.actions: dict[Any, dict[str, Any]] = {
-            state: {kind: (arg if action is Shift else (len(arg.expansion), reducers[arg], arg.origin.name))
+            state: {kind: (arg if action is Shift else (len(arg.expansion), *(reducers[arg] or (None, None)),
+                                                       arg.origin.name))
                     for kind, (action, arg) in row.items()}
             for state, row in table.states.items()}
 
@@ -118,7 +127,7 @@ class LeanParser:
                     push_state(action)
                     push_value(token)
                     break
-                size, reduce, origin = action
+                size, reduce, _, origin = action
                 if reduce is None:  # a unit rule: the value stays, only the state changes
                     following = states[-1] = actions[states[-2]][origin]
                 else:
