@@ -164,18 +164,18 @@ class ExpressionCallbacks:
         for child in children:
             if isinstance(child, Token):
                 if child.type == "STR_TEXT":
-                    parts.append(self._decode(child))
-                elif child.type == "STRING" and child.value:
-                    inner = Token("STR_TEXT", child.value, child.start_pos + 1, end_pos=child.end_pos - 1)
-                    parts.append(self._decode(inner))
+                    parts.append(self._decode(child.value, child.start_pos, child.end_pos))
+                elif child.type == "STRING" and child.value:  # a plain string: its text without the quotes
+                    parts.append(self._decode(child.value, child.start_pos + 1, child.end_pos - 1))
             else:
                 parts.append(child)
         return n.Str(parts=tuple(parts), span=self._cover(children))
 
-    def _decode(self, token: Token) -> n.TextPart:
-        raw = token.value
+    def _decode(self, raw: str, start: int, end: int) -> n.TextPart:
+        """A run of string text at `start`..`end` with its escapes decoded."""
+        span = Span(self.source, start, end)
         if "\\" not in raw:
-            return n.TextPart(value=raw, span=self._token_span(token))
+            return n.TextPart(value=raw, span=span)
         out: list[str] = []
         escapes: list[int] = []
         index = 0
@@ -188,7 +188,7 @@ class ExpressionCallbacks:
             else:
                 out.append(char)
                 index += 1
-        return n.TextPart(value="".join(out), escapes=tuple(escapes), span=self._token_span(token))
+        return n.TextPart(value="".join(out), escapes=tuple(escapes), span=span)
 
     def interpolation(self, children: list[Any]) -> n.Expr:
         return children[1]
