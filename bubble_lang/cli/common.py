@@ -24,6 +24,17 @@ def version() -> str:
         return "0.1.0"
 
 
+def front_end_kind() -> str:
+    """Which front end runs, for `bubble --version`: a slow lint or start is explained here."""
+    from ..accel import ACCEL
+
+    if ACCEL is not None:
+        return "front end: C accelerator"
+    if os.environ.get("BUBBLE_NO_ACCEL") == "1":
+        return "front end: Python (BUBBLE_NO_ACCEL=1)"
+    return "front end: Python; reinstall with a C compiler for the faster one"
+
+
 def use_color(choice: str) -> bool:
     """`--color auto|always|never`: auto colours a terminal unless `NO_COLOR` is set."""
     if choice == "always":

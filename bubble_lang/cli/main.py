@@ -23,7 +23,7 @@ from . import lsp as lsp_command
 from . import run as run_command
 from . import serve as serve_command
 from . import test as test_command
-from .common import version
+from .common import front_end_kind, version
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="bubble", description="Compile, check and run Bubblescript-style chatbot scripts.")
-    parser.add_argument("--version", action="version", version=f"bubble {version()}")
+    parser.add_argument("--version", action="version", version=f"bubble {version()} ({front_end_kind()})")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     lint.add_parser(commands)
     explain.add_parser(commands)

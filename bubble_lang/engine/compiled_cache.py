@@ -58,7 +58,7 @@ def bubble_fingerprint() -> str:
     digest = hashlib.sha256()
     digest.update(f"{sys.version}|{platform.machine()}|lark {lark.__version__}".encode())
     for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".lark", ".json", ".toml") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".c", ".lark", ".json", ".toml") and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

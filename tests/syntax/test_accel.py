@@ -161,3 +161,14 @@ def test_same_tree_as_the_python_loop(number: int) -> None:
     if len(tokens) > 2:  # and the same stop on a broken token list
         broken = tokens[:len(tokens) // 2] + tokens[len(tokens) // 2 + 1:]
         assert _parsed(source, broken, lean.parse) == _parsed(source, broken, lean.parse_here)
+
+
+def test_the_version_says_which_front_end_runs() -> None:
+    env = dict(os.environ, BUBBLE_NO_ACCEL="1")
+    off = subprocess.run([sys.executable, "-m", "bubble_lang", "--version"], cwd=ROOT, capture_output=True,
+                         text=True, env=env, check=True).stdout
+    assert "front end: Python (BUBBLE_NO_ACCEL=1)" in off
+    env.pop("BUBBLE_NO_ACCEL")
+    on = subprocess.run([sys.executable, "-m", "bubble_lang", "--version"], cwd=ROOT, capture_output=True,
+                        text=True, env=env, check=True).stdout
+    assert ("C accelerator" in on) == (ACCEL is not None)
