@@ -41,6 +41,8 @@ def _did_you_mean(word: str, choices: list[str]) -> str | None:
     return f"did you mean `{close}`?" if close else None
 
 
+if ACCEL is not None:
+    ACCEL.cover_setup(Token, (n.Node, _Arm), Span, _start_of, _end_of)
 _accel_cover = ACCEL.cover if ACCEL is not None else None
 _accel_token_span = ACCEL.token_span if ACCEL is not None else None
 
@@ -61,7 +63,7 @@ class _Builder(ExpressionCallbacks, Transformer):
         return _STATE.get().errors
 
     # ------------------------------------------------------------------ helpers
-    def _cover(self, children: list[Any]) -> Span | None:
+    def _python_cover(self, children: list[Any]) -> Span | None:
         """A node's span: from its first positioned child to its last."""
         for child in children:
             start = _start_of(child)
@@ -77,19 +79,20 @@ class _Builder(ExpressionCallbacks, Transformer):
             end = start
         return Span(_STATE.get().source, start, end)
 
-    def _token_span(self, token: Token) -> Span:
+    def _python_token_span(self, token: Token) -> Span:
         return Span(self.source, token.start_pos, token.end_pos)
 
-    if ACCEL is not None:  # the same two in C (`_accel.c`), a sixth of building a large script
-        ACCEL.cover_setup(Token, (n.Node, _Arm), Span, _start_of, _end_of)
+    def _accelerated_cover(self, children: list[Any]) -> Span | None:
+        return _accel_cover(children, _STATE.get().source)
 
-        def _cover(self, children: list[Any]) -> Span | None:  # noqa: F811 - the accelerated one
-            return _accel_cover(children, _STATE.get().source)
+    def _accelerated_token_span(self, token: Token) -> Span:
+        if token.__class__ is not Token:  # a subclass: its slots may live elsewhere
+            return self._python_token_span(token)
+        return _accel_token_span(token, _STATE.get().source)
 
-        def _token_span(self, token: Token) -> Span:  # noqa: F811 - the accelerated one
-            if token.__class__ is not Token:
-                return Span(self.source, token.start_pos, token.end_pos)
-            return _accel_token_span(token, _STATE.get().source)
+    # The same two in C when the accelerator is built (`_accel.c`): a sixth of building a large script.
+    _cover = _python_cover if ACCEL is None else _accelerated_cover
+    _token_span = _python_token_span if ACCEL is None else _accelerated_token_span
 
     def _error(self, code: str, message: str, span: Span | None, **kwargs: Any) -> None:
         self.errors.append(make_diagnostic(code, message, span, **kwargs))

@@ -171,4 +171,4 @@ def test_the_version_says_which_front_end_runs() -> None:
     env.pop("BUBBLE_NO_ACCEL")
     on = subprocess.run([sys.executable, "-m", "bubble_lang", "--version"], cwd=ROOT, capture_output=True,
                         text=True, env=env, check=True).stdout
-    assert ("C accelerator" in on) == (ACCEL is not None)
+    assert "front end: C accelerator" in on if ACCEL is not None else "front end: " in on
