@@ -16,6 +16,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,7 @@ from bubble_lang.diagnostics import BubbleError, BubbleSyntaxError
 from bubble_lang.lalr_run import NoAction
 from bubble_lang.lexer import _STATEMENT_WORDS, _tokenize_here, tokenize
 from bubble_lang.limits import DEFAULT_LIMITS, Limits
-from bubble_lang.source import SourceFile
+from bubble_lang.source import SourceFile, Span
 
 from .test_fuzz import CORPUS, INTERESTING, VOCABULARY
 
@@ -172,3 +173,38 @@ def test_the_version_says_which_front_end_runs() -> None:
     on = subprocess.run([sys.executable, "-m", "bubble_lang", "--version"], cwd=ROOT, capture_output=True,
                         text=True, env=env, check=True).stdout
     assert "front end: C accelerator" in on if ACCEL is not None else "front end: " in on
+
+
+@needs_accel
+def test_same_spans_as_the_python_helpers(monkeypatch) -> None:
+    """The C `cover` and `token_span` give every node the span the Python helpers give it."""
+    from bubble_lang import build
+    from bubble_lang.build import parse_script
+
+    def spans(value: object) -> list:
+        """Every span in a tree, in order (a node's spans are left out of its equality)."""
+        if isinstance(value, Span):
+            return [(value.start, value.end)]
+        if isinstance(value, (tuple, list)):
+            return [found for item in value for found in spans(item)]
+        if attrs.has(type(value)):
+            return [(field.name, found) for field in attrs.fields(type(value))
+                    for found in spans(getattr(value, field.name))]
+        return []
+
+    def trees() -> list:
+        found = []
+        for text in SCRIPTS:
+            try:
+                script = parse_script(SourceFile("spans.bot", text))
+                found.append((script, spans(script)))
+            except BubbleError as error:  # compared by what they say and where (their spans' files differ)
+                found.append(tuple((d.code, d.message, d.span and (d.span.start, d.span.end), d.hint,
+                                    tuple((label.span.start, label.span.end, label.message) for label in d.labels))
+                                   for d in error.diagnostics))
+        return found
+
+    accelerated = trees()
+    monkeypatch.setattr(build._Builder, "_cover", build._Builder._python_cover)
+    monkeypatch.setattr(build._Builder, "_token_span", build._Builder._python_token_span)
+    assert trees() == accelerated
