@@ -480,6 +480,20 @@ static int run(Scan *s) {
     return 0;
 }
 
+/* Where a type's slot `name` lives in its instances: an offset, -1 when it is not a plain object
+ * slot, -2 with an error set when the type has no such attribute. */
+static Py_ssize_t slot_offset(PyObject *type, const char *name) {
+    PyObject *descr = PyObject_GetAttrString(type, name);
+    if (!descr) return -2;
+    Py_ssize_t offset = -1;
+    if (Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+        PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+        if (member->type == T_OBJECT_EX || member->type == T_OBJECT) offset = member->offset;
+    }
+    Py_DECREF(descr);
+    return offset;
+}
+
 /* scan(text, token_type, statements, nesting_limit) -> (tokens, unmatched_ends, unclosed_dos,
  * suspect_do) or None: None when the text has an error for `lexer.py` to report. */
 static PyObject *accel_scan(PyObject *module, PyObject *args) {
@@ -507,16 +521,9 @@ static PyObject *accel_scan(PyObject *module, PyObject *args) {
     Py_ssize_t offsets[SLOT_COUNT];
     s.slot_offsets = offsets;
     for (int i = 0; i < SLOT_COUNT; i++) {
-        PyObject *descr = PyObject_GetAttrString(token_type, SLOT_NAMES[i]);
-        if (!descr) return NULL;
-        if (Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
-            PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
-            if (member->type == T_OBJECT_EX || member->type == T_OBJECT) offsets[i] = member->offset;
-            else s.slot_offsets = NULL;
-        } else {
-            s.slot_offsets = NULL;
-        }
-        Py_DECREF(descr);
+        offsets[i] = slot_offset(token_type, SLOT_NAMES[i]);
+        if (offsets[i] == -2) return NULL;
+        if (offsets[i] == -1) s.slot_offsets = NULL; /* not a plain slot: set attributes instead */
     }
     s.opener_kinds = PyMem_Malloc(sizeof(int) * (size_t)(nesting_limit + 1));
     s.opener_at = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(nesting_limit + 1));
@@ -747,16 +754,9 @@ static Py_ssize_t span_offsets[3] = {-1, -1, -1}; /* file, start, end */
 static PyObject *span_name = NULL, *start_name = NULL, *end_name = NULL;
 
 static Py_ssize_t member_offset(PyObject *type, const char *name) {
-    PyObject *descr = PyObject_GetAttrString(type, name);
-    if (!descr) return -1;
-    Py_ssize_t offset = -1;
-    if (Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
-        PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
-        if (member->type == T_OBJECT_EX || member->type == T_OBJECT) offset = member->offset;
-    }
-    Py_DECREF(descr);
-    if (offset < 0) PyErr_Format(PyExc_TypeError, "%s is not a slot", name);
-    return offset;
+    Py_ssize_t offset = slot_offset(type, name);
+    if (offset == -1) PyErr_Format(PyExc_TypeError, "%s is not a slot", name);
+    return offset < 0 ? -1 : offset;
 }
 
 static PyObject *accel_cover_setup(PyObject *module, PyObject *args) {

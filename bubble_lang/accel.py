@@ -1,7 +1,7 @@
 """The front end's optional C accelerator, when it was built (layer 3).
 
-`_accel.c` scans tokens and runs the LALR loop exactly as `lexer.py` and `lalr_run.py` do, about
-ten times faster; it is compiled at install time when a C compiler is present (`hatch_build.py`).
+`_accel.c` scans tokens, runs the LALR loop and makes built nodes' spans exactly as `lexer.py`,
+`lalr_run.py` and `build.py` do, several times faster; it is compiled at install time when a C compiler is present (`hatch_build.py`).
 Without it, or with `BUBBLE_NO_ACCEL=1`, bubble runs the Python code: same tokens, same trees, same
 diagnostics, only slower (tests/syntax/test_accel.py checks both agree).
 """

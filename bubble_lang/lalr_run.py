@@ -96,7 +96,7 @@ class LeanParser:
         reducers = {rule: _reducer(rule, transformer) for rule in lark.rules}
         self.start = table.start_states["start"]
         self.end = table.end_states["start"]
-        # Per state: token type -> next state (a shift), or (size, reduction, rule name, plan) (a
+        # Per state: token type -> next state (a shift), or (size, reduction, plan, rule name) (a
         # reduce; reduction and plan None for a unit rule).
         self.actions: dict[Any, dict[str, Any]] = {
             state: {kind: (arg if action is Shift else (len(arg.expansion), *(reducers[arg] or (None, None)),
