@@ -95,6 +95,7 @@ typedef struct {
 static const char *SLOT_NAMES[] = {"type", "value", "start_pos", "end_pos", "line", "column",
                                    "end_line", "end_column"};
 #define SLOT_COUNT 8
+#define MAX_C_NESTING 1000
 
 #define CH(s, i) PyUnicode_READ((s)->kind, (s)->data, (i))
 #define AT(s, i) ((i) < (s)->length ? (Py_UCS4)CH(s, i) : (Py_UCS4)0x110000)
@@ -143,14 +144,6 @@ static int emit(Scan *s, int type, PyObject *value, Py_ssize_t start, Py_ssize_t
     return 0;
 }
 
-static int emit_slice(Scan *s, int type, Py_ssize_t start, Py_ssize_t end) {
-    PyObject *value = PyUnicode_Substring(s->text, start, end);
-    if (!value) return -1;
-    int result = emit(s, type, value, start, end);
-    Py_DECREF(value);
-    return result;
-}
-
 /* A token whose value is part of its span (a plain string's text without its quotes). */
 static int emit_inner(Scan *s, int type, Py_ssize_t value_start, Py_ssize_t value_end,
                       Py_ssize_t start, Py_ssize_t end) {
@@ -159,6 +152,11 @@ static int emit_inner(Scan *s, int type, Py_ssize_t value_start, Py_ssize_t valu
     int result = emit(s, type, value, start, end);
     Py_DECREF(value);
     return result;
+}
+
+/* A token whose value is its span's text. */
+static int emit_slice(Scan *s, int type, Py_ssize_t start, Py_ssize_t end) {
+    return emit_inner(s, type, start, end, start, end);
 }
 
 static int emit_fixed(Scan *s, int type, Py_ssize_t start, Py_ssize_t end) {
@@ -506,6 +504,9 @@ static PyObject *accel_scan(PyObject *module, PyObject *args) {
         return NULL;
     }
     if (nesting_limit < 0) nesting_limit = 0;
+    /* Each `#{` nests a C call; past this the Python scanner, with its recursion guard, takes over
+     * (bubble.toml caps `syntax_nesting` at 200 anyway). */
+    if (nesting_limit > MAX_C_NESTING) Py_RETURN_NONE;
     Scan s;
     memset(&s, 0, sizeof s);
     s.text = text;

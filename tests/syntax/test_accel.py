@@ -208,3 +208,15 @@ def test_same_spans_as_the_python_helpers(monkeypatch) -> None:
     monkeypatch.setattr(build._Builder, "_cover", build._Builder._python_cover)
     monkeypatch.setattr(build._Builder, "_token_span", build._Builder._python_token_span)
     assert trees() == accelerated
+
+
+@needs_accel
+def test_a_nesting_limit_beyond_the_c_scanners_is_left_to_python() -> None:
+    """Each `#{` nests a C call: past 1,000 levels allowed, the Python scanner (with its recursion
+    guard) scans instead of risking the C stack."""
+    text = 'say "#{"#{1}"}"\n'
+    assert ACCEL.scan(text, Token, _STATEMENT_WORDS, 1_000) is not None
+    assert ACCEL.scan(text, Token, _STATEMENT_WORDS, 100_000) is None
+    source = SourceFile("deep.bot", text)
+    assert [_shape(t) for t in tokenize(source, Limits(syntax_nesting=100_000))] == \
+        [_shape(t) for t in _tokenize_here(source, DEFAULT_LIMITS)]
