@@ -753,6 +753,8 @@ static PyObject *cover_node_types = NULL, *cover_start_of = NULL, *cover_end_of 
 static Py_ssize_t token_start_offset = -1, token_end_offset = -1;
 static Py_ssize_t span_offsets[3] = {-1, -1, -1}; /* file, start, end */
 static PyObject *span_name = NULL, *start_name = NULL, *end_name = NULL;
+static PyObject *cover_state_var = NULL; /* build_state._STATE: the parse's state, with its `source` */
+static PyObject *source_name = NULL, *start_pos_name = NULL, *end_pos_name = NULL;
 
 static Py_ssize_t member_offset(PyObject *type, const char *name) {
     Py_ssize_t offset = slot_offset(type, name);
@@ -762,9 +764,9 @@ static Py_ssize_t member_offset(PyObject *type, const char *name) {
 
 static PyObject *accel_cover_setup(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *token_type, *node_types, *span_type, *start_of, *end_of;
-    if (!PyArg_ParseTuple(args, "O!O!O!OO", &PyType_Type, &token_type, &PyTuple_Type, &node_types,
-                          &PyType_Type, &span_type, &start_of, &end_of))
+    PyObject *token_type, *node_types, *span_type, *start_of, *end_of, *state_var;
+    if (!PyArg_ParseTuple(args, "O!O!O!OOO!", &PyType_Type, &token_type, &PyTuple_Type, &node_types,
+                          &PyType_Type, &span_type, &start_of, &end_of, &PyContextVar_Type, &state_var))
         return NULL;
     if ((token_start_offset = member_offset(token_type, "start_pos")) < 0) return NULL;
     if ((token_end_offset = member_offset(token_type, "end_pos")) < 0) return NULL;
@@ -775,11 +777,15 @@ static PyObject *accel_cover_setup(PyObject *module, PyObject *args) {
     if (!span_name && !(span_name = PyUnicode_InternFromString("span"))) return NULL;
     if (!start_name && !(start_name = PyUnicode_InternFromString("start"))) return NULL;
     if (!end_name && !(end_name = PyUnicode_InternFromString("end"))) return NULL;
+    if (!source_name && !(source_name = PyUnicode_InternFromString("source"))) return NULL;
+    if (!start_pos_name && !(start_pos_name = PyUnicode_InternFromString("start_pos"))) return NULL;
+    if (!end_pos_name && !(end_pos_name = PyUnicode_InternFromString("end_pos"))) return NULL;
     Py_XSETREF(cover_token_type, (PyTypeObject *)Py_NewRef(token_type));
     Py_XSETREF(cover_span_type, (PyTypeObject *)Py_NewRef(span_type));
     Py_XSETREF(cover_node_types, Py_NewRef(node_types));
     Py_XSETREF(cover_start_of, Py_NewRef(start_of));
     Py_XSETREF(cover_end_of, Py_NewRef(end_of));
+    Py_XSETREF(cover_state_var, Py_NewRef(state_var));
     Py_RETURN_NONE;
 }
 
@@ -821,14 +827,27 @@ static PyObject *bound_of(PyObject *child, int last) {
     return at;
 }
 
-/* cover(children, source) -> Span(source, start, end) or None, as `build._Builder._cover`. */
-static PyObject *accel_cover(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    (void)module;
-    if (nargs != 2 || !PyList_Check(args[0]) || !cover_span_type) {
-        PyErr_SetString(PyExc_TypeError, "cover(children: list, source) after cover_setup");
+/* The source file of the parse under way (`_STATE.get().source`), as a new reference. */
+static PyObject *current_source(void) {
+    PyObject *state;
+    if (PyContextVar_Get(cover_state_var, NULL, &state) < 0) return NULL;
+    if (!state) {
+        PyErr_SetString(PyExc_LookupError, "no parse under way");
         return NULL;
     }
-    PyObject *children = args[0], *source = args[1], *start = NULL, *end = NULL;
+    PyObject *source = PyObject_GetAttr(state, source_name);
+    Py_DECREF(state);
+    return source;
+}
+
+/* cover(children) -> Span(source, start, end) or None, as `build._Builder._cover`. */
+static PyObject *accel_cover(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 1 || !PyList_Check(args[0]) || !cover_span_type) {
+        PyErr_SetString(PyExc_TypeError, "cover(children: list) after cover_setup");
+        return NULL;
+    }
+    PyObject *children = args[0], *start = NULL, *end = NULL;
     Py_ssize_t size = PyList_GET_SIZE(children);
     for (Py_ssize_t i = 0; i < size && !start; i++) {
         PyObject *child = PyList_GET_ITEM(children, i);
@@ -850,23 +869,150 @@ static PyObject *accel_cover(PyObject *module, PyObject *const *args, Py_ssize_t
         else end = found;
     }
     if (!end) end = Py_NewRef(start);
-    return new_span(source, start, end);
+    PyObject *source = current_source();
+    if (!source) { Py_DECREF(start); Py_DECREF(end); return NULL; }
+    PyObject *span = new_span(source, start, end);
+    Py_DECREF(source);
+    return span;
 }
 
-/* token_span(token, source) -> Span(source, token.start_pos, token.end_pos) (build._Builder._token_span). */
+/* token_span(token) -> Span(source, token.start_pos, token.end_pos) (build._Builder._token_span). */
 static PyObject *accel_token_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
-    if (nargs != 2 || Py_TYPE(args[0]) != cover_token_type || !cover_span_type) {
-        PyErr_SetString(PyExc_TypeError, "token_span(token: Token, source) after cover_setup");
+    if (nargs != 1 || !cover_span_type) {
+        PyErr_SetString(PyExc_TypeError, "token_span(token) after cover_setup");
         return NULL;
     }
-    PyObject *start = *(PyObject **)((char *)args[0] + token_start_offset);
-    PyObject *end = *(PyObject **)((char *)args[0] + token_end_offset);
-    if (!start || !end) {
-        PyErr_SetString(PyExc_AttributeError, "a token without its offsets");
+    PyObject *start, *end;
+    if (Py_TYPE(args[0]) == cover_token_type) {
+        start = *(PyObject **)((char *)args[0] + token_start_offset);
+        end = *(PyObject **)((char *)args[0] + token_end_offset);
+        if (!start || !end) {
+            PyErr_SetString(PyExc_AttributeError, "a token without its offsets");
+            return NULL;
+        }
+        Py_INCREF(start);
+        Py_INCREF(end);
+    } else { /* a subclass or another object: its offsets may live elsewhere */
+        if (!(start = PyObject_GetAttr(args[0], start_pos_name))) return NULL;
+        if (!(end = PyObject_GetAttr(args[0], end_pos_name))) { Py_DECREF(start); return NULL; }
+    }
+    PyObject *source = current_source();
+    if (!source) { Py_DECREF(start); Py_DECREF(end); return NULL; }
+    PyObject *span = new_span(source, start, end);
+    Py_DECREF(source);
+    return span;
+}
+
+/* ------------------------------------------------------------------ records made without __init__ */
+
+/* A maker builds instances of one frozen attrs class from positional values, writing its slots
+ * directly: what the class's generated __init__ does (one `object.__setattr__` call per field), at
+ * a sixth of the cost. `build_makers.made_by` checks the class qualifies (slots, no validators,
+ * converters, factories or __attrs_post_init__) and passes every other field's default. */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyTypeObject *type;
+    Py_ssize_t given;     /* how many positional values a call takes */
+    Py_ssize_t total;     /* given + the fields set to their defaults */
+    Py_ssize_t *offsets;  /* where each goes: the given ones first */
+    PyObject *defaults;   /* tuple of the other fields' values, in `offsets` order after the given */
+    PyObject *names;      /* the given fields' names, for errors and repr */
+} Maker;
+
+static PyObject *maker_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    Maker *maker = (Maker *)self;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs != maker->given || (kwnames && PyTuple_GET_SIZE(kwnames))) {
+        PyErr_Format(PyExc_TypeError, "%s maker takes %zd positional values %R", maker->type->tp_name,
+                     maker->given, maker->names);
         return NULL;
     }
-    return new_span(args[1], Py_NewRef(start), Py_NewRef(end));
+    PyObject *record = maker->type->tp_alloc(maker->type, 0);
+    if (!record) return NULL;
+    for (Py_ssize_t i = 0; i < maker->total; i++) {
+        PyObject *value = i < nargs ? args[i] : PyTuple_GET_ITEM(maker->defaults, i - nargs);
+        *(PyObject **)((char *)record + maker->offsets[i]) = Py_NewRef(value);
+    }
+    return record;
+}
+
+static void maker_dealloc(PyObject *self) {
+    Maker *maker = (Maker *)self;
+    Py_XDECREF(maker->type);
+    Py_XDECREF(maker->defaults);
+    Py_XDECREF(maker->names);
+    PyMem_Free(maker->offsets);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *maker_repr(PyObject *self) {
+    Maker *maker = (Maker *)self;
+    return PyUnicode_FromFormat("<maker of %s%R>", maker->type->tp_name, maker->names);
+}
+
+static PyTypeObject MakerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "bubble_lang._accel.Maker",
+    .tp_basicsize = sizeof(Maker),
+    .tp_dealloc = maker_dealloc,
+    .tp_vectorcall_offset = offsetof(Maker, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_repr = maker_repr,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = "Builds one frozen attrs class from positional values (record_maker).",
+};
+
+/* record_maker(cls, names, defaults) -> a maker: `maker(*values)` is `cls(**dict(zip(names,
+ * values)), **dict(defaults))`, where `defaults` are (name, value) pairs for every other field. */
+static PyObject *accel_record_maker(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *type, *names, *defaults;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyType_Type, &type, &PyTuple_Type, &names, &PyTuple_Type, &defaults))
+        return NULL;
+    Py_ssize_t given = PyTuple_GET_SIZE(names), total = given + PyTuple_GET_SIZE(defaults);
+    Maker *maker = PyObject_New(Maker, &MakerType);
+    if (!maker) return NULL;
+    maker->vectorcall = maker_call;
+    maker->type = (PyTypeObject *)Py_NewRef(type);
+    maker->given = given;
+    maker->total = total;
+    maker->names = Py_NewRef(names);
+    maker->defaults = PyTuple_New(total - given);
+    maker->offsets = PyMem_Calloc((size_t)(total ? total : 1), sizeof(Py_ssize_t));
+    if (!maker->defaults || !maker->offsets) { Py_DECREF(maker); return PyErr_NoMemory(); }
+    for (Py_ssize_t i = 0; i < total; i++) {
+        PyObject *name;
+        if (i < given) {
+            name = PyTuple_GET_ITEM(names, i);
+        } else {
+            PyObject *pair = PyTuple_GET_ITEM(defaults, i - given);
+            if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+                Py_DECREF(maker);
+                PyErr_SetString(PyExc_TypeError, "defaults are (name, value) pairs");
+                return NULL;
+            }
+            name = PyTuple_GET_ITEM(pair, 0);
+            PyTuple_SET_ITEM(maker->defaults, i - given, Py_NewRef(PyTuple_GET_ITEM(pair, 1)));
+        }
+        const char *text = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+        if (!text) {
+            Py_DECREF(maker);
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "field names are strings");
+            return NULL;
+        }
+        Py_ssize_t offset = member_offset(type, text);
+        if (offset < 0) { Py_DECREF(maker); return NULL; }
+        for (Py_ssize_t j = 0; j < i; j++) {
+            if (maker->offsets[j] == offset) {
+                Py_DECREF(maker);
+                return PyErr_Format(PyExc_TypeError, "field %s given twice", text);
+            }
+        }
+        maker->offsets[i] = offset;
+    }
+    return (PyObject *)maker;
 }
 
 static PyMethodDef accel_methods[] = {
@@ -875,6 +1021,7 @@ static PyMethodDef accel_methods[] = {
     {"cover_setup", accel_cover_setup, METH_VARARGS, "The types and fallbacks `cover` works with."},
     {"cover", (PyCFunction)(void (*)(void))accel_cover, METH_FASTCALL, "A built node's span (build._Builder._cover)."},
     {"token_span", (PyCFunction)(void (*)(void))accel_token_span, METH_FASTCALL, "A token's span (build._Builder._token_span)."},
+    {"record_maker", accel_record_maker, METH_VARARGS, "A maker of one frozen attrs class (build_makers.py)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -910,6 +1057,7 @@ PyMODINIT_FUNC PyInit__accel(void) {
         SYMBOL_STRINGS[fixed[i].type] = PyUnicode_InternFromString(fixed[i].text);
         if (!SYMBOL_STRINGS[fixed[i].type]) return NULL;
     }
+    if (PyType_Ready(&MakerType) < 0) return NULL;
     PyObject *module = PyModule_Create(&accel_module);
     if (!module) return NULL;
     PyObject *names = PyTuple_New(TK_COUNT);

@@ -22,6 +22,7 @@ from lark.visitors import Transformer
 from . import nodes as n
 from .accel import ACCEL
 from .build_expressions import ExpressionCallbacks
+from .build_makers import assign_node, command_node, dialog_node, option_node
 from .build_state import _STATE, _Arm, _Body, _Header, _State, _end_of, _start_of
 from .diagnostics import BubbleSyntaxError, Diagnostic, Label, make_diagnostic
 from .gcpause import collector_paused
@@ -42,9 +43,7 @@ def _did_you_mean(word: str, choices: list[str]) -> str | None:
 
 
 if ACCEL is not None:
-    ACCEL.cover_setup(Token, (n.Node, _Arm), Span, _start_of, _end_of)
-_accel_cover = ACCEL.cover if ACCEL is not None else None
-_accel_token_span = ACCEL.token_span if ACCEL is not None else None
+    ACCEL.cover_setup(Token, (n.Node, _Arm), Span, _start_of, _end_of, _STATE)
 
 
 class _Builder(ExpressionCallbacks, Transformer):
@@ -82,17 +81,10 @@ class _Builder(ExpressionCallbacks, Transformer):
     def _python_token_span(self, token: Token) -> Span:
         return Span(self.source, token.start_pos, token.end_pos)
 
-    def _accelerated_cover(self, children: list[Any]) -> Span | None:
-        return _accel_cover(children, _STATE.get().source)
-
-    def _accelerated_token_span(self, token: Token) -> Span:
-        if token.__class__ is not Token:  # a subclass: its slots may live elsewhere
-            return self._python_token_span(token)
-        return _accel_token_span(token, _STATE.get().source)
-
-    # The same two in C when the accelerator is built (`_accel.c`): a sixth of building a large script.
-    _cover = _python_cover if ACCEL is None else _accelerated_cover
-    _token_span = _python_token_span if ACCEL is None else _accelerated_token_span
+    # The same two in C when the accelerator is built (`_accel.c`, reading the source from `_STATE`
+    # itself): a sixth of building a large script. Plain functions, called without `self`.
+    _cover = _python_cover if ACCEL is None else staticmethod(ACCEL.cover)
+    _token_span = _python_token_span if ACCEL is None else staticmethod(ACCEL.token_span)
 
     def _error(self, code: str, message: str, span: Span | None, **kwargs: Any) -> None:
         self.errors.append(make_diagnostic(code, message, span, **kwargs))
@@ -198,9 +190,8 @@ class _Builder(ExpressionCallbacks, Transformer):
         if name is None and not options:
             self._error("B036", "a dialog needs a name or a trigger", self._token_span(children[0]),
                        hint="write `dialog name do … end` or `dialog trigger: \"words\" do … end`")
-        return n.DialogDecl(name=name.value if name else None, options=options, guard=guard,
-                            body=tuple(statements), inner=tuple(inner), span=self._cover(children),
-                            name_span=self._token_span(name) if name else self._token_span(children[0]))
+        return dialog_node(name.value if name else None, options, guard, tuple(statements), tuple(inner),
+                           self._cover(children), self._token_span(name) if name else self._token_span(children[0]))
 
     def task_def(self, children: list[Any]) -> n.TaskDecl:
         header, guard, body = self._parts(children)
@@ -228,7 +219,7 @@ class _Builder(ExpressionCallbacks, Transformer):
 
     def kwarg(self, children: list[Any]) -> n.Option:
         key: Token = children[0]
-        return n.Option(key=key.value[:-1], value=children[1], span=self._cover(children), key_span=self._token_span(key))
+        return option_node(key.value[:-1], children[1], self._cover(children), self._token_span(key))
 
     header_opt = kwarg
 
@@ -246,8 +237,8 @@ class _Builder(ExpressionCallbacks, Transformer):
 
     def _make_command(self, word: Token, arguments: list[Any], span: Span | None,
                      target: n.Expr | None = None) -> n.Stmt:
-        args = tuple(a for a in arguments if not isinstance(a, n.Option))
         options = tuple(a for a in arguments if isinstance(a, n.Option))
+        args = tuple(a for a in arguments if not isinstance(a, n.Option)) if options else tuple(arguments)
         word_span = self._token_span(word)
         spec = STATEMENTS.get(word.value)
         if spec is None:
@@ -272,8 +263,7 @@ class _Builder(ExpressionCallbacks, Transformer):
         if word.value in ("invoke", "goto", "perform") and args and not isinstance(args[0], n.Name):
             self._error("B038", f"`{word.value}` takes a {'task' if word.value == 'perform' else 'dialog'} name",
                        args[0].span, hint="write the name without quotes, like `invoke menu`")
-        return n.Command(word=word.value, args=args, options=options, target=target, span=span,
-                         word_span=word_span)
+        return command_node(word.value, args, options, target, span, word_span)
 
     def bare(self, children: list[Any]) -> n.Stmt:
         expr = children[0]
@@ -300,7 +290,7 @@ class _Builder(ExpressionCallbacks, Transformer):
                 self._error("B033", "`ask` stores its answer in a variable or a user field", target.span,
                            hint="ask into a variable first, then store it: `x = ask \"…\"` and `order.x = x`")
             return attrs.evolve(value, target=target, span=self._cover(children))
-        return n.Assign(target=target, value=value, span=self._cover(children))
+        return assign_node(target, value, self._cover(children))
 
     def _check_target(self, target: n.Expr) -> None:
         """A variable, a user field (`user.email`), or a path into a variable (`order.items[0].name`:

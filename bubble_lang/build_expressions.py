@@ -13,6 +13,8 @@ import attrs
 from lark import Token
 
 from . import nodes as n
+from .build_makers import (binary_node, call_node, const_node, literal_node, name_node, span_node, str_node,
+                          text_node)
 from .build_state import _STATE, _Prefixed
 from .source import Span
 
@@ -43,8 +45,8 @@ class _Arranger:
                 break
             self.pos += 1
             right = self.expression(power + 1)
-            left = n.Binary(op=_OPERATORS.get(op.value, op.value), left=left, right=right,
-                            span=self.builder._cover([left, right]), op_span=self.builder._token_span(op))
+            left = binary_node(_OPERATORS.get(op.value, op.value), left, right, self.builder._cover([left, right]),
+                               self.builder._token_span(op))
         return left
 
     def operand(self) -> n.Expr:
@@ -138,26 +140,26 @@ class ExpressionCallbacks:
     def call(self, children: list[Any]) -> n.Call:
         name: Token = children[0]
         arguments = children[2] if len(children) > 3 else []
-        return n.Call(name=name.value, args=tuple(a for a in arguments if not isinstance(a, n.Option)),
-                      options=tuple(a for a in arguments if isinstance(a, n.Option)), span=self._cover(children),
-                      name_span=self._token_span(name))
+        return call_node(name.value, tuple(a for a in arguments if not isinstance(a, n.Option)),
+                         tuple(a for a in arguments if isinstance(a, n.Option)), self._cover(children),
+                         self._token_span(name))
 
     def number(self, children: list[Any]) -> n.Literal:
         text = children[0].value.replace("_", "")
         value: int | float
-        if any(c in text for c in ".eE"):
+        if "." in text or "e" in text or "E" in text:
             value = float(text)
             if value in (float("inf"), float("-inf")):  # `1.0e400`: numbers stay finite (SPEC §13)
                 self._error("B039", "number too large: this decimal number is beyond what can be stored",
                             self._cover(children), hint="use a smaller exponent (decimal numbers reach about 1.8e308)")
                 return n.Literal(value=0, span=self._cover(children))
         else:
-            if len(text) > 17 or int(text) > self.limits.integer_magnitude:
+            value = int(text) if len(text) <= 17 else 0
+            if len(text) > 17 or value > self.limits.integer_magnitude:
                 self._error("B039", "number too large: integers are limited to 2^53", self._cover(children),
                            hint="use a smaller number, or write it as a string")
                 return n.Literal(value=0, span=self._cover(children))
-            value = int(text)
-        return n.Literal(value=value, span=self._cover(children))
+        return literal_node(value, self._cover(children))
 
     def string(self, children: list[Any]) -> n.Str:
         parts: list[n.TextPart | n.Expr] = []
@@ -169,13 +171,13 @@ class ExpressionCallbacks:
                     parts.append(self._decode(child.value, child.start_pos + 1, child.end_pos - 1))
             else:
                 parts.append(child)
-        return n.Str(parts=tuple(parts), span=self._cover(children))
+        return str_node(tuple(parts), self._cover(children))
 
     def _decode(self, raw: str, start: int, end: int) -> n.TextPart:
         """A run of string text at `start`..`end` with its escapes decoded."""
-        span = Span(self.source, start, end)
+        span = span_node(self.source, start, end)
         if "\\" not in raw:
-            return n.TextPart(value=raw, span=span)
+            return text_node(raw, span)
         out: list[str] = []
         escapes: list[int] = []
         index = 0
@@ -197,13 +199,13 @@ class ExpressionCallbacks:
         return attrs.evolve(children[1], translated=True, span=self._cover(children))
 
     def constant(self, children: list[Any]) -> n.Const:
-        return n.Const(name=children[0].value[1:], span=self._cover(children))
+        return const_node(children[0].value[1:], self._cover(children))
 
     def atom(self, children: list[Any]) -> n.Atom:
         return n.Atom(name=children[0].value[1:], span=self._cover(children))
 
     def name(self, children: list[Any]) -> n.Name:
-        return n.Name(name=children[0].value, span=self._cover(children))
+        return name_node(children[0].value, self._cover(children))
 
     def true(self, children: list[Any]) -> n.Literal:
         return n.Literal(value=True, span=self._cover(children))

@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "bubble_lang"
 LAYERS = {
     "source": 1, "limits": 1, "gcpause": 1, "cache_dirs": 1, "spelling": 1, "duration_text": 1, "locale_names": 1,
     "severity": 2, "diagnostics": 2, "codes": 2, "config": 2, "config_positions": 2, "data_files": 2, "translations": 2, "render": 2,
-    "nodes": 3, "accel": 3, "_accel": 3, "lexer": 3, "highlight": 3, "parser": 3, "lalr_run": 3, "syntax_hints": 3, "build": 3, "build_state": 3, "recovery": 3, "build_expressions": 3, "statements": 3, "patterns": 3,
+    "nodes": 3, "accel": 3, "_accel": 3, "lexer": 3, "highlight": 3, "parser": 3, "lalr_run": 3, "syntax_hints": 3, "build": 3, "build_state": 3, "build_makers": 3, "recovery": 3, "build_expressions": 3, "statements": 3, "patterns": 3,
     "grammar": 3,
     "stdlib": 4, "program": 4, "resolve": 4, "checks": 4, "formatter": 4, "formatting": 4,
     "opcodes": 5, "compiler": 5, "compile_tests": 5, "disassembler": 5, "frontend": 5,

@@ -9,6 +9,7 @@ the machine, an install must have built it (hatch_build.py), or the front end si
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from lark import Token
 
 from bubble_lang.accel import ACCEL
 from bubble_lang.build import _STATE, _lean
+from bubble_lang.build_makers import MADE, maker_defaults
 from bubble_lang.build_state import _State
 from bubble_lang.diagnostics import BubbleError, BubbleSyntaxError
 from bubble_lang.lalr_run import NoAction
@@ -220,3 +222,100 @@ def test_a_nesting_limit_beyond_the_c_scanners_is_left_to_python() -> None:
     source = SourceFile("deep.bot", text)
     assert [_shape(t) for t in tokenize(source, Limits(syntax_nesting=100_000))] == \
         [_shape(t) for t in _tokenize_here(source, DEFAULT_LIMITS)]
+
+
+def _every_field(record: object) -> list:
+    return [(field.name, getattr(record, field.name)) for field in attrs.fields(type(record))]
+
+
+@needs_accel
+@pytest.mark.parametrize("pair", MADE, ids=lambda pair: pair[0].__name__)
+def test_each_maker_builds_what_its_function_builds(pair) -> None:
+    """Every field set, to the very objects given or the class's defaults; same type, equality, hash."""
+    function, made = pair
+    assert made is not function
+    values = [object() for _ in inspect.signature(function).parameters]
+    expected, built = function(*values), made(*values)
+    assert type(built) is type(expected)
+    assert all(a[0] == b[0] and a[1] is b[1] for a, b in zip(_every_field(built), _every_field(expected)))
+    assert built == expected and hash(built) == hash(expected)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.span = None  # type: ignore[misc]
+    with pytest.raises(TypeError, match="positional values"):
+        made(*values[:-1])
+    with pytest.raises(TypeError, match="positional values"):
+        made(*values[:-1], **{"x": values[-1]})
+
+
+def test_a_maker_is_refused_for_a_class_whose_init_does_more() -> None:
+    @attrs.frozen
+    class Checked:
+        value: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    @attrs.frozen
+    class Made:
+        items: list = attrs.Factory(list)
+        value: int = 0
+
+    @attrs.frozen
+    class After:
+        value: int
+
+        def __attrs_post_init__(self) -> None:
+            pass
+
+    @attrs.define(slots=False)
+    class NoSlots:
+        value: int
+
+    with pytest.raises(TypeError, match="checked or converted"):
+        maker_defaults(Checked, ("value",))
+    with pytest.raises(TypeError, match="no plain default"):
+        maker_defaults(Made, ("value",))
+    assert maker_defaults(Made, ("items", "value")) == ()
+    with pytest.raises(TypeError, match="runs code"):
+        maker_defaults(After, ("value",))
+    with pytest.raises(TypeError, match="not a slotted"):
+        maker_defaults(NoSlots, ("value",))
+    with pytest.raises(TypeError, match="no field"):
+        maker_defaults(Made, ("other",))
+
+
+_DEEP_DUMP = """
+import sys, attrs
+from bubble_lang.build import parse_script
+from bubble_lang.diagnostics import BubbleError
+from bubble_lang.source import SourceFile, Span
+def deep(v):
+    if isinstance(v, Span):
+        return ("span", v.start, v.end)
+    if attrs.has(type(v)):
+        return (type(v).__name__, *[(f.name, deep(getattr(v, f.name))) for f in attrs.fields(type(v))])
+    if isinstance(v, (tuple, list)):
+        return (type(v).__name__, *[deep(x) for x in v])
+    return (type(v).__name__, repr(v))
+for path in sys.argv[1:]:
+    try:
+        print(repr(deep(parse_script(SourceFile(path, open(path, encoding="utf-8").read())))))
+    except BubbleError as error:
+        print(repr([(d.code, d.message, d.span and (d.span.start, d.span.end), d.hint) for d in error.diagnostics]))
+"""
+
+
+@needs_accel
+def test_the_whole_front_end_builds_the_same_trees_without_the_accelerator(tmp_path) -> None:
+    """Scan, loop, spans and makers together: every field of every node, in a process with the
+    accelerator and one without."""
+    paths = []
+    for number, text in enumerate(SCRIPTS):
+        path = tmp_path / f"s{number}.bot"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+
+    def dump(**env: str) -> str:
+        return subprocess.run([sys.executable, "-c", _DEEP_DUMP, *paths], cwd=ROOT, capture_output=True, text=True,
+                              check=True, env=dict(os.environ, **env)).stdout
+
+    accelerated = dump()
+    assert accelerated.count("\n") == len(paths)
+    assert dump(BUBBLE_NO_ACCEL="1") == accelerated
