@@ -70,10 +70,14 @@ def _asks(body: tuple[n.Stmt, ...], path: Path) -> Iterator[tuple[n.Command, Pat
 
 def _asks_in(block: tuple[n.Stmt, ...], mode: str, path: Path) -> Iterator[tuple[n.Command, Path]]:
     for index, statement in enumerate(block):
+        is_ask = isinstance(statement, n.Command) and statement.word == "ask"
+        nested_blocks = blocks(statement)
+        if not is_ask and not nested_blocks:
+            continue  # most statements: no path to make
         here = (*path, (block, index, mode))
-        if isinstance(statement, n.Command) and statement.word == "ask":
+        if is_ask:
             yield statement, here
-        for nested, nested_mode in blocks(statement):
+        for nested, nested_mode in nested_blocks:
             yield from _asks_in(nested, nested_mode, here)
 
 

@@ -170,9 +170,12 @@ class Resolver:
             self.write(command.target)
         elif isinstance(command.target, n.Const):
             self.constant_target(command.target)
-        for expr in (*command.args, *(option.value for option in command.options)):
+        for expr in command.args:
             if id(expr) not in skip:
                 self.expr(expr)
+        for option in command.options:
+            if id(option.value) not in skip:
+                self.expr(option.value)
 
     def check_context(self, command: n.Command, spec: StatementSpec, where: Where) -> None:
         if where.kind in spec.contexts:
@@ -202,17 +205,16 @@ class Resolver:
                         hint=f"write one `{command.word}` for each check")
 
     def check_options(self, command: n.Command, spec: StatementSpec) -> None:
-        seen: dict[str, n.Option] = {}
-        known = sorted(spec.options - {"*"})
-        # `expect widget: "int", min: 1, max: 20`: after `widget:`, the widget's options
-        extra = WIDGET_OPTIONS if command.word == "expect" and command.options and \
-            command.options[0].key == "widget" else {}
-        if extra:
-            known = sorted(extra)
         if command.word in ("expect", "expect_not"):
             self.check_one_expectation(command, spec)
+        if not command.options:
+            return
+        seen: dict[str, n.Option] = {}
+        # `expect widget: "int", min: 1, max: 20`: after `widget:`, the widget's options
+        extra = WIDGET_OPTIONS if command.word == "expect" and command.options[0].key == "widget" else {}
         for option in command.options:
             if not spec.accepts(option.key) and option.key not in extra:
+                known = sorted(extra) if extra else sorted(spec.options - {"*"})
                 guess = nearest(option.key, known)
                 if guess:
                     hint = f"did you mean `{guess}:`?"
@@ -307,6 +309,14 @@ class Resolver:
 
     # ------------------------------------------------------------------ expressions
     def expr(self, expr: n.Expr, purity: str | None = None) -> None:
+        kind = expr.__class__
+        if kind is n.Literal:  # the commonest leaves first: no children to walk
+            return
+        if kind is n.Str and not expr.translated:  # type: ignore[attr-defined]
+            for part in expr.parts:  # type: ignore[attr-defined]
+                if isinstance(part, n.Expr):
+                    self.expr(part, purity)
+            return
         if isinstance(expr, n.Name):
             if expr.name not in RUNTIME_VARIABLES:
                 self.usage.add(self.usage.reads, expr.name, expr.span)

@@ -62,8 +62,13 @@ def iter_nodes(node: n.Node) -> Iterator[n.Node]:
             extend(children)
 
 
+_COMPOUND = (n.If, n.Branch, n.Repeat, n.Random, n.Once)
+
+
 def blocks(statement: n.Stmt) -> list[tuple[tuple[n.Stmt, ...], str]]:
     """The statement blocks nested directly in a compound statement, each with how it runs."""
+    if not isinstance(statement, _COMPOUND):  # most statements: asked once, not five times
+        return []
     if isinstance(statement, n.If):
         found = [(statement.then, SEQUENCE)]
         if statement.else_ is not None:
