@@ -21,6 +21,23 @@ from .regexes import check_regex, read_regex_source
 from .words import normalize_word
 
 SPECIAL = frozenset("`~!@#$%^&*()_+=-{}|\\][';\":?><,./")
+# Scanners that read a whole run at once, so the hot loops make one call per word instead of one
+# per character. `re` (not `regex`) on purpose: its `\s` is exactly `str.isspace` and its `\w`
+# exactly `str.isalnum() or "_"`, the per-character tests these replace (checked over every code
+# point on Python 3.11).
+_WORD_CHAR = "[^\\s" + "".join(re.escape(char) for char in sorted(SPECIAL)) + "]"
+_WORD_PART = f"{_WORD_CHAR}+(?:'{_WORD_CHAR}+)*"  # `'` only between word characters: `don't`
+#: A bare word: word parts joined by single `-` (`was-machine`); what `parse_word` reads.
+_WORD = re.compile(f"{_WORD_PART}(?:-{_WORD_PART})*")
+_SPACES = re.compile(r"\s+")
+_NAME = re.compile(r"\w*")
+_DIGITS = re.compile("[0-9]*")
+#: `[=name]` after a rule, the usual modifier, which `parse_modifiers` reads without `parse_block`
+#: when the name is valid (anything else, and every error, is `parse_block`'s).
+CAPTURE_BLOCK = re.compile(r"\[\s*=\s*(\w+)\s*\]")
+#: `[kind]` or `[kind=name]` on its own, read at once when the kind is an entity and the name
+#: valid (anything else, and every error, is `parse_block`'s).
+ENTITY_BLOCK = re.compile(r"\[\s*(\w+)\s*(?:=\s*(\w+)\s*)?\]")
 _PUNCT_HINT = "quote punctuation to match it, like `'!'`, or leave it out: punctuation is optional"
 _MAX_DIGITS = 9  # longer numbers are over any limit; int() of huge digit strings is slow
 _ANCHORS = ("Start", "End")
@@ -43,7 +60,9 @@ def is_name(name: str) -> bool:
     return name.isascii() and name.isidentifier()
 
 
-@attrs.frozen
+# `Count` and `Block` are records the parser makes and reads at once and never hands out, so they
+# are plain (not frozen) attrs classes: a frozen class's `__init__` costs three times as much.
+@attrs.define
 class Count:
     """A parsed `N`, `N-M` or `N+` with its `?`, as written inside `[…]`."""
 
@@ -52,7 +71,7 @@ class Count:
     greedy: bool
 
 
-@attrs.frozen
+@attrs.define
 class Block:
     """What a `[…]` held: at most one of count/kind/regex/anchor, plus a capture name."""
 
@@ -69,20 +88,29 @@ class Block:
 class Cursor:
     """A position in the pattern text with the leaf readers; `pos` is the next unread char."""
 
+    __slots__ = ("text", "limits", "pos", "size")
+
     def __init__(self, text: str, limits: Limits) -> None:
         self.text = text
         self.limits = limits
         self.pos = 0
+        self.size = len(text)  # hot loops index `text` directly, guarded by `pos < size`
 
     def peek(self, ahead: int = 0) -> str | None:
         index = self.pos + ahead
-        return self.text[index] if index < len(self.text) else None
+        return self.text[index] if index < self.size else None
 
     def skip_ws(self) -> bool:
-        start = self.pos
-        while self.pos < len(self.text) and self.text[self.pos].isspace():
-            self.pos += 1
-        return self.pos > start
+        """Skip a run of whitespace; whether there was any (rules must be space-separated)."""
+        pos = self.pos
+        text = self.text
+        if pos < self.size and text[pos].isspace():
+            pos += 1  # usually one space: step over it, and use the scanner only for more
+            if pos < self.size and text[pos].isspace():
+                pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+            self.pos = pos
+            return True
+        return False
 
     def fail(
         self, message: str, start: int, end: int | None = None, hint: str | None = None
@@ -121,38 +149,29 @@ class Cursor:
 
     # -- words and literals --------------------------------------------------------------------
 
-    def read_word_part(self) -> str:
-        """Word characters; a `'` between two of them belongs to the word (`don't`)."""
-        start = self.pos
-        while True:
-            char = self.peek()
-            if is_word_char(char) or (
-                char == "'" and self.pos > start and is_word_char(self.peek(1))
-            ):
-                self.pos += 1
-            else:
-                return self.text[start : self.pos]
-
     def parse_word(self) -> Rule:
+        """A bare word at a word character: `hello`, `don't` (a literal), `was-machine`.
+
+        One `_WORD` match reads all of it; a `-` right after it is one with no word after it.
+        """
+        text = self.text
         start = self.pos
-        parts = [self.read_word_part()]
-        while self.peek() == "-":
-            if not is_word_char(self.peek(1)):
-                self.fail(
-                    "missing word after `-`",
-                    self.pos,
-                    hint="remove the `-` or join two words, like `was-machine`",
-                )
-            self.pos += 1
-            parts.append(self.read_word_part())
-        text = self.text[start : self.pos]
-        value = normalize_word(text)
+        end = _WORD.match(text, start).end()  # type: ignore[union-attr]
+        self.pos = end
+        if end < self.size and text[end] == "-":
+            self.fail(
+                "missing word after `-`",
+                end,
+                hint="remove the `-` or join two words, like `was-machine`",
+            )
+        written = text[start:end]
+        value = normalize_word(written)
         if "'" in value:
-            return Literal(text=text, value=value, quote="", start=start, end=self.pos)
-        if len(parts) > 1:
-            folded = tuple(normalize_word(part) for part in parts)
-            return Compound(text=text, parts=folded, start=start, end=self.pos)
-        return Word(text=text, value=value, start=start, end=self.pos)
+            return Literal(text=written, value=value, quote="", start=start, end=end)
+        if "-" in written:
+            folded = tuple(normalize_word(part) for part in written.split("-"))
+            return Compound(text=written, parts=folded, start=start, end=end)
+        return Word(text=written, value=value, start=start, end=end)
 
     def parse_literal(self, quote: str) -> Rule:
         start = self.pos
@@ -164,7 +183,9 @@ class Cursor:
         self.pos = close + 1
         # `\"` is the quote and `\\` a backslash: the same pairs the search for the closing
         # quote skipped, so `'\\'` (a literal backslash) closes where it seems to
-        body = re.sub(r"\\([\\" + quote + "])", r"\1", self.text[start + 1 : close])
+        body = self.text[start + 1 : close]
+        if "\\" in body:  # `re.sub` costs a microsecond even when there is nothing to replace
+            body = re.sub(r"\\([\\" + quote + "])", r"\1", body)
         if not body.strip():
             hint = "put text between the quotes or remove them"
             self.fail("empty literal", start, self.pos, hint)
@@ -184,9 +205,9 @@ class Cursor:
         return tuple(names), start
 
     def read_name(self, what: str, example: str, after: str) -> str:
+        """Letters, digits and `_` (any script, so a wrong name gets a precise error)."""
         start = self.pos
-        while (char := self.peek()) is not None and (char.isalnum() or char == "_"):
-            self.pos += 1
+        self.pos = _NAME.match(self.text, start).end()  # type: ignore[union-attr]
         name = self.text[start : self.pos]
         if not name:
             self.fail(
@@ -339,8 +360,7 @@ class Cursor:
 
     def read_number(self) -> int:
         start = self.pos
-        while (char := self.peek()) is not None and char in "0123456789":
-            self.pos += 1
+        self.pos = _DIGITS.match(self.text, start).end()  # type: ignore[union-attr]
         digits = self.text[start : self.pos]
         limit = self.limits.regex_repeat
         if len(digits) > _MAX_DIGITS or int(digits) > limit:

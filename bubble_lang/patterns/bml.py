@@ -24,16 +24,36 @@ silently meaning two words); a `'` between two letters belongs to the word, and 
 optional or repeated; `_` and ranges take only a capture; `[Start]`/`[End]` take no modifier;
 counts are capped by `limits.regex_repeat`. Whole-pattern shortcuts: `.*` is `[1+]`, and a
 pattern starting with `^` is one regex.
+
+Speed: the compiler parses every trigger of a bot (thousands), so the hot paths index the text
+directly and read whole runs (a word, whitespace, a name) with one precompiled `re` match instead
+of a method call per character; the usual blocks `rule[=name]` and `[kind=name]` are read with one
+match too. Those shortcuts only ever accept what the step-by-step readers accept, and every error
+still comes from the step-by-step readers, so trees and diagnostics are unchanged.
 """
 
 from __future__ import annotations
 
+import re
+
+from collections.abc import Callable
+
 import attrs
 
 from ..limits import DEFAULT_LIMITS, Limits
-from .atoms import Block, Cursor, is_word_char
+from .atoms import (
+    CAPTURE_BLOCK,
+    ENTITY_BLOCK,
+    SPECIAL,
+    Block,
+    Count,
+    Cursor,
+    is_name,
+    is_word_char,
+)
 from .pattern_error import PatternError
 from .tree import (
+    ENTITY_KINDS,
     Alt,
     Any,
     Capture,
@@ -58,6 +78,10 @@ _RULE_STARTS = frozenset("\"'_/%@(<[")
 #: Punctuation written in a pattern outside BML syntax: optional, it matches with or without the
 #: mark (the matcher tries the message's words without punctuation first), never a compile error.
 OPTIONAL_PUNCTUATION = ",.!;:"
+_PUNCTUATION_RUN = re.compile("[" + re.escape(OPTIONAL_PUNCTUATION) + "]+")
+_SEQUENCE_ENDS = frozenset("|)>")
+_MODIFIER_STARTS = frozenset("?[")
+_OPTIONAL_SPACES = re.compile(r"\s*")  # `re`'s `\s` is exactly `str.isspace`, as in `skip_ws`
 
 
 def parse_bml(text: str, limits: Limits = DEFAULT_LIMITS) -> Pattern:
@@ -65,15 +89,16 @@ def parse_bml(text: str, limits: Limits = DEFAULT_LIMITS) -> Pattern:
     stripped = text.strip()
     if not stripped:
         return Pattern(text=text, root=None, never_matches=True)
-    lead = len(text) - len(text.lstrip())
     if stripped == ".*":
+        lead = len(text) - len(text.lstrip())
         return Pattern(
             text=text,
             root=Range(min=1, max=None, greedy=True, start=lead, end=lead + 2),
         )
     parser = _Parser(text, limits)
     try:
-        if stripped.startswith("^"):
+        if stripped[0] == "^":
+            lead = len(text) - len(text.lstrip())
             root: Rule = parser.whole_regex(lead, lead + len(stripped))
         else:
             root = parser.parse()
@@ -90,6 +115,8 @@ def parse_bml(text: str, limits: Limits = DEFAULT_LIMITS) -> Pattern:
 
 class _Parser(Cursor):
     """Recursive descent for groups, permutations, sequences and modifiers."""
+
+    __slots__ = ("depth", "deepest")
 
     def __init__(self, text: str, limits: Limits) -> None:
         super().__init__(text, limits)
@@ -121,14 +148,20 @@ class _Parser(Cursor):
             raise PatternError("unexpected end of pattern", self.pos, self.pos + 1)
         return root
 
-    def parse_alts(self) -> Rule | None:
-        """Alternatives up to the end, `)` or `>`; None when there is no rule at all."""
+    def parse_alts(self, opener: int | None = None) -> Rule | None:
+        """Alternatives up to the end, `)` or `>`; None when there is no rule at all.
+
+        An alternative of several rules is a `Seq` over its own span. Inside a group (`opener`
+        is the offset of its `(`) the `Seq` or `Alt` that is the group's whole content spans the
+        parentheses instead: from `opener` to just past the `)` where the content stops
+        (`parse_group` refuses the group if it stops anywhere else). Knowing the span here
+        means no node is built twice.
+        """
         options: list[Rule] = []
         bar: int | None = None
+        text, size = self.text, self.size
         while True:
-            self.skip_ws()
-            first = self.pos
-            items = self.parse_seq(splice=True)
+            first, items, end = self.parse_seq(True)
             if not items:
                 if bar is not None:
                     self.fail(
@@ -136,50 +169,83 @@ class _Parser(Cursor):
                         bar,
                         hint="remove the extra `|` or add a rule after it",
                     )
-                self.skip_ws()  # after optional punctuation (`. | a`)
-                if self.peek() == "|":
+                if self.peek() == "|":  # after optional punctuation (`. | a`)
                     self.fail(
                         "missing rule before `|`",
                         self.pos,
                         hint="remove the `|` or add a rule before it",
                     )
                 return None
+            bar = self.pos
+            more = bar < size and text[bar] == "|"
+            if not (more or options):
+                break  # the only alternative
             if len(items) == 1:
                 options.append(items[0])
             else:
-                options.append(Seq(items=tuple(items), start=first, end=self.pos))
-            self.skip_ws()
-            if self.peek() != "|":
-                break
-            bar = self.pos
-            self.pos += 1
-        if len(options) == 1:
-            return options[0]
-        return Alt(options=tuple(options), start=options[0].start, end=options[-1].end)
+                options.append(Seq(items=tuple(items), start=first, end=end))
+            if not more:
+                if opener is None:
+                    return Alt(options=tuple(options), start=options[0].start, end=options[-1].end)
+                return Alt(options=tuple(options), start=opener, end=bar + 1)
+            self.pos = bar + 1
+        if opener is not None:
+            first, end = opener, bar + 1
+        if len(items) > 1:
+            return Seq(items=tuple(items), start=first, end=end)
+        rule = items[0]
+        if opener is not None and isinstance(rule, Alt):  # `((a | b))`: the outer group's span
+            return Alt(options=rule.options, start=first, end=end)
+        return rule
 
-    def parse_seq(self, *, splice: bool) -> list[Rule]:
-        """Space-separated rules up to `|`, `)`, `>` or the end; a group's sequence may splice."""
+    def parse_seq(self, splice: bool) -> tuple[int, list[Rule], int]:
+        """Space-separated rules up to `|`, `)`, `>` or the end, with where the sequence starts
+        (after leading whitespace) and ends (after its last rule).
+
+        A group's sequence is spliced into this one when `splice`. Whitespace before the first
+        rule and after the last is skipped (`pos` is past it), so the caller sees the next `|`,
+        `)` or `>` at once. The hottest loop of the parser, so it reads `text` directly:
+        whitespace and optional punctuation are skipped here, a rule goes straight to its
+        reader, and `parse_modifiers` runs only when a `?` or `[` follows a rule.
+        """
+        text, size = self.text, self.size
         items: list[Rule] = []
         spaced = True
-        end = self.pos
-        while (char := self.peek()) is not None and char not in "|)>":
+        pos = self.pos
+        if pos < size and text[pos].isspace():
+            pos = _OPTIONAL_SPACES.match(text, pos).end()  # type: ignore[union-attr]
+        first = end = pos
+        while pos < size and (char := text[pos]) not in _SEQUENCE_ENDS:
             if char in OPTIONAL_PUNCTUATION:  # SPEC §7b: written punctuation is optional, never an error
-                while self.peek() is not None and self.peek() in OPTIONAL_PUNCTUATION:
-                    self.pos += 1
-                end = self.pos
-                spaced = self.skip_ws() or True
+                end = _PUNCTUATION_RUN.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _OPTIONAL_SPACES.match(text, end).end()  # type: ignore[union-attr]
+                spaced = True
                 continue
+            self.pos = pos
             if not spaced:
                 self.missing_space(items[-1], char)
-            rule = self.parse_rule()
+            if char not in SPECIAL and not char.isspace():  # `is_word_char`, inlined
+                rule = self.parse_word()
+            elif (reader := _ATOM_READERS.get(char)) is not None:
+                rule = reader(self)
+            else:
+                self.unexpected(char)
             end = self.pos
+            if end < size and text[end] in _MODIFIER_STARTS:
+                rule = self.parse_modifiers(rule, pos)
+                end = self.pos
             if splice and isinstance(rule, Seq):
                 items.extend(rule.items)
             else:
                 items.append(rule)
-            spaced = self.skip_ws()
-        self.pos = end  # leave trailing space unread so a sequence ends at its last rule
-        return items
+            pos = end
+            spaced = pos < size and text[pos].isspace()
+            if spaced:  # usually one space: step over it, and use the scanner only for more
+                pos += 1
+                if pos < size and text[pos].isspace():
+                    pos = _OPTIONAL_SPACES.match(text, pos).end()  # type: ignore[union-attr]
+        self.pos = pos
+        return first, items, end
 
     def ends_sentence(self, at: int) -> bool:
         """Whether the `?` at `at` ends a sentence written as a bot would say it: the pattern
@@ -203,43 +269,43 @@ class _Parser(Cursor):
             )
         self.fail(f"missing space before `{char}`", self.pos, hint=hint)
 
-    def parse_rule(self) -> Rule:
-        start = self.pos
-        return self.parse_modifiers(self.parse_atom(), start)
+    # -- atoms: `_ATOM_READERS` maps the character that starts each one to its reader ---------
 
-    def parse_atom(self) -> Rule:
-        char = self.peek()
+    def parse_standalone_block(self) -> Rule:
+        entity = ENTITY_BLOCK.match(self.text, self.pos)
+        if entity is not None and (kind := entity[1]) in ENTITY_KINDS:
+            name = entity[2]
+            if name is None or is_name(name):
+                # `[kind]` or `[kind=name]`, the usual blocks, read at once: `parse_block` and
+                # `standalone_block` make the same `Entity` of them
+                start, self.pos = self.pos, entity.end()
+                return Entity(kind=kind, name=name or kind, start=start, end=self.pos)
+        return self.standalone_block(self.parse_block(standalone=True))
+
+    def parse_quoted(self) -> Rule:
+        return self.parse_literal(self.text[self.pos])
+
+    def parse_any(self) -> Rule:
         start = self.pos
-        if char == "(":
-            return self.parse_group()
-        if char == "<":
-            return self.parse_perm()
-        if char == "[":
-            return self.standalone_block(self.parse_block(standalone=True))
-        if char == '"' or char == "'":
-            return self.parse_literal(char)
-        if char == "/":
-            return self.parse_regex()
-        if char == "_":
-            self.pos += 1
-            return Any(start=start, end=self.pos)
-        if char == "%":
-            tag, _ = self.parse_path("%", "a part-of-speech tag", "%VERB", dotted=False)
-            return Pos(tag=tag[0], start=start, end=self.pos)
-        if char == "@":
-            path, _ = self.parse_path("@", "a concept name", "@flower", dotted=True)
-            return Concept(path=path, start=start, end=self.pos)
-        if is_word_char(char):
-            return self.parse_word()
-        assert char is not None
-        self.unexpected(char)
+        self.pos += 1
+        return Any(start=start, end=self.pos)
+
+    def parse_pos(self) -> Rule:
+        start = self.pos
+        tag, _ = self.parse_path("%", "a part-of-speech tag", "%VERB", dotted=False)
+        return Pos(tag=tag[0], start=start, end=self.pos)
+
+    def parse_concept(self) -> Rule:
+        start = self.pos
+        path, _ = self.parse_path("@", "a concept name", "@flower", dotted=True)
+        return Concept(path=path, start=start, end=self.pos)
 
     def parse_group(self) -> Rule:
         opener = self.pos
         self.enter(opener)
         self.pos += 1
-        inner = self.parse_alts()
-        char = self.peek()
+        inner = self.parse_alts(opener)
+        char = self.text[self.pos] if self.pos < self.size else None
         if char is None:
             self.fail("unclosed `(`", opener, hint="add a `)` to close the group")
         if char == ">":
@@ -257,17 +323,13 @@ class _Parser(Cursor):
                 self.pos,
                 "put rules inside the parentheses or remove them",
             )
-        if isinstance(inner, (Seq, Alt)):
-            return attrs.evolve(inner, start=opener, end=self.pos)
         return inner
 
     def parse_perm(self) -> Rule:
         opener = self.pos
         self.enter(opener)
         self.pos += 1
-        self.skip_ws()
-        items = self.parse_seq(splice=False)
-        self.skip_ws()
+        _, items, _ = self.parse_seq(False)
         char = self.peek()
         if char is None:
             self.fail("unclosed `<`", opener, hint="add a `>` to close the permutation")
@@ -318,14 +380,13 @@ class _Parser(Cursor):
     def parse_modifiers(self, rule: Rule, start: int) -> Rule:
         """Apply `?` and `[count=name]` blocks written directly after a rule."""
         base = rule.rule if isinstance(rule, Capture) else rule
+        captured = base is not rule
         optional = repeated = False
-        captured = isinstance(rule, Capture)
-        while (char := self.peek()) in ("?", "["):
-            at = self.pos
-            what = _describe(base)
+        text, size = self.text, self.size
+        while (at := self.pos) < size and (char := text[at]) in _MODIFIER_STARTS:
             if isinstance(base, (Start, End)):
                 self.fail(
-                    f"{what} cannot take modifiers",
+                    f"{_describe(base)} cannot take modifiers",
                     at,
                     hint="remove what follows it, or add a space",
                 )
@@ -339,7 +400,7 @@ class _Parser(Cursor):
                     hint = "remove the `?`"
                     if isinstance(base, Range):
                         hint = "start the range at 0, like `[0-2]`"
-                    self.fail(f"{what} cannot be optional", at, hint=hint)
+                    self.fail(f"{_describe(base)} cannot be optional", at, hint=hint)
                 if repeated:
                     self.fail(
                         "`?` cannot be combined with a repeat",
@@ -352,50 +413,71 @@ class _Parser(Cursor):
                 rule = Optional(rule=rule, start=start, end=self.pos)
                 optional = True
                 continue
-            block = self.parse_block(standalone=False)
-            if block.count is not None:
+            count: Count | None = None
+            capture = CAPTURE_BLOCK.match(text, at)
+            if capture is not None and is_name(name := capture[1]):
+                # `[=name]`, the usual modifier, read at once: `parse_block` reads it the same
+                name_start, end = capture.start(1), capture.end()
+                self.pos = end
+            else:
+                block = self.parse_block(standalone=False)
+                count, name, name_start, end = block.count, block.name, block.name_start, block.end
+            if count is not None:
                 if isinstance(base, (Any, Range)):
                     self.fail(
-                        f"{what} cannot be repeated",
+                        f"{_describe(base)} cannot be repeated",
                         at,
-                        block.end,
+                        end,
                         "write a single range instead, like `[2-4]`",
                     )
                 if optional:
                     self.fail(
                         "`?` cannot be combined with a repeat",
                         at,
-                        block.end,
+                        end,
                         "remove the `?`, or start the repeat at 0, like `[0-2]`",
                     )
                 if repeated:
                     self.fail(
                         "rule is already repeated",
                         at,
-                        block.end,
+                        end,
                         "combine the repeats into one, like `[2-4]`",
                     )
-                count = block.count
                 rule = Repeat(
                     rule=rule,
                     min=count.min,
                     max=count.max,
                     greedy=count.greedy,
                     start=start,
-                    end=block.end,
+                    end=end,
                 )
                 repeated = True
-            if block.name is not None:
+            if name is not None:
                 if captured:
                     self.fail(
                         "rule is already captured",
-                        block.name_start,
-                        block.end - 1,
+                        name_start,
+                        end - 1,
                         "keep one capture name",
                     )
-                rule = Capture(rule=rule, name=block.name, start=start, end=block.end)
+                rule = Capture(rule=rule, name=name, start=start, end=end)
                 captured = True
         return rule
+
+
+#: How each rule other than a word starts (words start with any other `is_word_char`).
+_ATOM_READERS: dict[str, Callable[[_Parser], Rule]] = {
+    "(": _Parser.parse_group,
+    "<": _Parser.parse_perm,
+    "[": _Parser.parse_standalone_block,
+    '"': _Parser.parse_quoted,
+    "'": _Parser.parse_quoted,
+    "/": _Parser.parse_regex,
+    "_": _Parser.parse_any,
+    "%": _Parser.parse_pos,
+    "@": _Parser.parse_concept,
+}
 
 
 def _describe(rule: Rule) -> str:

@@ -82,6 +82,13 @@ def read_regex_source(
     where reading stopped: the unescaped closing `/` when `closing` (-1 if there is none),
     else `end`.
     """
+    stop = text.find("/", start, end) if closing else -1
+    if text.find("\\", start, end if stop < 0 else stop) < 0:
+        # No backslash before the closing `/` (the usual case): the source is the text as written
+        # and each character comes from its own offset, which the loop below would find too.
+        upto = end if stop < 0 else stop
+        source = text[start:upto]
+        return source, list(range(start, upto + 1)), stop if closing else end
     chars: list[str] = []
     offsets: list[int] = []
     i = start
