@@ -6,6 +6,11 @@ generated and nothing is evaluated: the VM interprets the instructions (DESIGN �
 
 Names compile by their form: `_x` is a local, runtime variables (`message`, `answer`, …) are
 read-only loads, anything else is a conversation global; `user.x = …` stores into the user record.
+
+Speed (compiling was a third of loading a 10,000-dialog bot): the common instructions are appended
+as `(op, arg, span)` tuples straight onto the emitter's list (`emitter.py`), with plain-int
+opcodes; handlers are found by node type through a dict filled on first use, not by formatting a
+method name for every node.
 """
 
 from __future__ import annotations
@@ -16,116 +21,91 @@ from . import nodes as n
 from .checks.translation_gaps import translated_text
 from .checks.walk import count_commands
 from .compile_tests import ConversationTestStatements
-from .opcodes import BINARY_OPCODES, FIXED_EFFECTS, UNARY_OPCODES, CodeObject, Op, stack_effect
+from .emitter import (BUILD_MAP, BUILD_STRING, COMPARE_EQUAL, GET_FIELD, JUMP, JUMP_IF_FALSE, LOAD_ATOM, LOAD_CONST,
+                      LOAD_CONSTANT, LOAD_GLOBAL, LOAD_LOCAL, LOAD_RUNTIME, RETURN, RETURN_VALUE, SAY, STORE_GLOBAL,
+                      STORE_LOCAL, Emitter, Shape)
+from .opcodes import BINARY_OPCODES, UNARY_OPCODES, CodeObject, Op
 from .source import Span
 from .statements import RUNTIME_VARIABLES
 
 # Options that statements pass on to the VM, evaluated at run time into one map.
 _EMIT_CONTROL = ("to", "in", "at")
+# `Op` by operator, as plain ints (`Op[BINARY_OPCODES[op]]` was two lookups and an enum)
+_BINARY = {symbol: int(Op[name]) for symbol, name in BINARY_OPCODES.items()}
+_UNARY = {symbol: int(Op[name]) for symbol, name in UNARY_OPCODES.items()}
 
 
-class _Emitter:
-    """Builds one code object."""
+class _Handlers(dict[Any, Any]):
+    """Node type (or statement word) -> the `Compiler` method compiling it (`expr_Str`, `stmt_If`,
+    `cmd_say`), looked up by name once per key. Plain functions of the class, called with the
+    compiler, so the table holds no reference back to it. A missing `expr_`/`stmt_` method is
+    the same AttributeError as ever; a missing `cmd_` is None (the builder reported it)."""
 
-    def __init__(self, name: str, kind: str):
-        self.name = name
-        self.kind = kind
-        self.ops: list[int] = []
-        self.args: list[int] = []
-        self.spans: list[Span | None] = []
-        self.constants: list[Any] = []
-        self.pool: dict[Any, int] = {}
-        self.loops: list[list[int]] = []  # per open `repeat`: jumps to patch to its end
-        self.hidden = 0
-        self.onces = 0  # `once` blocks so far: each counts per conversation under `name#onceN`
-        self.body: tuple[n.Stmt, ...] = ()  # what compile_body compiles (`step` counts in it)
-        self.steps_total = 0  # `step` statements in the body (SPEC §9: "Step k of n", n per dialog)
-        self.steps_seen = 0
+    def __init__(self, owner: type, prefix: str, required: bool):
+        super().__init__()
+        self.owner = owner
+        self.prefix = prefix
+        self.required = required
 
-    def constant(self, value: Any) -> int:
-        """The index of `value` in the pool, adding it once (a dict lookup: a 20,000-line bot
-        must not search the pool linearly for each constant)."""
-        try:
-            key = (type(value), value)
-            found = self.pool.get(key)
-        except TypeError:  # unhashable (a tuple holding a list): search, rare
-            key, found = None, next((i for i, c in enumerate(self.constants)
-                                     if type(c) is type(value) and c == value), None)
-        if found is None:
-            found = len(self.constants)
-            self.constants.append(value)
-            if key is not None:
-                self.pool[key] = found
-        return found
-
-    def emit(self, op: Op, arg: int = 0, span: Span | None = None) -> int:
-        self.ops.append(int(op))
-        self.args.append(arg)
-        self.spans.append(span)
-        return len(self.ops) - 1
-
-    def patch(self, at: int, target: int | None = None) -> None:
-        self.args[at] = len(self.ops) if target is None else target
-
-    @property
-    def here(self) -> int:
-        return len(self.ops)
-
-    def finish(self) -> CodeObject:
-        ops, args, constants = tuple(self.ops), tuple(self.args), tuple(self.constants)
-        depth = peak = 0
-        fixed = FIXED_EFFECTS
-        for op, arg in zip(ops, args):
-            effect = fixed[op]
-            depth += stack_effect(op, arg, constants) if effect is None else effect
-            if depth > peak:
-                peak = depth
-        return CodeObject(name=self.name, kind=self.kind, ops=ops, args=args, constants=constants,
-                          spans=tuple(self.spans), max_stack=peak,
-                          code_hash=CodeObject.hash_of(ops, args, constants))
+    def __missing__(self, key: Any) -> Any:
+        name = self.prefix + (key if isinstance(key, str) else key.__name__)
+        handler = getattr(self.owner, name) if self.required else getattr(self.owner, name, None)
+        self[key] = handler
+        return handler
 
 
 class Compiler(ConversationTestStatements):
     """Compiles bodies and expressions; one instance per bot."""
 
+    def __init__(self) -> None:
+        cls = type(self)
+        self._expressions = _Handlers(cls, "expr_", required=True)
+        self._statements = _Handlers(cls, "stmt_", required=True)
+        self._commands = _Handlers(cls, "cmd_", required=False)
+        self._shapes: dict[Shape, tuple[str, int | None]] = {}  # see `Emitter.finish`
+
     # ------------------------------------------------------------------ entry points
     def compile_body(self, name: str, kind: str, body: tuple[n.Stmt, ...], end_span: Span | None) -> CodeObject:
-        emitter = _Emitter(name, kind)
+        emitter = Emitter(name, kind)
         emitter.body = body
-        for statement in body:
-            self.statement(emitter, statement)
-        emitter.emit(Op.RETURN, 0, end_span)
-        return emitter.finish()
+        self.block(emitter, body)
+        emitter.add((RETURN, 0, end_span))
+        return emitter.finish(self._shapes)
 
     def compile_expression(self, name: str, kind: str, expr: n.Expr) -> CodeObject:
-        emitter = _Emitter(name, kind)
+        emitter = Emitter(name, kind)
         self.expression(emitter, expr)
-        emitter.emit(Op.RETURN_VALUE, 0, expr.span)
-        return emitter.finish()
+        emitter.add((RETURN_VALUE, 0, expr.span))
+        return emitter.finish(self._shapes)
 
     # ------------------------------------------------------------------ expressions
-    def expression(self, e: _Emitter, expr: n.Expr) -> None:
-        method = getattr(self, f"expr_{type(expr).__name__}")
-        method(e, expr)
+    def expression(self, e: Emitter, expr: n.Expr) -> None:
+        self._expressions[type(expr)](self, e, expr)
 
-    def expr_Literal(self, e: _Emitter, expr: n.Literal) -> None:
-        e.emit(Op.LOAD_CONST, e.constant(expr.value), expr.span)
+    def expr_Literal(self, e: Emitter, expr: n.Literal) -> None:
+        e.add((LOAD_CONST, e.constant(expr.value), expr.span))
 
-    def expr_Str(self, e: _Emitter, expr: n.Str) -> None:
-        literal = expr.literal
+    def expr_Str(self, e: Emitter, expr: n.Str) -> None:
         if expr.translated:
             self.translated(e, expr)
-        elif literal is not None:
-            e.emit(Op.LOAD_CONST, e.constant(literal), expr.span)
-        else:
-            for part in expr.parts:
-                if isinstance(part, n.TextPart):
-                    e.emit(Op.LOAD_CONST, e.constant(part.value), part.span)
-                else:
-                    self.expression(e, part)
-            e.emit(Op.BUILD_STRING, len(expr.parts), expr.span)
+            return
+        parts = expr.parts
+        if len(parts) == 1 and isinstance(parts[0], n.TextPart):  # `"Hello"`: most strings
+            e.add((LOAD_CONST, e.constant(parts[0].value), expr.span))
+            return
+        texts = [part.value for part in parts if isinstance(part, n.TextPart)]
+        if len(texts) == len(parts):  # no interpolation: the text itself (`expr.literal`, once)
+            e.add((LOAD_CONST, e.constant("".join(texts)), expr.span))
+            return
+        add, constant = e.add, e.constant
+        for part in parts:
+            if isinstance(part, n.TextPart):
+                add((LOAD_CONST, constant(part.value), part.span))
+            else:
+                self.expression(e, part)
+        add((BUILD_STRING, len(parts), expr.span))
 
-    def translated(self, e: _Emitter, expr: n.Str) -> None:
+    def translated(self, e: Emitter, expr: n.Str) -> None:
         """`_"Hello #{name}"`: the values of its placeholders, then TRANSLATE with the text as
         written (the key of `translations/<locale>.yaml`) and its parts (`translations.py`)."""
         key, parts, values = translated_text(expr)
@@ -133,37 +113,39 @@ class Compiler(ConversationTestStatements):
             self.expression(e, value)
         e.emit(Op.TRANSLATE, e.constant((key, parts)), expr.span)
 
-    def expr_Atom(self, e: _Emitter, expr: n.Atom) -> None:
-        e.emit(Op.LOAD_ATOM, e.constant(expr.name), expr.span)
+    def expr_Atom(self, e: Emitter, expr: n.Atom) -> None:
+        e.add((LOAD_ATOM, e.constant(expr.name), expr.span))
 
-    def expr_Name(self, e: _Emitter, expr: n.Name) -> None:
-        if expr.name.startswith("_"):
-            e.emit(Op.LOAD_LOCAL, e.constant(expr.name), expr.span)
-        elif expr.name in RUNTIME_VARIABLES:
-            e.emit(Op.LOAD_RUNTIME, e.constant(expr.name), expr.span)
+    def expr_Name(self, e: Emitter, expr: n.Name) -> None:
+        name = expr.name
+        if name.startswith("_"):
+            op = LOAD_LOCAL
+        elif name in RUNTIME_VARIABLES:
+            op = LOAD_RUNTIME
         else:
-            e.emit(Op.LOAD_GLOBAL, e.constant(expr.name), expr.span)
+            op = LOAD_GLOBAL
+        e.add((op, e.constant(name), expr.span))
 
-    def expr_Const(self, e: _Emitter, expr: n.Const) -> None:
-        e.emit(Op.LOAD_CONSTANT, e.constant(expr.name), expr.span)
+    def expr_Const(self, e: Emitter, expr: n.Const) -> None:
+        e.add((LOAD_CONSTANT, e.constant(expr.name), expr.span))
 
-    def expr_Field(self, e: _Emitter, expr: n.Field) -> None:
+    def expr_Field(self, e: Emitter, expr: n.Field) -> None:
         self.expression(e, expr.target)
-        e.emit(Op.GET_FIELD, e.constant(expr.name), expr.name_span or expr.span)
+        e.add((GET_FIELD, e.constant(expr.name), expr.name_span or expr.span))
 
-    def expr_Index(self, e: _Emitter, expr: n.Index) -> None:
+    def expr_Index(self, e: Emitter, expr: n.Index) -> None:
         self.expression(e, expr.target)
         self.expression(e, expr.index)
         e.emit(Op.GET_INDEX, 0, expr.span)
 
-    def expr_Query(self, e: _Emitter, expr: n.Query) -> None:
+    def expr_Query(self, e: Emitter, expr: n.Query) -> None:
         self.expression(e, expr.target)
         for option in expr.fields:
-            e.emit(Op.LOAD_CONST, e.constant(option.key), option.key_span)
+            e.add((LOAD_CONST, e.constant(option.key), option.key_span))
             self.expression(e, option.value)
         e.emit(Op.QUERY, len(expr.fields), expr.span)
 
-    def expr_Call(self, e: _Emitter, expr: n.Call) -> None:
+    def expr_Call(self, e: Emitter, expr: n.Call) -> None:
         for arg in expr.args:
             self.expression(e, arg)
         for option in expr.options:
@@ -171,21 +153,21 @@ class Compiler(ConversationTestStatements):
         keys = tuple(option.key for option in expr.options)
         e.emit(Op.CALL_BUILTIN, e.constant((expr.name, len(expr.args), keys)), expr.name_span or expr.span)
 
-    def expr_ListExpr(self, e: _Emitter, expr: n.ListExpr) -> None:
+    def expr_ListExpr(self, e: Emitter, expr: n.ListExpr) -> None:
         for item in expr.items:
             self.expression(e, item)
         e.emit(Op.BUILD_LIST, len(expr.items), expr.span)
 
-    def expr_KeywordList(self, e: _Emitter, expr: n.KeywordList) -> None:
+    def expr_KeywordList(self, e: Emitter, expr: n.KeywordList) -> None:
         self.options_map(e, expr.items, expr.span)
 
-    def expr_MapExpr(self, e: _Emitter, expr: n.MapExpr) -> None:
+    def expr_MapExpr(self, e: Emitter, expr: n.MapExpr) -> None:
         for entry in expr.entries:
             self.expression(e, entry.key)
             self.expression(e, entry.value)
-        e.emit(Op.BUILD_MAP, len(expr.entries), expr.span)
+        e.add((BUILD_MAP, len(expr.entries), expr.span))
 
-    def expr_Binary(self, e: _Emitter, expr: n.Binary) -> None:
+    def expr_Binary(self, e: Emitter, expr: n.Binary) -> None:
         self.expression(e, expr.left)
         if expr.op in ("and", "or"):
             jump = e.emit(Op.JUMP_IF_FALSE_KEEP if expr.op == "and" else Op.JUMP_IF_TRUE_KEEP, 0, expr.op_span)
@@ -193,40 +175,41 @@ class Compiler(ConversationTestStatements):
             e.patch(jump)
             return
         self.expression(e, expr.right)
-        e.emit(Op[BINARY_OPCODES[expr.op]], 0, expr.op_span or expr.span)
+        e.add((_BINARY[expr.op], 0, expr.op_span or expr.span))
 
-    def expr_Unary(self, e: _Emitter, expr: n.Unary) -> None:
+    def expr_Unary(self, e: Emitter, expr: n.Unary) -> None:
         self.expression(e, expr.operand)
-        e.emit(Op[UNARY_OPCODES[expr.op]], 0, expr.span)
+        e.add((_UNARY[expr.op], 0, expr.span))
 
-    def options_map(self, e: _Emitter, options: tuple[n.Option, ...], span: Span | None) -> None:
+    def options_map(self, e: Emitter, options: tuple[n.Option, ...], span: Span | None) -> None:
         for option in options:
-            e.emit(Op.LOAD_CONST, e.constant(option.key), option.key_span)
+            e.add((LOAD_CONST, e.constant(option.key), option.key_span))
             if option.key == "timeout_dialog" and isinstance(option.value, n.Name):
-                e.emit(Op.LOAD_CONST, e.constant(option.value.name), option.value.span)  # a dialog name
+                e.add((LOAD_CONST, e.constant(option.value.name), option.value.span))  # a dialog name
             else:
                 self.expression(e, option.value)
-        e.emit(Op.BUILD_MAP, len(options), span)
+        e.add((BUILD_MAP, len(options), span))
 
-    def nil(self, e: _Emitter, span: Span | None) -> None:
-        e.emit(Op.LOAD_CONST, e.constant(None), span)
+    def nil(self, e: Emitter, span: Span | None) -> None:
+        e.add((LOAD_CONST, e.constant(None), span))
 
     # ------------------------------------------------------------------ statements
-    def statement(self, e: _Emitter, stmt: n.Stmt) -> None:
-        getattr(self, f"stmt_{type(stmt).__name__}")(e, stmt)
+    def statement(self, e: Emitter, stmt: n.Stmt) -> None:
+        self._statements[type(stmt)](self, e, stmt)
 
-    def block(self, e: _Emitter, body: tuple[n.Stmt, ...]) -> None:
+    def block(self, e: Emitter, body: tuple[n.Stmt, ...]) -> None:
+        handlers = self._statements
         for statement in body:
-            self.statement(e, statement)
+            handlers[type(statement)](self, e, statement)
 
-    def stmt_Assign(self, e: _Emitter, stmt: n.Assign) -> None:
+    def stmt_Assign(self, e: Emitter, stmt: n.Assign) -> None:
         self.expression(e, stmt.value)
         self.store(e, stmt.target)
 
-    def store(self, e: _Emitter, target: n.Expr) -> None:
+    def store(self, e: Emitter, target: n.Expr) -> None:
         if isinstance(target, n.Name):
-            op = Op.STORE_LOCAL if target.name.startswith("_") else Op.STORE_GLOBAL
-            e.emit(op, e.constant(target.name), target.span)
+            op = STORE_LOCAL if target.name.startswith("_") else STORE_GLOBAL
+            e.add((op, e.constant(target.name), target.span))
             return
         steps: list[n.Expr] = []
         node: n.Expr = target
@@ -238,7 +221,7 @@ class Compiler(ConversationTestStatements):
             e.emit(Op.STORE_USER, e.constant(tuple(step.name for step in steps)), target.span)  # type: ignore[attr-defined]
             return
         # `order.items[2].name = v`: the variable's new value, maps and lists made as needed
-        e.emit(Op.LOAD_LOCAL if node.name.startswith("_") else Op.LOAD_GLOBAL, e.constant(node.name), node.span)
+        e.add((LOAD_LOCAL if node.name.startswith("_") else LOAD_GLOBAL, e.constant(node.name), node.span))
         path: list[str | None] = []
         for step in steps:
             if isinstance(step, n.Index):
@@ -263,45 +246,48 @@ class Compiler(ConversationTestStatements):
             node = node.target
         return ("user", *path)
 
-    def stmt_If(self, e: _Emitter, stmt: n.If) -> None:
-        self.expression(e, stmt.condition)
+    def stmt_If(self, e: Emitter, stmt: n.If) -> None:
+        condition = stmt.condition
+        self.expression(e, condition)
         if stmt.negated:
-            e.emit(Op.NOT, 0, stmt.condition.span)
-        to_else = e.emit(Op.JUMP_IF_FALSE, 0, stmt.condition.span)
+            e.emit(Op.NOT, 0, condition.span)
+        to_else = e.emit(JUMP_IF_FALSE, 0, condition.span)
         self.block(e, stmt.then)
         if stmt.else_ is None:
             e.patch(to_else)
             return
-        to_end = e.emit(Op.JUMP, 0, None)
+        to_end = e.emit(JUMP, 0, None)
         e.patch(to_else)
         self.block(e, stmt.else_)
         e.patch(to_end)
 
-    def stmt_Branch(self, e: _Emitter, stmt: n.Branch) -> None:
+    def stmt_Branch(self, e: Emitter, stmt: n.Branch) -> None:
         subject = None
         if stmt.subject is not None:
             e.hidden += 1
             subject = f"$branch{e.hidden}"
             self.expression(e, stmt.subject)
-            e.emit(Op.STORE_LOCAL, e.constant(subject), stmt.subject.span)
+            e.add((STORE_LOCAL, e.constant(subject), stmt.subject.span))
+        add = e.add
         ends: list[int] = []
         for arm in stmt.arms:
+            span = arm.condition.span
             if subject is not None:
-                e.emit(Op.LOAD_LOCAL, e.constant(subject), arm.condition.span)
+                add((LOAD_LOCAL, e.constant(subject), span))
                 self.expression(e, arm.condition)
-                e.emit(Op.COMPARE_EQUAL, 0, arm.condition.span)
+                add((COMPARE_EQUAL, 0, span))
             else:
                 self.expression(e, arm.condition)
-            skip = e.emit(Op.JUMP_IF_FALSE, 0, arm.condition.span)
+            skip = e.emit(JUMP_IF_FALSE, 0, span)
             self.block(e, arm.body)
-            ends.append(e.emit(Op.JUMP, 0, None))
+            ends.append(e.emit(JUMP, 0, None))
             e.patch(skip)
         if stmt.else_ is not None:
             self.block(e, stmt.else_)
         for jump in ends:
             e.patch(jump)
 
-    def stmt_Repeat(self, e: _Emitter, stmt: n.Repeat) -> None:
+    def stmt_Repeat(self, e: Emitter, stmt: n.Repeat) -> None:
         self.expression(e, stmt.iterable)
         e.emit(Op.ITER_START, 0, stmt.iterable.span)
         top = e.here
@@ -309,29 +295,29 @@ class Compiler(ConversationTestStatements):
         self.store(e, n.Name(name=stmt.variable, span=stmt.variable_span))
         e.loops.append([])
         self.block(e, stmt.body)
-        e.emit(Op.JUMP, top, None)
+        e.emit(JUMP, top, None)
         breaks = e.loops.pop()
         e.patch(done)
         for jump in breaks:
             e.patch(jump)
 
-    def stmt_Random(self, e: _Emitter, stmt: n.Random) -> None:
+    def stmt_Random(self, e: Emitter, stmt: n.Random) -> None:
         self.switch(e, Op.SWITCH_RANDOM, stmt.choices, None, stmt.span)
 
-    def stmt_Once(self, e: _Emitter, stmt: n.Once) -> None:
+    def stmt_Once(self, e: Emitter, stmt: n.Once) -> None:
         self.switch(e, Op.SWITCH_ONCE, stmt.steps, stmt.after, stmt.span)
 
-    def switch(self, e: _Emitter, op: Op, choices: tuple[n.Stmt, ...], after: tuple[n.Stmt, ...] | None,
+    def switch(self, e: Emitter, op: Op, choices: tuple[n.Stmt, ...], after: tuple[n.Stmt, ...] | None,
                span: Span | None) -> None:
         """A jump table: one target per statement (and one for `after`, or the end)."""
-        load = e.emit(Op.LOAD_CONST, 0, span)
+        load = e.emit(LOAD_CONST, 0, span)
         e.emit(op, 0, span)
         targets: list[int] = []
         ends: list[int] = []
         for choice in choices:
             targets.append(e.here)
             self.statement(e, choice)
-            ends.append(e.emit(Op.JUMP, 0, None))
+            ends.append(e.emit(JUMP, 0, None))
         after_target = e.here
         if after is not None:
             self.block(e, after)
@@ -345,47 +331,56 @@ class Compiler(ConversationTestStatements):
             e.onces += 1
             key = f"{e.name}#once{e.onces}"
         table = (key, tuple(targets), after_target if after is not None else end)
-        e.args[load] = e.constant(table)
+        e.patch(load, e.constant(table))
 
-    def stmt_Command(self, e: _Emitter, stmt: n.Command) -> None:
-        handler = getattr(self, f"cmd_{stmt.word}", None)
+    def stmt_Command(self, e: Emitter, stmt: n.Command) -> None:
+        handler = self._commands[stmt.word]
         if handler is None:  # the builder reported it; keep going for the other errors
             return
-        handler(e, stmt)
+        handler(self, e, stmt)
 
     # Each `cmd_` compiles one statement word of statements.STATEMENTS.
-    def first(self, e: _Emitter, stmt: n.Command) -> None:
+    def first(self, e: Emitter, stmt: n.Command) -> None:
         if stmt.args:
             self.expression(e, stmt.args[0])
         else:
             self.nil(e, stmt.span)
 
-    def with_options(self, e: _Emitter, stmt: n.Command, op: Op, arg: int = 0) -> None:
-        self.first(e, stmt)
-        self.options_map(e, stmt.options, stmt.span)
+    def with_options(self, e: Emitter, stmt: n.Command, op: int, arg: int = 0) -> None:
+        # `first` and `options_map`, inline, and their handlers looked up here: every `say` comes
+        # this way, most with one argument and no options
+        if stmt.args:
+            argument = stmt.args[0]
+            self._expressions[type(argument)](self, e, argument)
+        else:
+            self.nil(e, stmt.span)
+        if stmt.options:
+            self.options_map(e, stmt.options, stmt.span)
+        else:
+            e.add((BUILD_MAP, 0, stmt.span))
         e.emit(op, arg, stmt.word_span or stmt.span)
 
-    def cmd_say(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_say(self, e: Emitter, stmt: n.Command) -> None:
         if e.kind == "test":
             self.first(e, stmt)
             e.emit(Op.TEST_SAY, 0, stmt.word_span)
         else:
-            self.with_options(e, stmt, Op.SAY)
+            self.with_options(e, stmt, SAY)
 
-    def cmd_ask(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_ask(self, e: Emitter, stmt: n.Command) -> None:
         self.with_options(e, stmt, Op.ASK, e.constant(self.target_descriptor(stmt.target)))
 
-    def cmd_prompt(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_prompt(self, e: Emitter, stmt: n.Command) -> None:
         self.with_options(e, stmt, Op.PROMPT)
 
-    def cmd_show(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_show(self, e: Emitter, stmt: n.Command) -> None:
         self.with_options(e, stmt, Op.SHOW)
 
-    def cmd_type(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_type(self, e: Emitter, stmt: n.Command) -> None:
         self.first(e, stmt)
         e.emit(Op.TYPE, 0, stmt.word_span)
 
-    def cmd_pause(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_pause(self, e: Emitter, stmt: n.Command) -> None:
         self.first(e, stmt)
         e.emit(Op.PAUSE, 0, stmt.word_span)
 
@@ -393,35 +388,35 @@ class Compiler(ConversationTestStatements):
         arg = stmt.args[0] if stmt.args else None
         return arg.name if isinstance(arg, n.Name) else ""
 
-    def cmd_invoke(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_invoke(self, e: Emitter, stmt: n.Command) -> None:
         self.options_map(e, stmt.options, stmt.span)
         e.emit(Op.INVOKE, e.constant(self.target_name(stmt)), stmt.args[0].span if stmt.args else stmt.span)
 
-    def cmd_goto(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_goto(self, e: Emitter, stmt: n.Command) -> None:
         e.emit(Op.GOTO, e.constant(self.target_name(stmt)), stmt.args[0].span if stmt.args else stmt.span)
 
-    def cmd_perform(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_perform(self, e: Emitter, stmt: n.Command) -> None:
         e.emit(Op.PERFORM, e.constant(self.target_name(stmt)), stmt.args[0].span if stmt.args else stmt.span)
 
-    def cmd_continue(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_continue(self, e: Emitter, stmt: n.Command) -> None:
         e.emit(Op.CONTINUE, 0, stmt.span)
 
-    def cmd_close(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_close(self, e: Emitter, stmt: n.Command) -> None:
         e.emit(Op.CLOSE, 0, stmt.span)
 
-    def cmd_return(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_return(self, e: Emitter, stmt: n.Command) -> None:
         if stmt.args:
             self.expression(e, stmt.args[0])
             e.emit(Op.RETURN_VALUE, 0, stmt.span)
         else:
             e.emit(Op.RETURN, 0, stmt.span)
 
-    def cmd_break(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_break(self, e: Emitter, stmt: n.Command) -> None:
         if e.loops:
             e.emit(Op.POP, 0, stmt.span)  # the loop's iterator
             e.loops[-1].append(e.emit(Op.JUMP, 0, stmt.span))
 
-    def cmd_emit(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_emit(self, e: Emitter, stmt: n.Command) -> None:
         self.first(e, stmt)
         payload = [o for o in stmt.options if o.key not in _EMIT_CONTROL]
         if len(stmt.args) > 1:
@@ -431,44 +426,44 @@ class Compiler(ConversationTestStatements):
         self.options_map(e, tuple(o for o in stmt.options if o.key in _EMIT_CONTROL), stmt.span)
         e.emit(Op.EMIT, 0, stmt.word_span)
 
-    def cmd_cancel(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_cancel(self, e: Emitter, stmt: n.Command) -> None:
         self.first(e, stmt)
         e.emit(Op.CANCEL, 0, stmt.word_span)
 
-    def cmd_await(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_await(self, e: Emitter, stmt: n.Command) -> None:
         self.with_options(e, stmt, Op.AWAIT)
 
-    def cmd_extension(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_extension(self, e: Emitter, stmt: n.Command) -> None:
         self.with_options(e, stmt, Op.EXTENSION)
 
     def user_path(self, stmt: n.Command) -> tuple[str, ...]:
         descriptor = self.target_descriptor(stmt.args[0]) if stmt.args else ()
         return descriptor[1:] if descriptor[:1] == ("user",) else ()
 
-    def cmd_remember(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_remember(self, e: Emitter, stmt: n.Command) -> None:
         e.emit(Op.REMEMBER, e.constant(self.user_path(stmt)), stmt.span)
 
-    def cmd_forget(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_forget(self, e: Emitter, stmt: n.Command) -> None:
         e.emit(Op.FORGET, e.constant(self.user_path(stmt)), stmt.span)
 
-    def cmd_tag(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_tag(self, e: Emitter, stmt: n.Command) -> None:
         self.first(e, stmt)
         e.emit(Op.TAG, 0, stmt.word_span)
 
-    def cmd_untag(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_untag(self, e: Emitter, stmt: n.Command) -> None:
         self.first(e, stmt)
         e.emit(Op.UNTAG, 0, stmt.word_span)
 
-    def cmd_log(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_log(self, e: Emitter, stmt: n.Command) -> None:
         self.first(e, stmt)
         e.emit(Op.LOG, 0, stmt.span)
 
-    def cmd_mail(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_mail(self, e: Emitter, stmt: n.Command) -> None:
         for argument in stmt.args:  # to, subject, body (the builder checked there are three)
             self.expression(e, argument)
         e.emit(Op.MAIL, 0, stmt.word_span)
 
-    def cmd_step(self, e: _Emitter, stmt: n.Command) -> None:
+    def cmd_step(self, e: Emitter, stmt: n.Command) -> None:
         # "Step k of n": k-th `step` in source order, whatever branch or loop (docs/widgets.md); n
         # counted at the first one (counting every body first was 4 % of compiling a large bot)
         if e.steps_seen == 0:

@@ -149,6 +149,24 @@ Op = enum.IntEnum("Op", [(name, op.number) for name, op in OPCODES.items()])
 FIXED_EFFECTS: tuple[int | None, ...] = tuple(None if op.variable else op.effect for op in BY_NUMBER)
 
 
+#: Opcodes whose stack effect reads the constants (`_VARIABLE` computes it from the constant, not
+#: from the argument alone): the only ones for which `max_stack` depends on more than ops and args.
+READS_CONSTANTS: frozenset[int] = frozenset(OPCODES[name].number for name, effect in _VARIABLE.items()
+                                            if effect is None)
+
+
+def max_stack(ops: tuple[int, ...], args: tuple[int, ...], constants: tuple[Any, ...]) -> int:
+    """The deepest the stack gets: the highest running sum of the stack effects, 0 at least."""
+    depth = peak = 0
+    fixed = FIXED_EFFECTS
+    for op, arg in zip(ops, args):
+        effect = fixed[op]
+        depth += stack_effect(op, arg, constants) if effect is None else effect
+        if depth > peak:
+            peak = depth
+    return peak
+
+
 def stack_effect(op: int, arg: int, constants: tuple[Any, ...]) -> int:
     """Net stack change of one instruction."""
     opcode = BY_NUMBER[op]
@@ -179,5 +197,33 @@ class CodeObject:
 
     @staticmethod
     def hash_of(ops: tuple[int, ...], args: tuple[int, ...], constants: tuple[Any, ...]) -> str:
+        """The code's identity across reloads (stored conversations name their frames by it): the
+        first 16 hex digits of SHA-256 over `json.dumps([BYTECODE_VERSION, ops, args, [repr(c) for
+        c in constants]])`. Never change what it covers or how it is spelled: `code_text` and
+        `code_hash` only spell the same text faster."""
+        if {*map(type, ops), *map(type, args)} <= _INT_ONLY:
+            return code_hash(code_text(ops, args), constants)
         payload = json.dumps([BYTECODE_VERSION, ops, args, [repr(c) for c in constants]])
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+_VERSION_JSON = json.dumps(BYTECODE_VERSION)
+_INT_ONLY = {int}
+#: JSON's own string encoder, the one `json.dumps` uses with its default `ensure_ascii=True`.
+_json_string = json.encoder.encode_basestring_ascii
+
+
+def code_text(ops: tuple[int, ...], args: tuple[int, ...]) -> str:
+    """The start of `hash_of`'s text, `[BYTECODE_VERSION, ops, args, [`, as `json.dumps` spells it
+    when every op and arg is a plain `int` (for those, the `repr` of a list is its JSON with the
+    default separators; a bool or an int subclass would be spelled differently: `hash_of` checks,
+    the compiler emits only ints). Apart so the compiler can keep it per code shape: `json.dumps`
+    took half of hashing a small code object, the ints' text most of the rest."""
+    return f"[{_VERSION_JSON}, {list(ops)!r}, {list(args)!r}, ["
+
+
+def code_hash(text: str, constants: tuple[Any, ...]) -> str:
+    """`hash_of` from `code_text(ops, args)`: each constant's `repr` as a JSON string, through the
+    encoder `json.dumps` uses, joined with its separator."""
+    payload = text + ", ".join(map(_json_string, map(repr, constants))) + "]]"
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -24,7 +24,7 @@ LAYERS = {
     "nodes": 3, "accel": 3, "_accel": 3, "lexer": 3, "highlight": 3, "parser": 3, "lalr_run": 3, "syntax_hints": 3, "build": 3, "build_state": 3, "build_makers": 3, "recovery": 3, "build_expressions": 3, "statements": 3, "patterns": 3,
     "grammar": 3,
     "stdlib": 4, "program": 4, "resolve": 4, "checks": 4, "formatter": 4, "formatting": 4,
-    "opcodes": 5, "compiler": 5, "compile_tests": 5, "disassembler": 5, "frontend": 5,
+    "opcodes": 5, "emitter": 5, "compiler": 5, "compile_tests": 5, "disassembler": 5, "frontend": 5,
     "runtime": 6, "stdlib_impl": 6,
     "vm": 7,
     "storage": 8, "extensions": 8,

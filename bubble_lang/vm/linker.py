@@ -86,7 +86,24 @@ def dialog_refs(program: Program) -> dict[int, str]:
 # ---------------------------------------------------------------------------------- helpers
 def _end_span(decl: n.Decl) -> Span | None:
     span = decl.span
-    return span.file.span(max(span.end - 3, span.start), span.end) if span is not None else None
+    return Span(span.file, max(span.end - 3, span.start), span.end) if span is not None else None
+
+
+def _header(decl: n.DialogDecl) -> dict[str, Any]:
+    """The `DialogEntry` fields a dialog's header options give. The first option of each key
+    counts (as `DialogInfo.option` finds it), gathered in one pass rather than searched per key."""
+    values: dict[str, n.Expr] = {}
+    for option in decl.options:
+        values.setdefault(option.key, option.value)
+    point = _point(values.get("location"))
+    location = None
+    if point is not None:
+        radius = _number(values.get("radius"))
+        location = (point[0], point[1], radius if radius is not None else 100.0)
+    trigger = values.get("trigger")
+    return {"event": _option_text(values.get("event")), "attachment": _option_text(values.get("attachment")),
+            "label": _option_text(values.get("label")), "location": location,
+            "trigger_span": trigger.span if trigger is not None else None}
 
 
 def _option_text(value: n.Expr | None) -> str | None:
@@ -150,19 +167,15 @@ class _Linker:
 
     def dialog(self, info: DialogInfo, index: int, refs: dict[int, str], index_of: dict[int, int]) -> DialogEntry:
         ref = refs[id(info)]
-        code = self.compile_body(ref, "dialog", info.decl)
-        point = _point(info.option("location"))
-        location = None
-        if point is not None:
-            radius = _number(info.option("radius"))
-            location = (point[0], point[1], radius if radius is not None else 100.0)
+        decl = info.decl
+        code = self.compile_body(ref, "dialog", decl)
+        # Most dialogs have no header options: no option to search for (their kind is "named")
+        header: dict[str, Any] = _header(decl) if decl.options else {}
         return DialogEntry(
-            index=index, ref=ref, code_hash=code.code_hash, name=info.name, display=info.display_name,
-            kind=info.kind, span=info.decl.span, guard=self.compile_guard(ref, info.guard),
+            index=index, ref=ref, code_hash=code.code_hash, name=decl.name, display=info.display_name,
+            kind=info.kind if decl.options else "named", span=decl.span, guard=self.compile_guard(ref, decl.guard),
             parent=index_of[id(info.parent)] if info.parent is not None else -1,
-            inner=tuple(index_of[id(child)] for child in info.inner), event=_option_text(info.option("event")),
-            attachment=_option_text(info.option("attachment")), label=_option_text(info.option("label")),
-            location=location, trigger_span=trigger.value.span if (trigger := info.decl.option("trigger")) else None)
+            inner=tuple([index_of[id(child)] for child in info.inner]) if info.inner else (), **header)
 
     # -- evaluation ------------------------------------------------------------------------------
     def machine(self) -> Machine:
@@ -232,12 +245,13 @@ class _Linker:
         constant holding one), evaluated now since trigger expressions are pure."""
         if value is None:
             return None
-        if isinstance(value, n.Str) and value.literal is not None:
+        literal = value.literal if isinstance(value, n.Str) else None
+        if literal is not None:
             pattern = self.program.patterns.get(value.span)
             if pattern is not None:
-                compiled = self.compiled_pattern(value.literal, pattern)
+                compiled = self.compiled_pattern(literal, pattern)
                 return LinkedTrigger((compiled,))
-            return LinkedTrigger((self.pattern(value.literal, value.span),))
+            return LinkedTrigger((self.pattern(literal, value.span),))
         key = f"trigger:{entry.ref}"
         self.codes[key] = self.compiler.compile_expression(key, "guard", value)
         evaluated = plain_text(self.evaluate(key, value.span))
@@ -337,8 +351,8 @@ def link_bot(program: Program, config: Config, data: dict[str, Any]) -> BotImage
     linker.evaluate_constants()
     for value in linker.constants.values():
         linker.collect_patterns(value)
-    linked = [attrs.evolve(entry, trigger=linker.trigger(entry, info.decl.option("trigger").value))
-              if info.decl.option("trigger") is not None else entry
+    linked = [attrs.evolve(entry, trigger=linker.trigger(entry, trigger.value))
+              if (trigger := info.decl.option("trigger")) is not None else entry
               for info, entry in zip(program.all_dialogs, dialogs)]
     keyed: list[tuple[int, matching.CompiledPattern]] = []
     always: list[int] = []
