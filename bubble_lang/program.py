@@ -46,6 +46,8 @@ class DialogInfo:
     @property
     def kind(self) -> str:
         """How the dialog starts: `trigger`, `label`, `event`, `location`, `attachment` or `named`."""
+        if not self.decl.options:  # most dialogs: nothing to search
+            return "named"
         for key in ("trigger", "label", "event", "location", "attachment"):
             if self.decl.option(key) is not None:
                 return key

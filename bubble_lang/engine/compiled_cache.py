@@ -7,11 +7,12 @@ The key is a SHA-256 over bubble itself (the bytes of every file of the package,
 Python's and the parser's versions: a cache is never trusted across versions) and over each
 script, data file and `bubble.toml` of the bot, path and bytes. An entry is the image encoded by
 `vm/image_codec.py` (JSON; never pickle: decoding builds only bubble's own data classes) and is
-written to a temporary file, then renamed: a reader never sees half an entry, and two processes
-writing the same entry write the same bytes. Only bots without errors are cached. The directory
-is `$BUBBLE_CACHE_DIR`, else `$XDG_CACHE_HOME/bubble/bots` (`~/.cache/bubble/bots`), created
-private (0700) and used only if it is this user's and nobody else may write to it;
-`BUBBLE_NO_CACHE=1` turns the cache off. The newest `KEEP` entries are kept.
+written to a temporary file, then renamed: a reader never sees half an entry, and when two processes
+write the same entry, one whole entry is kept (equal in content; the order of sets inside may differ
+from process to process). Only bots without errors are cached. The directory is
+`$BUBBLE_CACHE_DIR`, else `$XDG_CACHE_HOME/bubble/bots` (`~/.cache/bubble/bots`), created private
+(0700) and used only if it is this user's and nobody else may write to it; `BUBBLE_NO_CACHE=1`
+turns the cache off. The newest `KEEP` entries are kept.
 """
 
 from __future__ import annotations

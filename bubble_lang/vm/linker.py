@@ -169,11 +169,11 @@ class _Linker:
         ref = refs[id(info)]
         decl = info.decl
         code = self.compile_body(ref, "dialog", decl)
-        # Most dialogs have no header options: no option to search for (their kind is "named")
+        # Most dialogs have no header options: nothing to search for
         header: dict[str, Any] = _header(decl) if decl.options else {}
         return DialogEntry(
             index=index, ref=ref, code_hash=code.code_hash, name=decl.name, display=info.display_name,
-            kind=info.kind if decl.options else "named", span=decl.span, guard=self.compile_guard(ref, decl.guard),
+            kind=info.kind, span=decl.span, guard=self.compile_guard(ref, decl.guard),
             parent=index_of[id(info.parent)] if info.parent is not None else -1,
             inner=tuple([index_of[id(child)] for child in info.inner]) if info.inner else (), **header)
 
