@@ -51,6 +51,9 @@ class Scheduler:
         self.timers: dict[Hashable, asyncio.TimerHandle] = {}
         self.waiters: dict[Hashable, list[asyncio.Future[None]]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.closed = False
+        """Set by `shutdown`: a running check stops at its next stage and nothing more is published
+        (the client may have closed the stream: publishing printed an I/O error at exit)."""
 
     def schedule(self, key: Hashable, files: BotFiles, snapshot: Callable[[], dict[str, str]],
                  *, delay: float | None = None) -> None:
@@ -77,7 +80,7 @@ class Scheduler:
                                               else BotAnalyzer(whole_file_lines=self.whole_file_lines))
 
         def stale() -> bool:
-            return self.generation.get(key) != generation
+            return self.closed or self.generation.get(key) != generation
 
         def hand_back(result: BotResult) -> None:
             if stale() or self.loop is None:
@@ -104,7 +107,7 @@ class Scheduler:
                              f"{files.root}:\n{traceback.format_exc()}")
 
     def _delivered(self, key: Hashable, generation: int, result: BotResult) -> None:
-        if self.generation.get(key) != generation:
+        if self.closed or self.generation.get(key) != generation:
             return
         self.results[key] = result
         self.delivered[key] = generation
@@ -137,6 +140,7 @@ class Scheduler:
         self.analyzers.pop(key, None)
 
     def shutdown(self) -> None:
+        self.closed = True
         for timer in self.timers.values():
             timer.cancel()
         self.executor.shutdown(wait=False, cancel_futures=True)

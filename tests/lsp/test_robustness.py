@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import lint_json
@@ -116,3 +117,38 @@ def test_without_pygls_it_says_how_to_install() -> None:
     assert done.returncode == 2
     assert "pip install 'bubble-lang[lsp]'" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_exit_during_a_check_is_quiet_and_prompt(tmp_path: Path) -> None:
+    """`shutdown` and `exit` while a large bot is being checked: the check's result is not published
+    to a closed stream (it printed `ValueError: I/O operation on closed file`), and the server exits
+    without finishing the check."""
+    path = tmp_path / "big.bot"
+    text = "".join(f'dialog d{i} do\n  say "number {i}"\n  invoke d{i + 1}\nend\n' for i in range(10000))
+    path.write_text(text + "dialog d10000 do\nend\n")
+    server = LspClient()
+    server.initialize(tmp_path)
+    uri = server.open(path)
+    server.wait_diagnostics(uri, timeout=60)
+    server.change(uri, 2, text.replace("number 1\"", "number 12\"", 1) + "dialog d10000 do\nend\n")
+    time.sleep(0.1)  # past the debounce: the check is running
+    assert server.result("shutdown") is None
+    server.notify("exit")
+    assert server.process.wait(timeout=10) == 0
+    time.sleep(0.2)  # the last stderr lines read
+    assert not [line for line in server.stderr if line.startswith("bubble lsp:")], "".join(server.stderr)
+
+
+def test_nothing_is_checked_or_published_after_shutdown() -> None:
+    """A check that finishes after `shutdown` is not published: the client may have closed the
+    stream (a bench run printed `ValueError: I/O operation on closed file` at exit)."""
+    from bubble_lang.lsp.analysis_scheduler import Scheduler
+
+    delivered: list[object] = []
+    scheduler = Scheduler(lambda key, result: delivered.append(key))
+    scheduler.generation["bot"] = 1
+    scheduler._delivered("bot", 1, object())  # type: ignore[arg-type]
+    assert delivered == ["bot"]
+    scheduler.shutdown()
+    scheduler._delivered("bot", 1, object())  # type: ignore[arg-type]
+    assert delivered == ["bot"]
