@@ -23,7 +23,7 @@ from . import nodes as n
 from .accel import ACCEL
 from .build_expressions import ExpressionCallbacks
 from .build_makers import assign_node, command_node, dialog_node, option_node
-from .build_state import _STATE, _Arm, _Body, _Header, _State, _end_of, _start_of
+from .build_state import _STATE, _Arm, _Body, _Header, _State, _end_of, _start_of, split_options
 from .diagnostics import BubbleSyntaxError, Diagnostic, Label, make_diagnostic
 from .gcpause import collector_paused
 from .limits import DEFAULT_LIMITS, Limits
@@ -237,8 +237,7 @@ class _Builder(ExpressionCallbacks, Transformer):
 
     def _make_command(self, word: Token, arguments: list[Any], span: Span | None,
                      target: n.Expr | None = None) -> n.Stmt:
-        options = tuple(a for a in arguments if isinstance(a, n.Option))
-        args = tuple(a for a in arguments if not isinstance(a, n.Option)) if options else tuple(arguments)
+        args, options = split_options(arguments)
         word_span = self._token_span(word)
         spec = STATEMENTS.get(word.value)
         if spec is None:

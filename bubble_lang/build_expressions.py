@@ -15,7 +15,7 @@ from lark import Token
 from . import nodes as n
 from .build_makers import (binary_node, call_node, const_node, literal_node, name_node, span_node, str_node,
                           text_node)
-from .build_state import _STATE, _Prefixed
+from .build_state import _STATE, _Prefixed, split_options
 from .source import Span
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "#": "#", "{": "{", "r": "\r"}
@@ -140,9 +140,8 @@ class ExpressionCallbacks:
     def call(self, children: list[Any]) -> n.Call:
         name: Token = children[0]
         arguments = children[2] if len(children) > 3 else []
-        return call_node(name.value, tuple(a for a in arguments if not isinstance(a, n.Option)),
-                         tuple(a for a in arguments if isinstance(a, n.Option)), self._cover(children),
-                         self._token_span(name))
+        args, options = split_options(arguments)
+        return call_node(name.value, args, options, self._cover(children), self._token_span(name))
 
     def number(self, children: list[Any]) -> n.Literal:
         text = children[0].value.replace("_", "")

@@ -67,6 +67,15 @@ class _State:
 _STATE: ContextVar[_State] = ContextVar("bubble_build_state")
 
 
+def split_options(arguments: list[Any]) -> tuple[tuple[Any, ...], tuple[n.Option, ...]]:
+    """A call's or statement's arguments as (positional values, `key: value` options), each in
+    order; most have no option, and then the list is taken whole."""
+    options = tuple(a for a in arguments if isinstance(a, n.Option))
+    if not options:
+        return tuple(arguments), ()
+    return tuple(a for a in arguments if not isinstance(a, n.Option)), options
+
+
 def _start_of(child: Any) -> int | None:
     if child.__class__ is Token:  # the common case first: a third of the parse is finding spans
         return child.start_pos
