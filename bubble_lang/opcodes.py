@@ -199,16 +199,14 @@ class CodeObject:
     def hash_of(ops: tuple[int, ...], args: tuple[int, ...], constants: tuple[Any, ...]) -> str:
         """The code's identity across reloads (stored conversations name their frames by it): the
         first 16 hex digits of SHA-256 over `json.dumps([BYTECODE_VERSION, ops, args, [repr(c) for
-        c in constants]])`. Never change what it covers or how it is spelled: `code_text` and
-        `code_hash` only spell the same text faster."""
-        if {*map(type, ops), *map(type, args)} <= _INT_ONLY:
-            return code_hash(code_text(ops, args), constants)
+        c in constants]])`. This is the definition; never change what it covers or how it is
+        spelled. The compiler computes the same digest faster with `code_text` and `code_hash`
+        (tests/compiler/test_code_hash.py holds them to this)."""
         payload = json.dumps([BYTECODE_VERSION, ops, args, [repr(c) for c in constants]])
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 _VERSION_JSON = json.dumps(BYTECODE_VERSION)
-_INT_ONLY = {int}
 #: JSON's own string encoder, the one `json.dumps` uses with its default `ensure_ascii=True`.
 _json_string = json.encoder.encode_basestring_ascii
 
@@ -216,8 +214,8 @@ _json_string = json.encoder.encode_basestring_ascii
 def code_text(ops: tuple[int, ...], args: tuple[int, ...]) -> str:
     """The start of `hash_of`'s text, `[BYTECODE_VERSION, ops, args, [`, as `json.dumps` spells it
     when every op and arg is a plain `int` (for those, the `repr` of a list is its JSON with the
-    default separators; a bool or an int subclass would be spelled differently: `hash_of` checks,
-    the compiler emits only ints). Apart so the compiler can keep it per code shape: `json.dumps`
+    default separators; a bool or an int subclass would be spelled differently: the emitter stores
+    only plain ints). Apart so the compiler can keep it per code shape: `json.dumps`
     took half of hashing a small code object, the ints' text most of the rest."""
     return f"[{_VERSION_JSON}, {list(ops)!r}, {list(args)!r}, ["
 
