@@ -93,9 +93,9 @@ class Compiler(ConversationTestStatements):
         if len(parts) == 1 and isinstance(parts[0], n.TextPart):  # `"Hello"`: most strings
             e.add((LOAD_CONST, e.constant(parts[0].value), expr.span))
             return
-        texts = [part.value for part in parts if isinstance(part, n.TextPart)]
-        if len(texts) == len(parts):  # no interpolation: the text itself (`expr.literal`, once)
-            e.add((LOAD_CONST, e.constant("".join(texts)), expr.span))
+        literal = expr.literal  # no interpolation: the text itself
+        if literal is not None:
+            e.add((LOAD_CONST, e.constant(literal), expr.span))
             return
         add, constant = e.add, e.constant
         for part in parts:
@@ -198,9 +198,8 @@ class Compiler(ConversationTestStatements):
         self._statements[type(stmt)](self, e, stmt)
 
     def block(self, e: Emitter, body: tuple[n.Stmt, ...]) -> None:
-        handlers = self._statements
         for statement in body:
-            handlers[type(statement)](self, e, statement)
+            self.statement(e, statement)
 
     def stmt_Assign(self, e: Emitter, stmt: n.Assign) -> None:
         self.expression(e, stmt.value)
@@ -347,17 +346,8 @@ class Compiler(ConversationTestStatements):
             self.nil(e, stmt.span)
 
     def with_options(self, e: Emitter, stmt: n.Command, op: int, arg: int = 0) -> None:
-        # `first` and `options_map`, inline, and their handlers looked up here: every `say` comes
-        # this way, most with one argument and no options
-        if stmt.args:
-            argument = stmt.args[0]
-            self._expressions[type(argument)](self, e, argument)
-        else:
-            self.nil(e, stmt.span)
-        if stmt.options:
-            self.options_map(e, stmt.options, stmt.span)
-        else:
-            e.add((BUILD_MAP, 0, stmt.span))
+        self.first(e, stmt)
+        self.options_map(e, stmt.options, stmt.span)
         e.emit(op, arg, stmt.word_span or stmt.span)
 
     def cmd_say(self, e: Emitter, stmt: n.Command) -> None:
