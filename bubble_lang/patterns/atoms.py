@@ -30,14 +30,19 @@ _WORD_PART = f"{_WORD_CHAR}+(?:'{_WORD_CHAR}+)*"  # `'` only between word charac
 #: A bare word: word parts joined by single `-` (`was-machine`); what `parse_word` reads.
 _WORD = re.compile(f"{_WORD_PART}(?:-{_WORD_PART})*")
 _SPACES = re.compile(r"\s+")
+
+
+def spaces_end(text: str, pos: int) -> int:
+    """Where the run of whitespace at `pos` ends (`pos` itself when there is none). Usually there
+    is none or one space: those are looked at directly, the scanner runs only for more."""
+    if pos < len(text) and text[pos].isspace():
+        pos += 1
+        if pos < len(text) and text[pos].isspace():
+            pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+    return pos
+
 _NAME = re.compile(r"\w*")
 _DIGITS = re.compile("[0-9]*")
-#: `[=name]` after a rule, the usual modifier, which `parse_modifiers` reads without `parse_block`
-#: when the name is valid (anything else, and every error, is `parse_block`'s).
-CAPTURE_BLOCK = re.compile(r"\[\s*=\s*(\w+)\s*\]")
-#: `[kind]` or `[kind=name]` on its own, read at once when the kind is an entity and the name
-#: valid (anything else, and every error, is `parse_block`'s).
-ENTITY_BLOCK = re.compile(r"\[\s*(\w+)\s*(?:=\s*(\w+)\s*)?\]")
 _PUNCT_HINT = "quote punctuation to match it, like `'!'`, or leave it out: punctuation is optional"
 _MAX_DIGITS = 9  # longer numbers are over any limit; int() of huge digit strings is slow
 _ANCHORS = ("Start", "End")
@@ -102,15 +107,9 @@ class Cursor:
 
     def skip_ws(self) -> bool:
         """Skip a run of whitespace; whether there was any (rules must be space-separated)."""
-        pos = self.pos
-        text = self.text
-        if pos < self.size and text[pos].isspace():
-            pos += 1  # usually one space: step over it, and use the scanner only for more
-            if pos < self.size and text[pos].isspace():
-                pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
-            self.pos = pos
-            return True
-        return False
+        start = self.pos
+        self.pos = spaces_end(self.text, start)
+        return self.pos > start
 
     def fail(
         self, message: str, start: int, end: int | None = None, hint: str | None = None

@@ -27,9 +27,8 @@ pattern starting with `^` is one regex.
 
 Speed: the compiler parses every trigger of a bot (thousands), so the hot paths index the text
 directly and read whole runs (a word, whitespace, a name) with one precompiled `re` match instead
-of a method call per character; the usual blocks `rule[=name]` and `[kind=name]` are read with one
-match too. Those shortcuts only ever accept what the step-by-step readers accept, and every error
-still comes from the step-by-step readers, so trees and diagnostics are unchanged.
+of a method call per character. Blocks (`[…]`) have one reader, `parse_block`, which also words
+every error about them.
 """
 
 from __future__ import annotations
@@ -42,18 +41,13 @@ import attrs
 
 from ..limits import DEFAULT_LIMITS, Limits
 from .atoms import (
-    CAPTURE_BLOCK,
-    ENTITY_BLOCK,
-    SPECIAL,
     Block,
-    Count,
     Cursor,
-    is_name,
     is_word_char,
+    spaces_end,
 )
 from .pattern_error import PatternError
 from .tree import (
-    ENTITY_KINDS,
     Alt,
     Any,
     Capture,
@@ -81,7 +75,6 @@ OPTIONAL_PUNCTUATION = ",.!;:"
 _PUNCTUATION_RUN = re.compile("[" + re.escape(OPTIONAL_PUNCTUATION) + "]+")
 _SEQUENCE_ENDS = frozenset("|)>")
 _MODIFIER_STARTS = frozenset("?[")
-_OPTIONAL_SPACES = re.compile(r"\s*")  # `re`'s `\s` is exactly `str.isspace`, as in `skip_ws`
 
 
 def parse_bml(text: str, limits: Limits = DEFAULT_LIMITS) -> Pattern:
@@ -211,20 +204,18 @@ class _Parser(Cursor):
         text, size = self.text, self.size
         items: list[Rule] = []
         spaced = True
-        pos = self.pos
-        if pos < size and text[pos].isspace():
-            pos = _OPTIONAL_SPACES.match(text, pos).end()  # type: ignore[union-attr]
+        pos = spaces_end(text, self.pos)
         first = end = pos
         while pos < size and (char := text[pos]) not in _SEQUENCE_ENDS:
             if char in OPTIONAL_PUNCTUATION:  # SPEC §7b: written punctuation is optional, never an error
                 end = _PUNCTUATION_RUN.match(text, pos).end()  # type: ignore[union-attr]
-                pos = _OPTIONAL_SPACES.match(text, end).end()  # type: ignore[union-attr]
+                pos = spaces_end(text, end)
                 spaced = True
                 continue
             self.pos = pos
             if not spaced:
                 self.missing_space(items[-1], char)
-            if char not in SPECIAL and not char.isspace():  # `is_word_char`, inlined
+            if is_word_char(char):
                 rule = self.parse_word()
             elif (reader := _ATOM_READERS.get(char)) is not None:
                 rule = reader(self)
@@ -238,12 +229,8 @@ class _Parser(Cursor):
                 items.extend(rule.items)
             else:
                 items.append(rule)
-            pos = end
-            spaced = pos < size and text[pos].isspace()
-            if spaced:  # usually one space: step over it, and use the scanner only for more
-                pos += 1
-                if pos < size and text[pos].isspace():
-                    pos = _OPTIONAL_SPACES.match(text, pos).end()  # type: ignore[union-attr]
+            pos = spaces_end(text, end)
+            spaced = pos > end
         self.pos = pos
         return first, items, end
 
@@ -272,14 +259,6 @@ class _Parser(Cursor):
     # -- atoms: `_ATOM_READERS` maps the character that starts each one to its reader ---------
 
     def parse_standalone_block(self) -> Rule:
-        entity = ENTITY_BLOCK.match(self.text, self.pos)
-        if entity is not None and (kind := entity[1]) in ENTITY_KINDS:
-            name = entity[2]
-            if name is None or is_name(name):
-                # `[kind]` or `[kind=name]`, the usual blocks, read at once: `parse_block` and
-                # `standalone_block` make the same `Entity` of them
-                start, self.pos = self.pos, entity.end()
-                return Entity(kind=kind, name=name or kind, start=start, end=self.pos)
         return self.standalone_block(self.parse_block(standalone=True))
 
     def parse_quoted(self) -> Rule:
@@ -413,15 +392,8 @@ class _Parser(Cursor):
                 rule = Optional(rule=rule, start=start, end=self.pos)
                 optional = True
                 continue
-            count: Count | None = None
-            capture = CAPTURE_BLOCK.match(text, at)
-            if capture is not None and is_name(name := capture[1]):
-                # `[=name]`, the usual modifier, read at once: `parse_block` reads it the same
-                name_start, end = capture.start(1), capture.end()
-                self.pos = end
-            else:
-                block = self.parse_block(standalone=False)
-                count, name, name_start, end = block.count, block.name, block.name_start, block.end
+            block = self.parse_block(standalone=False)
+            count, name, name_start, end = block.count, block.name, block.name_start, block.end
             if count is not None:
                 if isinstance(base, (Any, Range)):
                     self.fail(
