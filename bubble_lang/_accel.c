@@ -1,4 +1,5 @@
-/* The front end's optional C accelerator (layer 3): the tokenizer's scan and the LALR driver's loop.
+/* The front end's optional C accelerator (layer 3): the tokenizer's scan, the LALR driver's loop,
+ * the spans of built nodes and the making of the nodes built most (`build_makers.py`).
  *
  * Why: on a 10,000-dialog script (77,500 lines, 290,000 tokens) the Python tokenizer spent 0.6 s and
  * the Python LALR loop 0.35 s in interpreter overhead alone (`tools/bench/parse_resolve.py`). This
@@ -743,168 +744,15 @@ done:
     return result;
 }
 
-/* ------------------------------------------------------------------ spans of built nodes */
+/* ------------------------------------------------------------------ records made without __init__ */
 
-/* What `build._Builder._cover` needs, set once by `cover_setup`: a node's span runs from its first
- * positioned child to its last. Tokens, nodes (anything with a `span`) and lists are read here;
- * other children go to the Python functions (`build_state._start_of` / `_end_of`). */
-static PyTypeObject *cover_token_type = NULL, *cover_span_type = NULL;
-static PyObject *cover_node_types = NULL, *cover_start_of = NULL, *cover_end_of = NULL;
-static Py_ssize_t token_start_offset = -1, token_end_offset = -1;
-static Py_ssize_t span_offsets[3] = {-1, -1, -1}; /* file, start, end */
-static PyObject *span_name = NULL, *start_name = NULL, *end_name = NULL;
-static PyObject *cover_state_var = NULL; /* build_state._STATE: the parse's state, with its `source` */
-static PyObject *source_name = NULL, *start_pos_name = NULL, *end_pos_name = NULL;
-
+/* slot_offset, with an error when `name` is not a plain object slot. */
 static Py_ssize_t member_offset(PyObject *type, const char *name) {
     Py_ssize_t offset = slot_offset(type, name);
     if (offset == -1) PyErr_Format(PyExc_TypeError, "%s is not a slot", name);
     return offset < 0 ? -1 : offset;
 }
 
-static PyObject *accel_cover_setup(PyObject *module, PyObject *args) {
-    (void)module;
-    PyObject *token_type, *node_types, *span_type, *start_of, *end_of, *state_var;
-    if (!PyArg_ParseTuple(args, "O!O!O!OOO!", &PyType_Type, &token_type, &PyTuple_Type, &node_types,
-                          &PyType_Type, &span_type, &start_of, &end_of, &PyContextVar_Type, &state_var))
-        return NULL;
-    if ((token_start_offset = member_offset(token_type, "start_pos")) < 0) return NULL;
-    if ((token_end_offset = member_offset(token_type, "end_pos")) < 0) return NULL;
-    static const char *span_fields[3] = {"file", "start", "end"};
-    for (int i = 0; i < 3; i++) {
-        if ((span_offsets[i] = member_offset(span_type, span_fields[i])) < 0) return NULL;
-    }
-    if (!span_name && !(span_name = PyUnicode_InternFromString("span"))) return NULL;
-    if (!start_name && !(start_name = PyUnicode_InternFromString("start"))) return NULL;
-    if (!end_name && !(end_name = PyUnicode_InternFromString("end"))) return NULL;
-    if (!source_name && !(source_name = PyUnicode_InternFromString("source"))) return NULL;
-    if (!start_pos_name && !(start_pos_name = PyUnicode_InternFromString("start_pos"))) return NULL;
-    if (!end_pos_name && !(end_pos_name = PyUnicode_InternFromString("end_pos"))) return NULL;
-    Py_XSETREF(cover_token_type, (PyTypeObject *)Py_NewRef(token_type));
-    Py_XSETREF(cover_span_type, (PyTypeObject *)Py_NewRef(span_type));
-    Py_XSETREF(cover_node_types, Py_NewRef(node_types));
-    Py_XSETREF(cover_start_of, Py_NewRef(start_of));
-    Py_XSETREF(cover_end_of, Py_NewRef(end_of));
-    Py_XSETREF(cover_state_var, Py_NewRef(state_var));
-    Py_RETURN_NONE;
-}
-
-/* A Span made as its frozen __init__ makes it (attrs: no validators or converters on Span); steals
- * the references to `start` and `end`. */
-static PyObject *new_span(PyObject *source, PyObject *start, PyObject *end) {
-    PyObject *span = cover_span_type->tp_alloc(cover_span_type, 0);
-    if (!span) { Py_DECREF(start); Py_DECREF(end); return NULL; }
-    PyObject *values[3] = {Py_NewRef(source), start, end};
-    for (int i = 0; i < 3; i++) *(PyObject **)((char *)span + span_offsets[i]) = values[i];
-    return span;
-}
-
-/* A child's first (or last) offset as a new reference: an int, or None when it has no position. */
-static PyObject *bound_of(PyObject *child, int last) {
-    if (Py_TYPE(child) == cover_token_type) {
-        PyObject *at = *(PyObject **)((char *)child + (last ? token_end_offset : token_start_offset));
-        return Py_NewRef(at ? at : Py_None);
-    }
-    if (PyList_CheckExact(child)) {
-        Py_ssize_t size = PyList_GET_SIZE(child);
-        for (Py_ssize_t i = 0; i < size; i++) {
-            PyObject *item = PyList_GET_ITEM(child, last ? size - 1 - i : i);
-            Py_INCREF(item);
-            PyObject *found = bound_of(item, last);
-            Py_DECREF(item);
-            if (!found || found != Py_None) return found;
-            Py_DECREF(found);
-        }
-        return Py_NewRef(Py_None);
-    }
-    int node = PyObject_IsInstance(child, cover_node_types);
-    if (node < 0) return NULL;
-    if (!node) return PyObject_CallOneArg(last ? cover_end_of : cover_start_of, child);
-    PyObject *span = PyObject_GetAttr(child, span_name);
-    if (!span || span == Py_None) return span;
-    PyObject *at = PyObject_GetAttr(span, last ? end_name : start_name);
-    Py_DECREF(span);
-    return at;
-}
-
-/* The source file of the parse under way (`_STATE.get().source`), as a new reference. */
-static PyObject *current_source(void) {
-    PyObject *state;
-    if (PyContextVar_Get(cover_state_var, NULL, &state) < 0) return NULL;
-    if (!state) {
-        PyErr_SetString(PyExc_LookupError, "no parse under way");
-        return NULL;
-    }
-    PyObject *source = PyObject_GetAttr(state, source_name);
-    Py_DECREF(state);
-    return source;
-}
-
-/* cover(children) -> Span(source, start, end) or None, as `build._Builder._cover`. */
-static PyObject *accel_cover(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    (void)module;
-    if (nargs != 1 || !PyList_Check(args[0]) || !cover_span_type) {
-        PyErr_SetString(PyExc_TypeError, "cover(children: list) after cover_setup");
-        return NULL;
-    }
-    PyObject *children = args[0], *start = NULL, *end = NULL;
-    Py_ssize_t size = PyList_GET_SIZE(children);
-    for (Py_ssize_t i = 0; i < size && !start; i++) {
-        PyObject *child = PyList_GET_ITEM(children, i);
-        Py_INCREF(child);
-        PyObject *found = bound_of(child, 0);
-        Py_DECREF(child);
-        if (!found) return NULL;
-        if (found == Py_None) Py_DECREF(found);
-        else start = found;
-    }
-    if (!start) Py_RETURN_NONE;
-    for (Py_ssize_t i = size - 1; i >= 0 && !end; i--) {
-        PyObject *child = PyList_GET_ITEM(children, i);
-        Py_INCREF(child);
-        PyObject *found = bound_of(child, 1);
-        Py_DECREF(child);
-        if (!found) { Py_DECREF(start); return NULL; }
-        if (found == Py_None) Py_DECREF(found);
-        else end = found;
-    }
-    if (!end) end = Py_NewRef(start);
-    PyObject *source = current_source();
-    if (!source) { Py_DECREF(start); Py_DECREF(end); return NULL; }
-    PyObject *span = new_span(source, start, end);
-    Py_DECREF(source);
-    return span;
-}
-
-/* token_span(token) -> Span(source, token.start_pos, token.end_pos) (build._Builder._token_span). */
-static PyObject *accel_token_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    (void)module;
-    if (nargs != 1 || !cover_span_type) {
-        PyErr_SetString(PyExc_TypeError, "token_span(token) after cover_setup");
-        return NULL;
-    }
-    PyObject *start, *end;
-    if (Py_TYPE(args[0]) == cover_token_type) {
-        start = *(PyObject **)((char *)args[0] + token_start_offset);
-        end = *(PyObject **)((char *)args[0] + token_end_offset);
-        if (!start || !end) {
-            PyErr_SetString(PyExc_AttributeError, "a token without its offsets");
-            return NULL;
-        }
-        Py_INCREF(start);
-        Py_INCREF(end);
-    } else { /* a subclass or another object: its offsets may live elsewhere */
-        if (!(start = PyObject_GetAttr(args[0], start_pos_name))) return NULL;
-        if (!(end = PyObject_GetAttr(args[0], end_pos_name))) { Py_DECREF(start); return NULL; }
-    }
-    PyObject *source = current_source();
-    if (!source) { Py_DECREF(start); Py_DECREF(end); return NULL; }
-    PyObject *span = new_span(source, start, end);
-    Py_DECREF(source);
-    return span;
-}
-
-/* ------------------------------------------------------------------ records made without __init__ */
 
 /* A maker builds instances of one frozen attrs class from positional values, writing its slots
  * directly: what the class's generated __init__ does (one `object.__setattr__` call per field), at
@@ -1013,6 +861,160 @@ static PyObject *accel_record_maker(PyObject *module, PyObject *args) {
         maker->offsets[i] = offset;
     }
     return (PyObject *)maker;
+}
+
+/* ------------------------------------------------------------------ spans of built nodes */
+
+/* What `build._Builder._cover` needs, set once by `cover_setup`: a node's span runs from its first
+ * positioned child to its last. Tokens, nodes (anything with a `span`) and lists are read here;
+ * other children go to the Python functions (`build_state._start_of` / `_end_of`). */
+static PyTypeObject *cover_token_type = NULL;
+static PyObject *cover_span_maker = NULL; /* build_makers.span_node: Span(file, start, end) */
+static PyObject *cover_node_types = NULL, *cover_start_of = NULL, *cover_end_of = NULL;
+static Py_ssize_t token_start_offset = -1, token_end_offset = -1;
+static PyObject *span_name = NULL, *start_name = NULL, *end_name = NULL;
+static PyObject *cover_state_var = NULL; /* build_state._STATE: the parse's state, with its `source` */
+static PyObject *source_name = NULL, *start_pos_name = NULL, *end_pos_name = NULL;
+
+static PyObject *accel_cover_setup(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *token_type, *node_types, *span_maker, *start_of, *end_of, *state_var;
+    if (!PyArg_ParseTuple(args, "O!O!O!OOO!", &PyType_Type, &token_type, &PyTuple_Type, &node_types,
+                          &MakerType, &span_maker, &start_of, &end_of, &PyContextVar_Type, &state_var))
+        return NULL;
+    if (((Maker *)span_maker)->given != 3) {
+        PyErr_SetString(PyExc_TypeError, "the span maker takes (file, start, end)");
+        return NULL;
+    }
+    if ((token_start_offset = member_offset(token_type, "start_pos")) < 0) return NULL;
+    if ((token_end_offset = member_offset(token_type, "end_pos")) < 0) return NULL;
+    if (!span_name && !(span_name = PyUnicode_InternFromString("span"))) return NULL;
+    if (!start_name && !(start_name = PyUnicode_InternFromString("start"))) return NULL;
+    if (!end_name && !(end_name = PyUnicode_InternFromString("end"))) return NULL;
+    if (!source_name && !(source_name = PyUnicode_InternFromString("source"))) return NULL;
+    if (!start_pos_name && !(start_pos_name = PyUnicode_InternFromString("start_pos"))) return NULL;
+    if (!end_pos_name && !(end_pos_name = PyUnicode_InternFromString("end_pos"))) return NULL;
+    Py_XSETREF(cover_token_type, (PyTypeObject *)Py_NewRef(token_type));
+    Py_XSETREF(cover_span_maker, Py_NewRef(span_maker));
+    Py_XSETREF(cover_node_types, Py_NewRef(node_types));
+    Py_XSETREF(cover_start_of, Py_NewRef(start_of));
+    Py_XSETREF(cover_end_of, Py_NewRef(end_of));
+    Py_XSETREF(cover_state_var, Py_NewRef(state_var));
+    Py_RETURN_NONE;
+}
+
+/* Span(source, start, end), by the span maker; steals the references to `start` and `end`. */
+static PyObject *new_span(PyObject *source, PyObject *start, PyObject *end) {
+    PyObject *values[3] = {source, start, end};
+    PyObject *span = maker_call(cover_span_maker, values, 3, NULL);
+    Py_DECREF(start);
+    Py_DECREF(end);
+    return span;
+}
+
+/* A child's first (or last) offset as a new reference: an int, or None when it has no position. */
+static PyObject *bound_of(PyObject *child, int last) {
+    if (Py_TYPE(child) == cover_token_type) {
+        PyObject *at = *(PyObject **)((char *)child + (last ? token_end_offset : token_start_offset));
+        return Py_NewRef(at ? at : Py_None);
+    }
+    if (PyList_CheckExact(child)) {
+        Py_ssize_t size = PyList_GET_SIZE(child);
+        for (Py_ssize_t i = 0; i < size; i++) {
+            PyObject *item = PyList_GET_ITEM(child, last ? size - 1 - i : i);
+            Py_INCREF(item);
+            PyObject *found = bound_of(item, last);
+            Py_DECREF(item);
+            if (!found || found != Py_None) return found;
+            Py_DECREF(found);
+        }
+        return Py_NewRef(Py_None);
+    }
+    int node = PyObject_IsInstance(child, cover_node_types);
+    if (node < 0) return NULL;
+    if (!node) return PyObject_CallOneArg(last ? cover_end_of : cover_start_of, child);
+    PyObject *span = PyObject_GetAttr(child, span_name);
+    if (!span || span == Py_None) return span;
+    PyObject *at = PyObject_GetAttr(span, last ? end_name : start_name);
+    Py_DECREF(span);
+    return at;
+}
+
+/* The source file of the parse under way (`_STATE.get().source`), as a new reference. */
+static PyObject *current_source(void) {
+    PyObject *state;
+    if (PyContextVar_Get(cover_state_var, NULL, &state) < 0) return NULL;
+    if (!state) {
+        PyErr_SetString(PyExc_LookupError, "no parse under way");
+        return NULL;
+    }
+    PyObject *source = PyObject_GetAttr(state, source_name);
+    Py_DECREF(state);
+    return source;
+}
+
+/* cover(children) -> Span(source, start, end) or None, as `build._Builder._cover`. */
+static PyObject *accel_cover(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 1 || !PyList_Check(args[0]) || !cover_span_maker) {
+        PyErr_SetString(PyExc_TypeError, "cover(children: list) after cover_setup");
+        return NULL;
+    }
+    PyObject *children = args[0], *start = NULL, *end = NULL;
+    Py_ssize_t size = PyList_GET_SIZE(children);
+    for (Py_ssize_t i = 0; i < size && !start; i++) {
+        PyObject *child = PyList_GET_ITEM(children, i);
+        Py_INCREF(child);
+        PyObject *found = bound_of(child, 0);
+        Py_DECREF(child);
+        if (!found) return NULL;
+        if (found == Py_None) Py_DECREF(found);
+        else start = found;
+    }
+    if (!start) Py_RETURN_NONE;
+    for (Py_ssize_t i = size - 1; i >= 0 && !end; i--) {
+        PyObject *child = PyList_GET_ITEM(children, i);
+        Py_INCREF(child);
+        PyObject *found = bound_of(child, 1);
+        Py_DECREF(child);
+        if (!found) { Py_DECREF(start); return NULL; }
+        if (found == Py_None) Py_DECREF(found);
+        else end = found;
+    }
+    if (!end) end = Py_NewRef(start);
+    PyObject *source = current_source();
+    if (!source) { Py_DECREF(start); Py_DECREF(end); return NULL; }
+    PyObject *span = new_span(source, start, end);
+    Py_DECREF(source);
+    return span;
+}
+
+/* token_span(token) -> Span(source, token.start_pos, token.end_pos) (build._Builder._token_span). */
+static PyObject *accel_token_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 1 || !cover_span_maker) {
+        PyErr_SetString(PyExc_TypeError, "token_span(token) after cover_setup");
+        return NULL;
+    }
+    PyObject *start, *end;
+    if (Py_TYPE(args[0]) == cover_token_type) {
+        start = *(PyObject **)((char *)args[0] + token_start_offset);
+        end = *(PyObject **)((char *)args[0] + token_end_offset);
+        if (!start || !end) {
+            PyErr_SetString(PyExc_AttributeError, "a token without its offsets");
+            return NULL;
+        }
+        Py_INCREF(start);
+        Py_INCREF(end);
+    } else { /* a subclass or another object: its offsets may live elsewhere */
+        if (!(start = PyObject_GetAttr(args[0], start_pos_name))) return NULL;
+        if (!(end = PyObject_GetAttr(args[0], end_pos_name))) { Py_DECREF(start); return NULL; }
+    }
+    PyObject *source = current_source();
+    if (!source) { Py_DECREF(start); Py_DECREF(end); return NULL; }
+    PyObject *span = new_span(source, start, end);
+    Py_DECREF(source);
+    return span;
 }
 
 static PyMethodDef accel_methods[] = {

@@ -22,7 +22,7 @@ from lark.visitors import Transformer
 from . import nodes as n
 from .accel import ACCEL
 from .build_expressions import ExpressionCallbacks
-from .build_makers import assign_node, command_node, dialog_node, option_node
+from .build_makers import assign_node, command_node, dialog_node, option_node, span_node
 from .build_state import _STATE, _Arm, _Body, _Header, _State, _end_of, _start_of, split_options
 from .diagnostics import BubbleSyntaxError, Diagnostic, Label, make_diagnostic
 from .gcpause import collector_paused
@@ -43,7 +43,7 @@ def _did_you_mean(word: str, choices: list[str]) -> str | None:
 
 
 if ACCEL is not None:
-    ACCEL.cover_setup(Token, (n.Node, _Arm), Span, _start_of, _end_of, _STATE)
+    ACCEL.cover_setup(Token, (n.Node, _Arm), span_node, _start_of, _end_of, _STATE)
 
 
 class _Builder(ExpressionCallbacks, Transformer):
